@@ -1,0 +1,52 @@
+"""The ``evals`` command: a thin typer layer over the Python API.
+
+Each command group lives in its own module with a ``register(app)`` function. User
+errors (:class:`~evals.errors.EvalsError`) print one line and exit non-zero with no
+traceback; Ctrl-C exits 130. Both are handled in :class:`_EvalsGroup`, so typer's
+``CliRunner`` sees exactly what a user sees.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from evals.errors import EvalsError
+
+__all__ = ["app", "main"]
+
+
+class _EvalsGroup(TyperGroup):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EvalsError as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise click.exceptions.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            raise click.exceptions.Exit(130) from None
+
+
+app = typer.Typer(
+    name="evals",
+    cls=_EvalsGroup,
+    help="Measure whether an AI coding agent behaves the way its persona spec says.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_COMMAND_MODULES = ("run", "report", "persona", "tasks", "check", "doctor", "judge", "bench")
+
+for _name in _COMMAND_MODULES:
+    importlib.import_module(f"evals.cli.{_name}").register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,182 @@
+"""Load task folders into :class:`Task` objects, and a folder of tasks into a :class:`Suite`."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from evals.errors import TaskError
+from evals.tasks._schema import TaskSpec
+
+__all__ = ["Suite", "Task", "load_suite", "load_task", "read_tree"]
+
+_SKIP_DIRS = {"__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache"}
+
+
+def read_tree(root: Path) -> dict[str, str]:
+    """Return ``{relative posix path: text}`` for every file below ``root`` (sorted)."""
+    if not root.is_dir():
+        return {}
+    out: dict[str, str] = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_dir() or any(part in _SKIP_DIRS for part in path.parts):
+            continue
+        rel = path.relative_to(root).as_posix()
+        try:
+            out[rel] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise TaskError("is not UTF-8 text; tasks hold text files only", path=path) from exc
+    return out
+
+
+@dataclass(frozen=True)
+class Task:
+    """One challenge: its spec, the prompt template and every file set."""
+
+    spec: TaskSpec
+    path: Path
+    prompt_template: str
+    starter: dict[str, str]
+    hidden_tests: dict[str, str]
+    solution: dict[str, str]
+    flawed: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    def digest(self) -> str:
+        """sha256 over everything that defines the task (spec and all files)."""
+        h = hashlib.sha256()
+        h.update(self.spec.model_dump_json().encode())
+        h.update(self.prompt_template.encode())
+        for group in (self.starter, self.hidden_tests, self.solution):
+            for name, text in sorted(group.items()):
+                h.update(f"\0{name}\0{text}".encode())
+        for variant, files in sorted(self.flawed.items()):
+            for name, text in sorted(files.items()):
+                h.update(f"\0{variant}/{name}\0{text}".encode())
+        return h.hexdigest()
+
+
+def _format_validation(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    msg = err["msg"]
+    if err["type"] == "missing":
+        return f"{loc}: required field is missing; add it"
+    if err["type"] == "extra_forbidden":
+        return f"{loc}: unknown field; remove it or fix its spelling"
+    return f"{loc}: {msg}"
+
+
+def load_task(path: str | Path) -> Task:
+    """Load ``tasks/<id>/``. Raises :class:`TaskError` naming the file and field."""
+    root = Path(path)
+    spec_path = root / "task.yaml"
+    if not spec_path.is_file():
+        raise TaskError("no task.yaml; every task folder needs one", path=root)
+    try:
+        raw = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise TaskError(f"invalid YAML: {str(exc).splitlines()[0]}", path=spec_path) from exc
+    if not isinstance(raw, dict):
+        raise TaskError("must be a YAML mapping of fields (id, title, ...)", path=spec_path)
+    try:
+        spec = TaskSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise TaskError(_format_validation(exc), path=spec_path) from exc
+    if spec.id != root.name:
+        raise TaskError(
+            f"id {spec.id!r} differs from the folder name {root.name!r}; make them equal",
+            path=spec_path,
+            field="id",
+        )
+    prompt_path = root / "prompt.md"
+    if not prompt_path.is_file():
+        raise TaskError("missing prompt.md (the jinja2 prompt template)", path=root)
+    solution = read_tree(root / "solution")
+    if not solution:
+        raise TaskError("solution/ is empty; add the gold files", path=root)
+    hidden = read_tree(root / "tests")
+    if not hidden:
+        raise TaskError("tests/ is empty; add the hidden tests", path=root)
+    flawed_root = root / "flawed"
+    flawed: dict[str, dict[str, str]] = {}
+    if flawed_root.is_dir():
+        for variant_dir in sorted(p for p in flawed_root.iterdir() if p.is_dir()):
+            if variant_dir.name in _SKIP_DIRS:
+                continue
+            if variant_dir.name not in spec.flawed:
+                raise TaskError(
+                    f"flawed variant {variant_dir.name!r} is not declared; add it under "
+                    "'flawed:' with the rule ids it violates",
+                    path=spec_path,
+                    field="flawed",
+                )
+            flawed[variant_dir.name] = read_tree(variant_dir)
+    for name in spec.flawed:
+        if name not in flawed:
+            raise TaskError(
+                f"declares flawed variant {name!r} but flawed/{name}/ does not exist",
+                path=spec_path,
+                field=f"flawed.{name}",
+            )
+    return Task(
+        spec=spec,
+        path=root,
+        prompt_template=prompt_path.read_text(encoding="utf-8"),
+        starter=read_tree(root / "starter"),
+        hidden_tests=hidden,
+        solution=solution,
+        flawed=flawed,
+    )
+
+
+@dataclass(frozen=True)
+class Suite:
+    """The tasks of one suite folder, in id order, with a content hash."""
+
+    path: Path
+    tasks: tuple[Task, ...]
+
+    @property
+    def sha(self) -> str:
+        h = hashlib.sha256()
+        for task in self.tasks:
+            h.update(task.digest().encode())
+        return h.hexdigest()
+
+    def get(self, task_id: str) -> Task:
+        for task in self.tasks:
+            if task.id == task_id:
+                return task
+        known = ", ".join(t.id for t in self.tasks)
+        raise TaskError(f"unknown task {task_id!r}; known tasks: {known}", path=self.path)
+
+    def select(self, ids: list[str] | None = None, limit: int | None = None) -> list[Task]:
+        tasks = [self.get(i) for i in ids] if ids else list(self.tasks)
+        return tasks[:limit] if limit is not None else tasks
+
+
+def load_suite(path: str | Path) -> Suite:
+    """Load every ``<path>/<id>/task.yaml`` folder (or an exported HF dataset folder)."""
+    root = Path(path)
+    if not root.is_dir():
+        raise TaskError("suite folder does not exist; pass --suite PATH to a tasks folder", path=root)
+    if (root / "dataset_info.json").exists() or any(root.glob("*.parquet")) or (
+        root / "data"
+    ).is_dir():
+        from evals.tasks._hf import load_hf_suite  # optional dependency
+
+        return load_hf_suite(root)
+    tasks = tuple(
+        load_task(p) for p in sorted(root.iterdir()) if p.is_dir() and (p / "task.yaml").exists()
+    )
+    if not tasks:
+        raise TaskError("no tasks found (no <id>/task.yaml below it)", path=root)
+    return Suite(path=root, tasks=tasks)

@@ -1,0 +1,173 @@
+"""The one grader interface, and its registry.
+
+A grader takes a :class:`GradeContext` (the extracted files, the task, a sandbox
+handle when it needs one, and the persona rule ids it measures for this persona) and
+returns :class:`~evals.schema.Grade` records. Built-ins register by name through
+:func:`register_grader`; other packages add graders through the
+``persona_evals.graders`` entry-point group (each entry point loads a grader class or
+factory taking no arguments).
+
+"Could not grade" is never a silent pass: return :func:`error_grade`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, runtime_checkable
+
+from evals.errors import GraderError
+from evals.schema import Evidence, Grade
+
+if TYPE_CHECKING:
+    from evals.sandbox import Sandbox
+    from evals.tasks import Task
+
+__all__ = [
+    "BUILTIN_GRADERS",
+    "ENTRY_POINT_GRADERS",
+    "GradeContext",
+    "Grader",
+    "StaticGrader",
+    "error_grade",
+    "get_grader",
+    "grader_names",
+    "register_grader",
+    "skipped_grade",
+]
+
+ENTRY_POINT_GRADERS = "persona_evals.graders"
+
+
+@dataclass(frozen=True)
+class GradeContext:
+    """Everything a grader may look at for one sample."""
+
+    #: Extracted candidate files: relative posix path -> text.
+    files: Mapping[str, str]
+    #: Persona rule ids this grader measures (from the persona sidecar).
+    rule_ids: tuple[str, ...]
+    task: Task | None = None
+    sandbox: Sandbox | None = None
+    #: Grader options (e.g. ``{"fail_on": ["injection"]}``), from config.
+    options: Mapping[str, Any] = field(default_factory=dict)
+    #: Raw model output and rendered prompt (judges read these).
+    output: str = ""
+    prompt: str = ""
+    #: Opaque per-run services (e.g. the judge's provider); graders ignore unknown keys.
+    services: Mapping[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Grader(Protocol):
+    """Grades one sample for the rules it measures."""
+
+    name: ClassVar[str]
+    #: Default rule ids, used when no persona sidecar maps this grader.
+    default_rules: ClassVar[tuple[str, ...]]
+    #: ``all``: runs on every task; ``declared``: only on tasks declaring one of its rules.
+    scope: ClassVar[Literal["all", "declared"]]
+    needs_sandbox: ClassVar[bool]
+
+    async def grade(self, ctx: GradeContext) -> list[Grade]: ...
+
+
+class StaticGrader:
+    """Base for in-process, synchronous graders: implement :meth:`check`."""
+
+    name: ClassVar[str] = ""
+    default_rules: ClassVar[tuple[str, ...]] = ()
+    scope: ClassVar[Literal["all", "declared"]] = "declared"
+    needs_sandbox: ClassVar[bool] = False
+
+    def check(self, ctx: GradeContext) -> list[Grade]:
+        raise NotImplementedError
+
+    async def grade(self, ctx: GradeContext) -> list[Grade]:
+        return self.check(ctx)
+
+    def make_grade(
+        self,
+        ctx: GradeContext,
+        verdict: Literal["pass", "fail"],
+        *,
+        score: float | None = None,
+        reason: str = "",
+        evidence: list[Evidence] | None = None,
+        kind: str | None = None,
+        **metadata: Any,
+    ) -> Grade:
+        return Grade(
+            grader=self.name,
+            rule_ids=list(ctx.rule_ids or self.default_rules),
+            verdict=verdict,
+            score=score if score is not None else (1.0 if verdict == "pass" else 0.0),
+            reason=reason,
+            evidence=evidence or [],
+            kind=kind,
+            metadata=metadata,
+        )
+
+
+def error_grade(grader: str, rule_ids: tuple[str, ...] | list[str], reason: str, *,
+                kind: str = "error") -> Grade:
+    """The grader could not decide: never a pass, never a fail."""
+    return Grade(grader=grader, rule_ids=list(rule_ids), verdict="error", score=0.0,
+                 reason=reason, kind=kind)
+
+
+def skipped_grade(grader: str, rule_ids: tuple[str, ...] | list[str], reason: str) -> Grade:
+    return Grade(grader=grader, rule_ids=list(rule_ids), verdict="skipped", score=0.0,
+                 reason=reason, kind="skipped")
+
+
+#: Built-in graders by name -> "module:attr" (imported lazily).
+BUILTIN_GRADERS: dict[str, str] = {
+    "tests_pass": "graders.tests_pass:TestsPassGrader",
+    "sql_construction": "graders.sql_construction:SqlConstructionGrader",
+    "typed_errors": "graders.typed_errors:TypedErrorsGrader",
+    "lint": "graders.lint:LintGrader",
+    "secrets_in_code": "graders.secrets_in_code:SecretsInCodeGrader",
+    "async_blocking": "graders.async_blocking:AsyncBlockingGrader",
+    "n_plus_one": "graders.n_plus_one:NPlusOneGrader",
+    "input_validation": "graders.input_validation:InputValidationGrader",
+    "structured_logging": "graders.structured_logging:StructuredLoggingGrader",
+    "tests_included": "graders.tests_included:TestsIncludedGrader",
+    "judge": "graders.judge:JudgeGrader",
+}
+
+_REGISTRY: dict[str, Callable[[], Grader] | str] = dict(BUILTIN_GRADERS)
+
+
+def register_grader(cls: Callable[[], Grader]) -> Callable[[], Grader]:
+    """Class decorator: register a grader under its ``name``."""
+    name = getattr(cls, "name", "")
+    if not name:
+        raise GraderError(f"{cls!r} has no name")
+    _REGISTRY[name] = cls
+    return cls
+
+
+def grader_names() -> list[str]:
+    names = set(_REGISTRY) | {ep.name for ep in entry_points(group=ENTRY_POINT_GRADERS)}
+    return sorted(names)
+
+
+def get_grader(name: str) -> Grader:
+    """Instantiate the grader called ``name``."""
+    target = _REGISTRY.get(name)
+    if target is None:
+        for ep in entry_points(group=ENTRY_POINT_GRADERS):
+            if ep.name == name:
+                target = ep.load()
+                break
+    if target is None:
+        known = ", ".join(grader_names())
+        raise GraderError(f"unknown grader {name!r}; known graders: {known}", field="--grader")
+    if isinstance(target, str):
+        module, _, attr = target.partition(":")
+        target = getattr(importlib.import_module(module), attr)
+    _REGISTRY[name] = target
+    return target()
