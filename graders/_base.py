@@ -111,16 +111,24 @@ class StaticGrader:
         )
 
 
-def error_grade(grader: str, rule_ids: tuple[str, ...] | list[str], reason: str, *,
-                kind: str = "error") -> Grade:
+def error_grade(
+    grader: str, rule_ids: tuple[str, ...] | list[str], reason: str, *, kind: str = "error"
+) -> Grade:
     """The grader could not decide: never a pass, never a fail."""
-    return Grade(grader=grader, rule_ids=list(rule_ids), verdict="error", score=0.0,
-                 reason=reason, kind=kind)
+    return Grade(
+        grader=grader, rule_ids=list(rule_ids), verdict="error", score=0.0, reason=reason, kind=kind
+    )
 
 
 def skipped_grade(grader: str, rule_ids: tuple[str, ...] | list[str], reason: str) -> Grade:
-    return Grade(grader=grader, rule_ids=list(rule_ids), verdict="skipped", score=0.0,
-                 reason=reason, kind="skipped")
+    return Grade(
+        grader=grader,
+        rule_ids=list(rule_ids),
+        verdict="skipped",
+        score=0.0,
+        reason=reason,
+        kind="skipped",
+    )
 
 
 #: Built-in graders by name -> "module:attr" (imported lazily).

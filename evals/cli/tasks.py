@@ -1,9 +1,164 @@
-"""Placeholder: filled in by the issue that owns this command group."""
+"""``evals tasks ...``: list, show, validate, coverage and export the suite."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from evals.runner import DEFAULT_PERSONA
+from evals.tasks import load_suite, render_prompt
+
+tasks_app = typer.Typer(
+    help="The task suite: list, show, validate, coverage, export.", no_args_is_help=True
+)
+_out = Console()
+_err = Console(stderr=True)
+
+SuiteOpt = Annotated[str, typer.Option("--suite", help="Tasks folder or exported dataset.")]
+
+
+@tasks_app.command("list")
+def list_tasks(suite: SuiteOpt = "tasks") -> None:
+    """One line per task: id, difficulty, rules, variants."""
+    loaded = load_suite(suite)
+    table = Table("id", "difficulty", "title", "rules", "flawed", "pressure")
+    for task in loaded.tasks:
+        table.add_row(
+            task.id,
+            task.spec.difficulty,
+            task.spec.title,
+            ", ".join(task.spec.rules),
+            str(len(task.flawed)),
+            str(len(task.spec.pressure)),
+        )
+    _out.print(table)
+    _out.print(f"{len(loaded.tasks)} tasks, suite sha256 {loaded.sha[:12]}")
+
+
+@tasks_app.command("show")
+def show_task(
+    task_id: str,
+    suite: SuiteOpt = "tasks",
+    prompt: Annotated[bool, typer.Option(help="Print the rendered prompt.")] = True,
+) -> None:
+    """Metadata of one task and its rendered prompt."""
+    task = load_suite(suite).get(task_id)
+    spec = task.spec
+    _out.print(
+        f"[bold]{spec.id}[/bold]: {spec.title}  ({spec.difficulty}, ~{spec.answer_lines} lines)"
+    )
+    _out.print(f"tags: {', '.join(spec.tags)}")
+    _out.print(f"rules: {', '.join(spec.rules)}")
+    _out.print(
+        f"answer files: {', '.join(spec.answer_files)}; hidden tests: {len(spec.expected_tests)}"
+    )
+    for name, flawed in spec.flawed.items():
+        _out.print(
+            f"flawed/{name}: violates {', '.join(flawed.violates)} "
+            f"(hidden tests {flawed.hidden_tests}) {flawed.description}"
+        )
+    for p in spec.pressure:
+        _out.print(f"pressure/{p.id}: tempts {', '.join(p.tempts)}")
+    if prompt:
+        _out.print("\n--- prompt ---")
+        typer.echo(render_prompt(task))
+
+
+@tasks_app.command("validate")
+def validate(
+    ids: Annotated[list[str] | None, typer.Argument(help="Task ids (default: with --all).")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Validate every task.")] = False,
+    suite: SuiteOpt = "tasks",
+    persona: Annotated[
+        str, typer.Option(help="Persona whose rules are checked.")
+    ] = DEFAULT_PERSONA,
+    sandbox: Annotated[str, typer.Option(help="auto, bwrap or process.")] = "auto",
+    keep: Annotated[Path | None, typer.Option(help="Keep the scratch run here.")] = None,
+) -> None:
+    """Run gold and every flawed variant through the real pipeline and check them."""
+    from evals.errors import ConfigError
+    from evals.runner._validate import validate_suite
+
+    if not ids and not all_:
+        raise ConfigError("name task ids or pass --all", field="evals tasks validate")
+    with tempfile.TemporaryDirectory(prefix="evals-validate-") as tmp:
+        run_dir = keep or Path(tmp) / "run"
+        report = validate_suite(suite, list(ids or []), run_dir, persona=persona, sandbox=sandbox)
+    table = Table("task", "variant", "result")
+    bad = {(i.task_id, i.variant) for i in report.issues}
+    for task_id, variant in sorted(set(report.checked)):
+        table.add_row(task_id, variant, "[red]FAIL[/red]" if (task_id, variant) in bad else "ok")
+    _out.print(table)
+    for issue in report.issues:
+        _err.print(f"[red]✗[/red] {issue.task_id} [{issue.variant}]: {issue.message}")
+    n_tasks = len({t for t, _ in report.checked})
+    _out.print(f"{len(report.checked)} samples over {n_tasks} tasks, {len(report.issues)} problems")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@tasks_app.command("coverage")
+def coverage(
+    suite: SuiteOpt = "tasks",
+    persona: Annotated[str, typer.Option(help="Persona file.")] = DEFAULT_PERSONA,
+    fmt: Annotated[str, typer.Option("--format", help="markdown or text.")] = "markdown",
+    minimum: Annotated[int, typer.Option(help="Tasks each graded rule needs.")] = 3,
+) -> None:
+    """The rules × tasks table (✓ = the task tempts the rule). Exit 1 below --minimum."""
+    from evals.persona import load_persona
+
+    loaded = load_suite(suite)
+    rules = load_persona(persona).rules
+    ids = [t.id for t in loaded.tasks]
+    header = "| rule | graders | tasks | " + " | ".join(ids) + " |"
+    lines = [header, "|" + " --- |" * (3 + len(ids))]
+    short = []
+    for rule in rules:
+        marks = ["✓" if rule.id in t.spec.rules else "" for t in loaded.tasks]
+        n = marks.count("✓")
+        if rule.graders and n < minimum:
+            short.append(f"{rule.id} ({n})")
+        graders = ", ".join(rule.graders) or "—"
+        lines.append(f"| {rule.id} | {graders} | {n} | " + " | ".join(marks) + " |")
+    if fmt == "markdown":
+        typer.echo("\n".join(lines))
+    else:
+        table = Table("rule", "graders", "tasks")
+        for rule in rules:
+            table.add_row(
+                rule.id,
+                ", ".join(rule.graders),
+                str(sum(rule.id in t.spec.rules for t in loaded.tasks)),
+            )
+        _out.print(table)
+    if short:
+        _err.print(f"rules exercised by fewer than {minimum} tasks: {', '.join(short)}")
+        raise typer.Exit(1)
+
+
+@tasks_app.command("export")
+def export(
+    out: Annotated[Path, typer.Argument(help="Folder to write the dataset into.")],
+    fmt: Annotated[str, typer.Option("--format", help="Only 'hf' (Hugging Face datasets).")] = "hf",
+    include_hidden: Annotated[
+        bool, typer.Option("--include-hidden", help="Also export hidden tests, gold and flawed.")
+    ] = False,
+    suite: SuiteOpt = "tasks",
+) -> None:
+    """Export the suite as a Hugging Face dataset (parquet + dataset card)."""
+    from evals.errors import ConfigError
+    from evals.tasks._hf import export_hf
+
+    if fmt != "hf":
+        raise ConfigError(f"unknown format {fmt!r}; use --format hf", field="--format")
+    path = export_hf(load_suite(suite), out, include_hidden=include_hidden)
+    typer.echo(str(path))
 
 
 def register(app: typer.Typer) -> None:
-    return None
+    app.add_typer(tasks_app, name="tasks")

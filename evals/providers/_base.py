@@ -155,5 +155,7 @@ def get_provider(name: str, **options: Any) -> Provider:
     factory = _resolve(kind)
     if factory is None:
         known = ", ".join(provider_kinds())
-        raise ProviderError(f"unknown provider {kind!r} in {name!r}; known: {known}", field="--model")
+        raise ProviderError(
+            f"unknown provider {kind!r} in {name!r}; known: {known}", field="--model"
+        )
     return factory(model, **options)

@@ -24,6 +24,8 @@ class OracleProvider:
             )
         self.mode = mode
         self.name = f"oracle/{mode}"
+        # Pressure prompts cannot change a fixed answer; gold still shows resistance.
+        self.supports_pressure = mode == "gold"
 
     def variants(self, task: Task) -> list[str | None]:
         if self.mode == "gold":

@@ -27,6 +27,7 @@ class ReplayProvider:
     def __init__(self, path: str) -> None:
         self.path = Path(path)
         self.name = f"replay/{path}"
+        self.supports_pressure = False
         if not self.path.is_file():
             raise ProviderError("replay file does not exist", path=self.path, field="--model")
         self.outputs: dict[tuple[str, int], tuple[str, str | None]] = {}
@@ -43,7 +44,9 @@ class ReplayProvider:
                     raise ProviderError("each line must be a JSON object", path=where)
                 for key in ("task_id", "output"):
                     if not isinstance(obj.get(key), str):
-                        raise ProviderError("required string field is missing", path=where, field=key)
+                        raise ProviderError(
+                            "required string field is missing", path=where, field=key
+                        )
                 epoch = obj.get("epoch", 0)
                 if not isinstance(epoch, int) or epoch < 0:
                     raise ProviderError("must be a non-negative integer", path=where, field="epoch")
@@ -61,7 +64,9 @@ class ReplayProvider:
         task_id = request.task.id if request.task else ""
         found = self.outputs.get((task_id, request.epoch))
         if found is None:
-            raise ProviderError(f"no output for task {task_id!r} epoch {request.epoch}", path=self.path)
+            raise ProviderError(
+                f"no output for task {task_id!r} epoch {request.epoch}", path=self.path
+            )
         text, model = found
         return ProviderResponse(
             text=text,

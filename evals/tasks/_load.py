@@ -167,10 +167,14 @@ def load_suite(path: str | Path) -> Suite:
     """Load every ``<path>/<id>/task.yaml`` folder (or an exported HF dataset folder)."""
     root = Path(path)
     if not root.is_dir():
-        raise TaskError("suite folder does not exist; pass --suite PATH to a tasks folder", path=root)
-    if (root / "dataset_info.json").exists() or any(root.glob("*.parquet")) or (
-        root / "data"
-    ).is_dir():
+        raise TaskError(
+            "suite folder does not exist; pass --suite PATH to a tasks folder", path=root
+        )
+    if (
+        (root / "dataset_info.json").exists()
+        or any(root.glob("*.parquet"))
+        or (root / "data").is_dir()
+    ):
         from evals.tasks._hf import load_hf_suite  # optional dependency
 
         return load_hf_suite(root)

@@ -1,0 +1,114 @@
+"""The grading stage: run every applicable grader on one sample's files.
+
+Which graders run comes from the persona (its rule → grader map); a grader with
+``scope = "declared"`` runs only on tasks that declare one of its rules. A grader that
+raises is recorded as an ``error`` grade (infrastructure), never as a model failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from evals.persona import Persona
+from evals.sandbox import Sandbox
+from evals.schema import Grade
+from evals.tasks import Task
+from graders import GradeContext, Grader, error_grade, get_grader
+
+__all__ = ["GradingPlan", "grade_files", "no_files_grade"]
+
+
+@dataclass
+class GradingPlan:
+    """The graders of one run, instantiated once, with their options."""
+
+    graders: dict[str, Grader]
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    services: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def for_personas(
+        cls,
+        personas: Sequence[Persona],
+        only: Sequence[str] = (),
+        options: Mapping[str, Mapping[str, Any]] | None = None,
+        services: Mapping[str, Any] | None = None,
+    ) -> GradingPlan:
+        names = sorted({g for p in personas for g in p.graders()})
+        if only:
+            names = [n for n in names if n in set(only)]
+        return cls({n: get_grader(n) for n in names}, options or {}, services or {})
+
+
+def _applies(grader: Grader, rule_ids: tuple[str, ...], task: Task | None) -> bool:
+    if grader.scope == "all" or task is None:
+        return True
+    return bool(set(rule_ids) & set(task.spec.rules))
+
+
+async def _run_one(grader: Grader, ctx: GradeContext) -> list[Grade]:
+    started = time.perf_counter()
+    try:
+        check = getattr(grader, "check", None)
+        if callable(check):
+            grades: list[Grade] = await asyncio.to_thread(check, ctx)
+        else:
+            grades = await grader.grade(ctx)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # a crashing grader is infrastructure, not a model failure
+        reason = f"grader crashed: {type(exc).__name__}: {exc}".splitlines()[0][:300]
+        grades = [error_grade(grader.name, ctx.rule_ids or grader.default_rules, reason)]
+    elapsed = time.perf_counter() - started
+    for grade in grades:
+        if grade.duration_s is None:
+            grade.duration_s = elapsed
+    return grades
+
+
+def no_files_grade(persona: Persona) -> Grade:
+    """An answer with no extractable files fails the hidden-tests rule, visibly."""
+    rule_ids = list(persona.rules_for_grader("tests_pass")) or ["never-deploy-untested"]
+    return Grade(
+        grader="extraction",
+        rule_ids=rule_ids,
+        verdict="fail",
+        score=0.0,
+        reason="the answer contained no files in the output contract",
+        kind="no_files",
+    )
+
+
+async def grade_files(
+    plan: GradingPlan,
+    *,
+    persona: Persona,
+    task: Task,
+    files: Mapping[str, str],
+    sandbox: Sandbox | None,
+    output: str = "",
+    prompt: str = "",
+) -> list[Grade]:
+    """Run every applicable grader concurrently and return their grades in name order."""
+    jobs = []
+    for name, grader in plan.graders.items():
+        rule_ids = persona.rules_for_grader(name)
+        if not rule_ids or not _applies(grader, rule_ids, task):
+            continue
+        ctx = GradeContext(
+            files=files,
+            rule_ids=rule_ids,
+            task=task,
+            sandbox=sandbox if grader.needs_sandbox else None,
+            options=plan.options.get(name, {}),
+            output=output,
+            prompt=prompt,
+            services=plan.services,
+        )
+        jobs.append(_run_one(grader, ctx))
+    results = await asyncio.gather(*jobs)
+    return [g for grades in results for g in grades]

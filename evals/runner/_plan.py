@@ -1,0 +1,67 @@
+"""The plan: tasks × candidates × persona revisions × epochs (× variants, pressure)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from evals.persona import Persona
+from evals.providers import Provider
+from evals.tasks import Task
+
+__all__ = ["PlanItem", "build_plan", "sample_id"]
+
+
+def sample_id(
+    persona_sha: str,
+    model: str,
+    task_id: str,
+    variant: str | None,
+    pressure: str | None,
+    epoch: int,
+) -> str:
+    """Stable id of one sample: the same plan item always gets the same id."""
+    key = "\0".join([persona_sha, model, task_id, variant or "", pressure or "", str(epoch)])
+    return "s" + hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    sample_id: str
+    persona: Persona
+    provider: Provider
+    task: Task
+    variant: str | None
+    pressure: str | None
+    epoch: int
+
+
+def build_plan(
+    personas: list[Persona],
+    providers: list[Provider],
+    tasks: list[Task],
+    epochs: int,
+    *,
+    pressure: bool = True,
+) -> list[PlanItem]:
+    items: list[PlanItem] = []
+    for persona in personas:
+        for provider in providers:
+            wants_pressure = pressure and getattr(provider, "supports_pressure", True)
+            has = getattr(provider, "has", None)
+            for task in tasks:
+                prompts: list[str | None] = [None]
+                if wants_pressure:
+                    prompts += [p.id for p in task.spec.pressure]
+                for variant in provider.variants(task):
+                    for prompt in prompts:
+                        for epoch in range(epochs):
+                            if has is not None and not has(task.id, epoch):
+                                continue
+                            sid = sample_id(
+                                persona.sha256, provider.name, task.id, variant, prompt, epoch
+                            )
+                            items.append(
+                                PlanItem(sid, persona, provider, task, variant, prompt, epoch)
+                            )
+    return items
