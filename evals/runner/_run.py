@@ -125,7 +125,8 @@ class Runner:
         from evals.providers.cache import wrap_with_cache
 
         cache_dir = Path(self.config.cache_dir) if self.config.cache_dir else None
-        return wrap_with_cache(provider, enabled=True, cache_dir=cache_dir)
+        cached: Provider = wrap_with_cache(provider, enabled=True, cache_dir=cache_dir)
+        return cached
 
     def _services(self) -> dict[str, Any]:
         services: dict[str, Any] = {"judge_samples": self.config.judge_samples}

@@ -135,8 +135,9 @@ def validate_suite(
         report=False,
         sandbox=sandbox,
         cache=False,
-        **({"personas": [persona]} if persona else {}),
     )
+    if persona:
+        config = config.merged({"personas": [persona]})
     runner = Runner(config, run_dir, argv=["tasks", "validate"])
     asyncio.run(runner.run())
     persona_obj = load_persona(config.personas[0])
