@@ -1,9 +1,176 @@
-"""Placeholder: filled in by the issue that owns this command group."""
+"""``evals persona show|diff``: a persona's rules and their grader coverage, and rule diffs."""
 
 from __future__ import annotations
 
+import json
+from enum import StrEnum
+from typing import Annotated, Any
+
 import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from evals.persona import Persona, PersonaDiff, changed_fields, diff_personas, load_persona
+
+__all__ = ["persona_app", "register"]
+
+persona_app = typer.Typer(
+    help="Persona specs: the rules they define, their coverage, and how they changed.",
+    no_args_is_help=True,
+)
+
+#: Below this console width the rule text is stacked under its id.
+_WIDE = 120
+
+RefArg = Annotated[
+    str, typer.Argument(metavar="FILE[@REV]", help="Persona file, or FILE@<git-rev>.")
+]
+
+
+class ShowFormat(StrEnum):
+    """Output formats of ``evals persona show``."""
+
+    table = "table"
+    json = "json"
+
+
+class DiffFormat(StrEnum):
+    """Output formats of ``evals persona diff``."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
 
 
 def register(app: typer.Typer) -> None:
-    return None
+    """Add the ``persona`` command group to ``app``."""
+    app.add_typer(persona_app, name="persona")
+
+
+@persona_app.command("show")
+def show(
+    ref: RefArg,
+    fmt: Annotated[ShowFormat, typer.Option("--format", help="table or json.")] = ShowFormat.table,
+    fail_unmeasured: Annotated[
+        bool, typer.Option("--fail-unmeasured", help="Exit 1 if a rule has no grader.")
+    ] = False,
+) -> None:
+    """The persona's rules: id, section, text, graders and coverage."""
+    from graders import grader_names  # the registry scans entry points: only when needed
+
+    persona = load_persona(ref, known_graders=grader_names())
+    if fmt is ShowFormat.json:
+        typer.echo(json.dumps(persona.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_rules(persona)
+    if fail_unmeasured and persona.unmeasured():
+        raise typer.Exit(1)
+
+
+@persona_app.command("diff")
+def diff(
+    a: RefArg,
+    b: RefArg,
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", help="table, json or markdown.")
+    ] = DiffFormat.table,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 if any rule differs (like git diff).")
+    ] = False,
+) -> None:
+    """Rules added, removed and changed from A to B (matched by rule id)."""
+    result = diff_personas(load_persona(a), load_persona(b))
+    if fmt is DiffFormat.json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt is DiffFormat.markdown:
+        typer.echo(result.to_markdown(), nl=False)
+    else:
+        _print_diff(result)
+    if exit_code and not result.empty:
+        raise typer.Exit(1)
+
+
+def _print_rules(persona: Persona) -> None:
+    out = Console(highlight=False)
+    sidecar = str(persona.sidecar) if persona.sidecar else "none"
+    out.print(
+        Text.assemble(
+            (persona.name, "bold"),
+            f"  {persona.ref}  sha256 {persona.sha256[:12]}  sidecar: {sidecar}",
+        )
+    )
+    out.print(_rules_table(persona, wide=out.width >= _WIDE))
+    unmeasured = persona.unmeasured()
+    measured = len(persona.rules) - len(unmeasured)
+    out.print(f"{len(persona.rules)} rules, {measured} measured, {len(unmeasured)} unmeasured")
+    if unmeasured:
+        out.print(
+            Text(
+                "unmeasured: "
+                + ", ".join(r.id for r in unmeasured)
+                + f" (map them to graders in {persona.path.stem}.rules.yaml)",
+                style="red",
+            )
+        )
+
+
+def _rules_table(persona: Persona, *, wide: bool) -> Table:
+    """Columns id, section, text, graders, coverage; narrow consoles stack text under id."""
+    # Ids, grader names and the coverage flag never wrap: they are looked up and grepped.
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    id_width = max(len(r.id) for r in persona.rules)
+    table.add_column(
+        "id" if wide else "id / text", no_wrap=wide, min_width=id_width, ratio=None if wide else 1
+    )
+    table.add_column("section", max_width=16 if wide else 11)
+    if wide:
+        table.add_column("text", ratio=1)
+    table.add_column("graders", no_wrap=True)
+    table.add_column("coverage", no_wrap=True)
+    for rule in persona.rules:
+        coverage = (
+            Text("✔ measured", style="green")
+            if rule.graders
+            else Text("UNMEASURED", style="bold red")
+        )
+        graders = Text("\n".join(rule.graders))
+        if wide:
+            table.add_row(Text(rule.id), Text(rule.section), Text(rule.text), graders, coverage)
+        else:
+            cell = Text.assemble((rule.id, "bold"), "\n", (rule.text, "dim"))
+            table.add_row(cell, Text(rule.section), graders, coverage)
+    return table
+
+
+def _print_diff(result: PersonaDiff) -> None:
+    out = Console(highlight=False)
+    out.print(Text(f"{result.a_ref} → {result.b_ref}", style="bold"))
+    if result.empty:
+        out.print(f"no rule changes ({result.unchanged} unchanged)")
+        return
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("change", no_wrap=True)
+    ids = [r.id for r in (*result.added, *result.removed)] + [n.id for _, n in result.changed]
+    table.add_column("id", no_wrap=True, min_width=max(len(x) for x in ids))
+    table.add_column("section")
+    table.add_column("detail", ratio=1, overflow="fold")
+    for rule in result.added:
+        table.add_row(Text("+ added", "green"), rule.id, rule.section, Text(rule.text))
+    for rule in result.removed:
+        table.add_row(Text("- removed", "red"), rule.id, rule.section, Text(rule.text))
+    for old, new in result.changed:
+        detail = "\n".join(
+            f"{name}: {_value(getattr(old, name))} → {_value(getattr(new, name))}"
+            for name in changed_fields(old, new)
+        )
+        table.add_row(Text("~ changed", "yellow"), new.id, new.section, Text(detail))
+    out.print(table)
+    out.print(result.summary())
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(value) + "]"
+    return "none" if value is None else repr(" ".join(str(value).split()))
