@@ -1,0 +1,126 @@
+"""ProviderRequest → Messages API parameters, and Message → ProviderResponse.
+
+The persona (system prompt) is sent as a text block marked ``cache_control: ephemeral``,
+so every sample after the first reads it from the prompt cache. Caching only happens
+above a per-model minimum length; :func:`cache_warning` says when a persona is too short.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evals.providers._base import ProviderRequest, ProviderResponse, ToolCall
+from evals.providers._prices import load_prices
+from evals.providers.cost import CHARS_PER_TOKEN, cost_usd
+from evals.schema import Usage
+
+__all__ = [
+    "MalformedResponse",
+    "build_params",
+    "cache_warning",
+    "min_cache_tokens",
+    "to_response",
+    "usage_from",
+]
+
+#: Used when the price table does not know the model.
+DEFAULT_MIN_CACHE_TOKENS = 1024
+
+
+class MalformedResponse(ValueError):
+    """A 2xx response whose body is not a usable message (retried, bounded)."""
+
+
+def min_cache_tokens(model: str) -> int:
+    """The shortest cacheable prompt for ``model``, from the price table."""
+    price = load_prices().lookup(model)
+    return price.min_cache_tokens if price is not None else DEFAULT_MIN_CACHE_TOKENS
+
+
+def cache_warning(model: str, system: str) -> str | None:
+    """A warning when ``system`` is too short for ``model`` to cache, else None.
+
+    Uses the local ~4 chars/token estimate; the API's count is authoritative, and the
+    usage of each response (``cache_creation``/``cache_read`` tokens) shows what happened.
+    """
+    if not system:
+        return None
+    estimate = round(len(system) / CHARS_PER_TOKEN)
+    minimum = min_cache_tokens(model)
+    if estimate >= minimum:
+        return None
+    return (
+        f"anthropic/{model}: the system prompt is ~{estimate} tokens, below the model's "
+        f"minimum cacheable length ({minimum}); prompt caching will do nothing and every "
+        "sample pays full input price"
+    )
+
+
+def build_params(
+    model: str, request: ProviderRequest, cache_system: bool = True, temperature: bool = False
+) -> dict[str, Any]:
+    """Keyword arguments for ``messages.create`` (also the ``params`` of a batch entry).
+
+    The installed SDK (API version 2026-10-21) has no ``temperature`` parameter, so it is
+    only sent (as ``extra_body``) when ``temperature`` is True, for older API versions or
+    compatible servers; it is always part of the response-cache key.
+    """
+    params: dict[str, Any] = {
+        "model": model,
+        "max_tokens": request.max_tokens,
+        "messages": [dict(m) for m in request.messages],
+    }
+    if temperature:
+        params["extra_body"] = {"temperature": request.temperature}
+    if request.system:
+        block: dict[str, Any] = {"type": "text", "text": request.system}
+        if cache_system:
+            block["cache_control"] = {"type": "ephemeral"}
+        params["system"] = [block]
+    if request.tools:
+        params["tools"] = [dict(t) for t in request.tools]
+    if request.tool_choice is not None:
+        params["tool_choice"] = dict(request.tool_choice)
+    return params
+
+
+def usage_from(raw: Any) -> Usage:
+    """Our :class:`Usage` from the SDK's usage object (missing cache fields count as 0)."""
+    if raw is None:
+        raise MalformedResponse("response has no usage")
+    return Usage(
+        input_tokens=int(getattr(raw, "input_tokens", 0) or 0),
+        output_tokens=int(getattr(raw, "output_tokens", 0) or 0),
+        cache_creation_input_tokens=int(getattr(raw, "cache_creation_input_tokens", 0) or 0),
+        cache_read_input_tokens=int(getattr(raw, "cache_read_input_tokens", 0) or 0),
+    )
+
+
+def to_response(
+    message: Any, model: str, latency_s: float, batch: bool = False
+) -> ProviderResponse:
+    """Convert an SDK ``Message``; raises :class:`MalformedResponse` if it is not one."""
+    content = getattr(message, "content", None)
+    if not isinstance(content, list):
+        raise MalformedResponse("response has no content list")
+    texts: list[str] = []
+    calls: list[ToolCall] = []
+    for block in content:
+        kind = getattr(block, "type", None)
+        if kind == "text":
+            texts.append(str(getattr(block, "text", "")))
+        elif kind == "tool_use":
+            payload = getattr(block, "input", None)
+            calls.append(ToolCall(name=str(block.name), input=dict(payload or {})))
+    usage = usage_from(getattr(message, "usage", None))
+    reported = str(getattr(message, "model", None) or model)
+    return ProviderResponse(
+        text="".join(texts),
+        usage=usage,
+        stop_reason=getattr(message, "stop_reason", None),
+        latency_s=latency_s,
+        cost_usd=cost_usd(reported, usage, batch=batch),
+        model=reported,
+        tool_calls=tuple(calls),
+        raw_id=getattr(message, "id", None),
+    )

@@ -1,0 +1,206 @@
+"""Content-addressed response cache shared across runs.
+
+The key is the sha256 of the canonical JSON of everything that decides a model's answer:
+provider identity, model, system, messages, max_tokens, temperature, tools, tool_choice
+and epoch. ``sample_id``/``task``/``variant`` are run bookkeeping and are left out, so the
+same question asked by two runs (or two suites) is answered once; epochs are in the key,
+so repeated samples stay independent draws.
+
+The store is one JSON file per key under ``<dir>/<key[:2]>/<key>.json`` (default
+``~/.cache/persona-evals/responses``; ``PERSONA_EVALS_CACHE_DIR`` or ``cache_dir``
+overrides). Writes go to a temporary file in the same directory and are renamed into
+place, so concurrent writers (parallel runs) never leave a torn entry: the last rename
+wins and both wrote the same answer to the same question.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from evals.providers._base import Provider, ProviderRequest, ProviderResponse, ToolCall
+from evals.schema import Usage
+
+if TYPE_CHECKING:
+    from evals.tasks import Task
+
+__all__ = [
+    "CACHE_DIR_ENV",
+    "KEY_VERSION",
+    "CachingProvider",
+    "ResponseCache",
+    "cache_key",
+    "default_cache_dir",
+    "wrap_with_cache",
+]
+
+CACHE_DIR_ENV = "PERSONA_EVALS_CACHE_DIR"
+#: Bump when the key's inputs change meaning; old entries are then simply not found.
+KEY_VERSION = 1
+
+
+def default_cache_dir() -> Path:
+    """``$PERSONA_EVALS_CACHE_DIR``, else ``~/.cache/persona-evals/responses``."""
+    env = os.environ.get(CACHE_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "persona-evals" / "responses"
+
+
+def cache_key(identity: str, request: ProviderRequest) -> str:
+    """sha256 of the canonical request; ``identity`` names provider (and endpoint)."""
+    payload = {
+        "v": KEY_VERSION,
+        "provider": identity,
+        "model": request.model,
+        "system": request.system,
+        "messages": list(request.messages),
+        "max_tokens": request.max_tokens,
+        "temperature": request.temperature,
+        "tools": list(request.tools),
+        "tool_choice": request.tool_choice,
+        "epoch": request.epoch,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _to_json(response: ProviderResponse) -> dict[str, Any]:
+    data = dataclasses.asdict(response)
+    data["usage"] = response.usage.model_dump()
+    return data
+
+
+def _from_json(data: dict[str, Any]) -> ProviderResponse:
+    return ProviderResponse(
+        text=str(data["text"]),
+        usage=Usage.model_validate(data.get("usage") or {}),
+        stop_reason=data.get("stop_reason"),
+        latency_s=float(data.get("latency_s") or 0.0),
+        cost_usd=float(data.get("cost_usd") or 0.0),
+        model=data.get("model"),
+        tool_calls=tuple(
+            ToolCall(name=c["name"], input=c["input"]) for c in data.get("tool_calls") or ()
+        ),
+        cached=bool(data.get("cached", False)),
+        raw_id=data.get("raw_id"),
+    )
+
+
+class ResponseCache:
+    """A directory of cached responses, safe for concurrent readers and writers."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = (root or default_cache_dir()).expanduser()
+
+    def path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> ProviderResponse | None:
+        """The stored response (as originally returned), or None; corrupt entries miss."""
+        try:
+            data = json.loads(self.path(key).read_text(encoding="utf-8"))
+            return _from_json(data["response"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def __contains__(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def put(self, key: str, response: ProviderResponse, meta: dict[str, Any]) -> None:
+        """Store ``response`` atomically (temp file + rename in the same directory)."""
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        entry = {"key": key, "stored_at": time.time(), **meta, "response": _to_json(response)}
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(entry, fh, ensure_ascii=False)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+class CachingProvider:
+    """A :class:`Provider` that answers from a :class:`ResponseCache` before calling ``inner``.
+
+    Hits come back with ``cached=True`` and ``cost_usd=0`` (the original cost stays in the
+    entry); ``hits``/``misses`` count lookups for benchmarks and summaries.
+    """
+
+    def __init__(self, inner: Provider, store: ResponseCache) -> None:
+        self.inner = inner
+        self.store = store
+        self.name = inner.name
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def identity(self) -> str:
+        return str(getattr(self.inner, "cache_identity", self.inner.name))
+
+    @property
+    def warnings(self) -> list[str]:
+        found = getattr(self.inner, "warnings", [])
+        return list(found) if isinstance(found, list) else []
+
+    def __getattr__(self, attr: str) -> Any:
+        # Provider extras (supports_pressure, count_tokens, batch, ...) pass through.
+        if attr == "inner":
+            raise AttributeError(attr)
+        return getattr(self.inner, attr)
+
+    def key(self, request: ProviderRequest) -> str:
+        return cache_key(self.identity, request)
+
+    def has_cached(self, request: ProviderRequest) -> bool:
+        return self.key(request) in self.store
+
+    def variants(self, task: Task) -> list[str | None]:
+        return self.inner.variants(task)
+
+    async def generate(self, request: ProviderRequest) -> ProviderResponse:
+        started = time.perf_counter()
+        key = self.key(request)
+        hit = self.store.get(key)
+        if hit is not None:
+            self.hits += 1
+            return dataclasses.replace(
+                hit, cached=True, cost_usd=0.0, latency_s=time.perf_counter() - started
+            )
+        self.misses += 1
+        response = await self.inner.generate(request)
+        meta = {"provider": self.identity, "model": request.model, "epoch": request.epoch,
+                "purpose": request.purpose}
+        try:
+            self.store.put(key, response, meta)
+        except OSError as exc:  # a full or read-only disk must not fail the sample
+            warnings = getattr(self.inner, "warnings", None)
+            if isinstance(warnings, list) and not any("response cache" in w for w in warnings):
+                warnings.append(f"response cache not written ({exc}); fix {self.store.root}")
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def wrap_with_cache(provider: Provider, enabled: bool, cache_dir: Path | None) -> Provider:
+    """``provider`` behind the response cache, or unchanged when ``enabled`` is False.
+
+    Args:
+        provider: the provider to wrap.
+        enabled: False for ``--no-cache``.
+        cache_dir: the store; None uses :func:`default_cache_dir`.
+    """
+    if not enabled or isinstance(provider, CachingProvider):
+        return provider
+    return CachingProvider(provider, ResponseCache(cache_dir))
