@@ -113,7 +113,7 @@ def _items(heading: str, lines: list[tuple[int, str]]) -> list[Bullet]:
     item: _Item | None = None
     fence: str | None = None
     for number, raw in lines:
-        line = raw.expandtabs(4)
+        line = _expand_indent(raw)
         if fence is not None:
             if item is not None:
                 item.rest.append(line)
@@ -186,6 +186,12 @@ def _closes(line: str, fence: str) -> bool:
         and len(closing.group(1)) >= len(fence)
         and not line.strip()[len(closing.group(1)) :].strip()
     )
+
+
+def _expand_indent(line: str) -> str:
+    """Tabs in the indentation count as 4 columns; tabs in the text stay as written."""
+    stripped = line.lstrip(" \t")
+    return line[: len(line) - len(stripped)].expandtabs(4) + stripped
 
 
 def _dedent(text: str) -> str:

@@ -118,6 +118,16 @@ def yaml_where(exc: yaml.YAMLError, offset: int = 0) -> str:
     return f"at line {mark.line + 1 + offset}, column {mark.column + 1} ({problem})"
 
 
+_MESSAGES = {
+    "list_type": "must be a YAML list of entries (`- match: ...`)",
+    "tuple_type": "must be a YAML list, e.g. `graders: [judge]`",
+    "dict_type": "must be a mapping with `match:` (and optional id, section, name, graders)",
+    "model_type": "must be a mapping with `match:` (and optional id, section, name, graders)",
+    "string_too_short": "must not be empty",
+    "string_type": "must be a string; quote it",
+}
+
+
 def _one_line(exc: ValidationError, data: dict[str, Any], source: str) -> PersonaError:
     error = exc.errors()[0]
     loc = [str(x) for x in error["loc"]]
@@ -131,16 +141,19 @@ def _one_line(exc: ValidationError, data: dict[str, Any], source: str) -> Person
             key = "id" if entry.get("id") else "match"
             label += f" ({key} {entry[key]!r})"
         where = ": ".join([label, *loc[2:3]]) if loc[2:] else label
-    message = error["msg"]
-    if error["type"] == "extra_forbidden":
+    kind = error["type"]
+    message = _MESSAGES.get(kind, error["msg"])
+    if kind == "extra_forbidden":
         message = "unknown key; allowed keys: id, match, section, name, graders"
         if loc and loc[0] != "rules":
             message = "unknown key; allowed keys: version, rules"
-    elif error["type"] == "string_pattern_mismatch":
+    elif kind == "missing":
+        message = f"required; add `{loc[-1]}:` to the entry"
+    elif kind == "string_pattern_mismatch":
         message = (
             f"{error['input']!r} is not a valid rule id; use lowercase words "
             "joined by '-' (e.g. never-sql-concat)"
         )
-    elif error["type"] == "literal_error" and loc == ["version"]:
+    elif kind == "literal_error" and loc == ["version"]:
         message = "unsupported sidecar version; use `version: 1`"
     return PersonaError(re.sub(r"\s+", " ", message), path=source, field=where)
