@@ -1,0 +1,179 @@
+"""Run directories -> one long pandas DataFrame, one row per grade and persona rule.
+
+``samples.jsonl`` is stream-parsed line by line: only the fields the reports need are
+kept (never the model output or files), so memory stays flat however large the run.
+The byte offset of each sample's line is kept so a report can re-read the few samples
+it shows in full (:func:`read_sample`).
+
+Log semantics (see ``evals.runner``): a torn last line (a crash mid-write) is ignored
+with a warning; when a ``sample_id`` appears twice the last line wins; an
+``infra_error`` sample becomes one row with ``verdict`` NaN so it can be counted.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from evals.errors import RunLogError
+from evals.schema import Manifest, Sample
+
+__all__ = ["COLUMNS", "RunData", "load_run", "load_runs", "read_sample", "scan_run"]
+
+#: Columns of the long frame. ``tokens``/``cost``/``judge_cost``/``latency`` are per
+#: sample and repeat on each of its rows: de-duplicate by ``sample_id`` before summing.
+COLUMNS = [
+    "run", "persona", "persona_ref", "persona_revision", "model", "task", "variant",
+    "pressure", "epoch", "sample_id", "rule", "grader", "verdict", "score", "kind",
+    "reason", "n_evidence", "tokens", "cost", "judge_cost", "latency", "status", "error",
+]
+_CATEGORICAL = [
+    "run", "persona", "persona_ref", "persona_revision", "model", "task", "variant",
+    "pressure", "rule", "grader", "verdict", "kind", "reason", "status", "error",
+]
+
+
+@dataclass
+class RunData:
+    """One scanned run: its manifest, its frame, and where each sample's line starts."""
+
+    path: Path
+    manifest: Manifest
+    frame: pd.DataFrame
+    offsets: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _read_manifest(run_dir: Path) -> Manifest:
+    path = run_dir / "manifest.json"
+    if not path.is_file():
+        raise RunLogError(
+            "no manifest.json: not a run directory (pass the folder `evals run --out` wrote)",
+            path=run_dir,
+        )
+    try:
+        return Manifest.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"]) or "(root)"
+        raise RunLogError(f"{err['msg']}; fix or re-create the run", path=path, field=loc) from exc
+
+
+def _sample_rows(s: Sample, run: str) -> list[tuple[Any, ...]]:
+    head = (
+        run, s.persona, s.persona_ref, s.persona_sha[:12], s.model, s.task_id, s.variant,
+        s.pressure, s.epoch, s.sample_id,
+    )
+    tail = (
+        s.usage.total_tokens, s.cost_usd, s.judge_cost_usd, s.latency_s, s.status, s.error,
+    )
+    if s.status == "infra_error" or not s.grades:
+        return [(*head, None, None, None, float("nan"), None, None, 0, *tail)]
+    rows = []
+    for g in s.grades:
+        for rule in g.rule_ids or [None]:
+            rows.append(
+                (*head, rule, g.grader, g.verdict, g.score, g.kind, g.reason or None,
+                 len(g.evidence), *tail)
+            )
+    return rows
+
+
+def scan_run(path: str | Path) -> RunData:
+    """Read one run directory into a :class:`RunData`.
+
+    Args:
+        path: The run directory (holds ``manifest.json`` and ``samples.jsonl``).
+
+    Returns:
+        The manifest, the long frame (see :data:`COLUMNS`), line offsets and warnings.
+
+    Raises:
+        RunLogError: The directory is not a run, or a (non-final) line is corrupt.
+    """
+    run_dir = Path(path)
+    manifest = _read_manifest(run_dir)
+    run = run_dir.resolve().name
+    notes: list[str] = []
+    offsets: dict[str, int] = {}
+    per_sample: dict[str, list[tuple[Any, ...]]] = {}
+    samples_path = run_dir / "samples.jsonl"
+    if samples_path.exists():
+        with samples_path.open("rb") as fh:
+            pos = 0
+            for lineno, line in enumerate(fh, 1):
+                start, pos = pos, pos + len(line)
+                if not line.endswith(b"\n"):
+                    msg = f"{samples_path}: line {lineno} is truncated (crash mid-write); ignored"
+                    notes.append(msg)
+                    warnings.warn(msg, stacklevel=2)
+                    break
+                if not line.strip():
+                    continue
+                try:
+                    sample = Sample.model_validate_json(line)
+                except ValidationError as exc:
+                    raise RunLogError(
+                        f"line {lineno}: invalid sample record ({exc.errors()[0]['msg']}); "
+                        "delete that line and `evals run --resume` to redo the sample",
+                        path=samples_path,
+                    ) from exc
+                # Last line wins: re-inserting moves the sample to its latest position.
+                per_sample.pop(sample.sample_id, None)
+                per_sample[sample.sample_id] = _sample_rows(sample, run)
+                offsets[sample.sample_id] = start
+    rows = [row for sample_rows in per_sample.values() for row in sample_rows]
+    frame = _to_frame(rows)
+    return RunData(run_dir, manifest, frame, offsets, notes)
+
+
+def _to_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=COLUMNS)
+    return _categorise(frame)
+
+
+def _categorise(frame: pd.DataFrame) -> pd.DataFrame:
+    for col in _CATEGORICAL:
+        frame[col] = frame[col].astype("category")
+    frame["epoch"] = frame["epoch"].astype("int64")
+    frame["score"] = frame["score"].astype("float64")
+    frame["n_evidence"] = frame["n_evidence"].astype("int64")
+    return frame
+
+
+def read_sample(run: RunData, sample_id: str) -> Sample:
+    """Re-read one sample in full (output, files, evidence) by its line offset."""
+    with (run.path / "samples.jsonl").open("rb") as fh:
+        fh.seek(run.offsets[sample_id])
+        return Sample.model_validate_json(fh.readline())
+
+
+def load_run(path: str | Path) -> pd.DataFrame:
+    """Long DataFrame of one run: one row per grade and persona rule.
+
+    Args:
+        path: A run directory.
+
+    Returns:
+        A frame with the columns in :data:`COLUMNS`; infra-error (and ungraded) samples
+        are one row each with ``verdict`` NaN.
+    """
+    return scan_run(path).frame
+
+
+def load_runs(paths: Iterable[str | Path] | str | Path) -> pd.DataFrame:
+    """Long DataFrame of several runs (see :func:`load_run`), told apart by ``run``."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    frames = [scan_run(p).frame for p in paths]
+    if not frames:
+        return _to_frame([])
+    joined = pd.concat([f.astype({c: "object" for c in _CATEGORICAL}) for f in frames],
+                       ignore_index=True)
+    return _categorise(joined)
