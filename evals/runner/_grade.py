@@ -11,13 +11,15 @@ import asyncio
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evals.persona import Persona
-from evals.sandbox import Sandbox
 from evals.schema import Grade
 from evals.tasks import Task
 from graders import GradeContext, Grader, error_grade, get_grader
+
+if TYPE_CHECKING:
+    from evals.sandbox import Sandbox
 
 __all__ = ["GradingPlan", "grade_files", "no_files_grade"]
 
