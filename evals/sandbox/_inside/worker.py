@@ -1,0 +1,307 @@
+"""A warm sandbox worker: pytest already imported, one forked child per sample.
+
+Runs under the runtime venv's python, inside one bwrap per worker (or bare, for the
+``process`` fallback). It reads length-prefixed JSON requests on stdin and answers on
+stdout. For each request it forks *A*, which starts a new session and (namespace modes)
+unshares mount, PID, IPC and UTS namespaces (plus a user namespace when unprivileged),
+then forks *B*: PID 1 of the fresh PID namespace. B mounts a fresh tmpfs workdir, /tmp,
+/dev/shm and /proc, writes the sample's files, bind-mounts the protected ones read-only,
+drops privileges (a per-worker uid, or all capabilities), sets rlimits and either execs
+the command or runs ``pytest.main`` in-process. When B exits, the kernel kills every
+process left in its PID namespace, and its mount namespace (and files) disappear: no
+state survives into the next sample.
+
+Usage: ``worker.py --mode {privileged,userns,none} [--uid N] [--workbase DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import select
+import shutil
+import signal
+import struct
+import sys
+import tempfile
+import time
+from typing import Any
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import _sys  # noqa: E402  (the sibling module, found through HERE)
+from _child import run_child  # noqa: E402
+
+_HEADER = struct.Struct(">I")
+
+
+def _read_exact(fd: int, size: int) -> bytes | None:
+    chunks = []
+    while size:
+        chunk = os.read(fd, size)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_message(fd: int) -> dict[str, Any] | None:
+    head = _read_exact(fd, _HEADER.size)
+    if head is None:
+        return None
+    body = _read_exact(fd, _HEADER.unpack(head)[0])
+    return None if body is None else json.loads(body)
+
+
+def write_message(fd: int, message: dict[str, Any]) -> None:
+    body = json.dumps(message).encode()
+    data = _HEADER.pack(len(body)) + body
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+class _Capture:
+    """Read one pipe up to a byte cap."""
+
+    def __init__(self, fd: int, cap: int) -> None:
+        self.fd, self.cap = fd, cap
+        self.data = bytearray()
+        self.truncated = False
+        self.open = True
+
+    def pump(self) -> None:
+        chunk = os.read(self.fd, 65536)
+        if not chunk:
+            self.open = False
+            os.close(self.fd)
+            return
+        room = self.cap - len(self.data)
+        if len(chunk) > room:
+            self.truncated = True
+        self.data += chunk[: max(room, 0)]
+
+
+def _kill(pid_b: int | None, pid_a: int) -> None:
+    for pid in (pid_b, pid_a):
+        if pid:
+            for kill in (os.killpg, os.kill):
+                try:
+                    kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+
+
+def handle(request: dict[str, Any], mode: str, uid: int, workbase: str) -> dict[str, Any]:
+    """Run one request in a fresh child and return the result record."""
+    limits = request["limits"]
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    rep_r, rep_w = os.pipe()
+    st_r, st_w = os.pipe()
+    key = os.urandom(32)
+    if mode == "none":
+        request["_base"] = tempfile.mkdtemp(prefix="evals-sample-", dir=workbase)
+    started = time.monotonic()
+    pid_a = os.fork()
+    if pid_a == 0:  # child A: never returns
+        keep = {out_w, err_w, rep_w, st_w}
+        for fd in (out_r, err_r, rep_r, st_r, _PROTO_IN, _PROTO_OUT):
+            os.close(fd)
+        run_child(request, mode, uid, workbase, key, out_w, err_w, rep_w, st_w, keep)
+    for fd in (out_w, err_w, rep_w, st_w):
+        os.close(fd)
+    cap = int(limits["output_bytes"])
+    out, err = _Capture(out_r, cap), _Capture(err_r, cap)
+    rep = _Capture(rep_r, 64 * 1024 * 1024)
+    status_buf = _Capture(st_r, 4096)
+    deadline = started + float(limits["wall_seconds"])
+    killed: str | None = None
+    pid_b: int | None = None
+    streams = [out, err, rep, status_buf]
+    while any(s.open for s in streams):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            killed = "timeout"
+            break
+        ready, _, _ = select.select([s.fd for s in streams if s.open], [], [], remaining)
+        for stream in streams:
+            if stream.open and stream.fd in ready:
+                stream.pump()
+        if pid_b is None and b"\n" in status_buf.data:
+            pid_b = int(status_buf.data.split(b"\n")[0].split()[1])
+        if out.truncated or err.truncated:
+            killed = "output"
+            break
+    if killed is not None:
+        if pid_b is None and b"\n" in status_buf.data:
+            pid_b = int(status_buf.data.split(b"\n")[0].split()[1])
+        _kill(pid_b, pid_a)
+    if mode == "none" and pid_b:
+        _kill(pid_b, 0)  # leftovers of the process fallback (namespaces need no help)
+    os.waitpid(pid_a, 0)
+    for stream in streams:
+        if stream.open:
+            os.close(stream.fd)
+    duration = time.monotonic() - started
+    modified = []
+    if mode == "none":
+        modified = _changed(request, os.path.join(request["_base"], "work"))
+        shutil.rmtree(request["_base"], ignore_errors=True)
+    exit_code, sig, note = _status(bytes(status_buf.data))
+    if killed is None and sig is not None:
+        killed = {signal.SIGXCPU: "timeout", signal.SIGXFSZ: "output"}.get(sig, "signal")
+    if killed is None and exit_code not in (0, None) and b"MemoryError" in err.data[-4096:]:
+        killed = "memory"
+    return {
+        "exit_code": exit_code if killed is None or sig is None else None,
+        "signal": sig,
+        "killed": killed,
+        "note": note,
+        "stdout": out.data.decode("utf-8", "replace"),
+        "stderr": err.data.decode("utf-8", "replace"),
+        "stdout_truncated": out.truncated,
+        "stderr_truncated": err.truncated,
+        "duration_s": duration,
+        "report": _verify(bytes(rep.data), key),
+        "modified": modified,
+    }
+
+
+def _changed(request: dict[str, Any], workdir: str) -> list[str]:
+    """Protected files whose content differs from what was written (process fallback).
+
+    In the namespace modes they are read-only bind mounts and cannot change.
+    """
+    changed = []
+    for rel in request.get("protect", []):
+        content = request["files"][rel]
+        expected = content.encode() if isinstance(content, str) else None
+        try:
+            with open(os.path.join(workdir, rel), "rb") as fh:
+                actual = fh.read()
+        except OSError:
+            actual = None
+        if expected is not None and actual != expected:
+            changed.append(rel)
+    return changed
+
+
+def _status(data: bytes) -> tuple[int | None, int | None, str]:
+    """Decode A's ``pid``/``status``/``error`` lines into (exit code, signal, note)."""
+    exit_code: int | None = None
+    sig: int | None = None
+    note = ""
+    for line in data.decode("utf-8", "replace").splitlines():
+        word, _, rest = line.partition(" ")
+        if word == "status":
+            raw = int(rest)
+            if os.WIFSIGNALED(raw):
+                sig = os.WTERMSIG(raw)
+            elif os.WIFEXITED(raw):
+                exit_code = os.WEXITSTATUS(raw)
+        elif word == "error":
+            note = rest
+    if exit_code is None and sig is None and not note:
+        sig = int(signal.SIGKILL)  # A died without reporting: it was killed
+        note = "the sample's supervisor process was killed"
+    return exit_code, sig, note
+
+
+def _verify(data: bytes, key: bytes) -> dict[str, Any]:
+    import hashlib
+    import hmac
+
+    records: list[Any] = []
+    forged = 0
+    for line in data.split(b"\n"):
+        if not line:
+            continue
+        mac, _, payload = line.partition(b" ")
+        good = hmac.new(key, payload, hashlib.sha256).hexdigest().encode()
+        if not hmac.compare_digest(mac, good):
+            forged += 1
+            continue
+        try:
+            record = json.loads(payload)
+        except ValueError:
+            forged += 1
+            continue
+        if record.get("seq") != len(records):
+            forged += 1
+            continue
+        records.append(record)
+    return {"records": records, "forged": forged}
+
+
+def _probe(mode: str, uid: int, workbase: str) -> str:
+    """Run a trivial sample; return "" when isolation works, else why not."""
+    files = {"probe.txt": "ok"}
+    request = {
+        "kind": "exec",
+        "argv": [sys.executable, "-c", "print(open('probe.txt').read())"],
+        "files": files,
+        "protect": [],
+        "env": {"PATH": "/usr/bin:/bin"},
+        "limits": {
+            "wall_seconds": 20,
+            "cpu_seconds": 10,
+            "memory_mb": 512,
+            "max_procs": 16,
+            "file_size_mb": 1,
+            "open_files": 64,
+            "output_bytes": 10000,
+        },
+    }
+    result = handle(request, mode, uid, workbase)
+    if result["exit_code"] == 0 and result["stdout"].strip() == "ok":
+        return ""
+    detail = (result["note"] or result["stderr"].strip().splitlines()[-1:] or ["?"])[0]
+    return f"probe failed ({result['killed'] or result['exit_code']}): {detail}"[:300]
+
+
+def main() -> None:
+    global _PROTO_IN, _PROTO_OUT
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mode", choices=("privileged", "userns", "none"), required=True)
+    parser.add_argument("--uid", type=int, default=-1)
+    parser.add_argument("--workbase", default="/tmp")
+    args = parser.parse_args()
+    sys.dont_write_bytecode = True
+    _PROTO_IN, _PROTO_OUT = os.dup(0), os.dup(1)
+    for fd in (_PROTO_IN, _PROTO_OUT):
+        os.set_inheritable(fd, False)
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    os.close(null)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    import pytest  # noqa: F401  (warm: imported once, inherited by every fork)
+    import reporter  # noqa: F401
+
+    for name in ("_pytest.python", "_pytest.runner", "_pytest.main", "_pytest.assertion"):
+        __import__(name)
+    if args.mode == "privileged":
+        _sys.prctl(_sys.PR_SET_PDEATHSIG, signal.SIGKILL)
+    problem = _probe(args.mode, args.uid, args.workbase)
+    write_message(_PROTO_OUT, {"ready": not problem, "problem": problem, "pid": os.getpid()})
+    if problem:
+        return
+    while True:
+        request = read_message(_PROTO_IN)
+        if request is None:
+            return
+        for plugin in request.get("preload", []):
+            try:
+                __import__(plugin)
+            except ImportError:
+                pass  # the child reports it properly when pytest loads it
+        write_message(_PROTO_OUT, handle(request, args.mode, args.uid, args.workbase))
+
+
+_PROTO_IN = _PROTO_OUT = -1
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""Warm workers, harness side: start them, talk to them, replace the ones that die.
+
+Each worker is a long-lived process (one bwrap each, or a bare runtime python for the
+process fallback) speaking length-prefixed JSON over its stdin/stdout; see
+``_inside/worker.py``. A worker serves one request at a time; the pool hands idle
+workers to callers from any thread and starts new ones up to its size.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import struct
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import IO, Any
+
+from evals.errors import SandboxError
+
+__all__ = ["SandboxInfraError", "Worker", "WorkerPool"]
+
+_HEADER = struct.Struct(">I")
+#: A worker that cannot start (import pytest, probe its namespaces) within this is broken.
+START_TIMEOUT_S = 60.0
+
+
+class SandboxInfraError(SandboxError):
+    """The sandbox itself failed on one request (not the candidate): grade it ``error``."""
+
+
+class Worker:
+    """One warm worker process."""
+
+    def __init__(self, argv: Sequence[str], env: dict[str, str]) -> None:
+        self._log: IO[bytes] = tempfile.TemporaryFile()
+        try:
+            self.proc = subprocess.Popen(
+                list(argv),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._log,
+                env=env,
+                start_new_session=True,
+                close_fds=True,
+            )
+        except OSError as exc:
+            raise SandboxError(f"cannot start a sandbox worker ({argv[0]}): {exc}") from exc
+        try:
+            hello = self._receive(START_TIMEOUT_S)
+        except SandboxInfraError as exc:
+            raise SandboxError(f"sandbox worker failed to start: {exc}") from None
+        if not hello.get("ready"):
+            self.kill()
+            raise SandboxError(f"sandbox worker is not usable here: {hello.get('problem')}")
+
+    def _stderr_tail(self) -> str:
+        self._log.seek(0)
+        lines = self._log.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1][:300] if lines else "no output"
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        chunks: list[bytes] = []
+        while size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise SandboxInfraError("sandbox worker did not answer in time")
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(fd, min(size, 1 << 20))
+            if not chunk:
+                self.proc.wait(timeout=5)
+                raise SandboxInfraError(
+                    f"sandbox worker exited ({self.proc.returncode}): {self._stderr_tail()}"
+                )
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
+
+    def _receive(self, timeout: float) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        try:
+            (size,) = _HEADER.unpack(self._read(_HEADER.size, deadline))
+            message: dict[str, Any] = json.loads(self._read(size, deadline))
+        except (SandboxInfraError, ValueError, struct.error) as exc:
+            self.kill()
+            if isinstance(exc, SandboxInfraError):
+                raise
+            raise SandboxInfraError(f"sandbox worker sent garbage: {exc}") from exc
+        return message
+
+    def call(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Send one request and wait up to ``timeout`` seconds for its result."""
+        assert self.proc.stdin is not None
+        body = json.dumps(request).encode()
+        try:
+            self.proc.stdin.write(_HEADER.pack(len(body)) + body)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            self.kill()
+            raise SandboxInfraError(f"sandbox worker is gone: {self._stderr_tail()}") from exc
+        return self._receive(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, 9)
+            except OSError:
+                self.proc.kill()
+            self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                stream.close()
+        self._log.close()
+
+
+class WorkerPool:
+    """Up to ``size`` warm workers shared by any number of threads."""
+
+    def __init__(self, factory: Callable[[int], Worker], size: int) -> None:
+        self._factory = factory
+        self.size = max(1, size)
+        self._idle: list[tuple[int, Worker]] = []
+        self._free_slots = list(range(self.size))
+        self._cond = threading.Condition()
+        self._closed = False
+
+    def _acquire(self) -> tuple[int, Worker | None]:
+        with self._cond:
+            while True:
+                if self._closed:
+                    raise SandboxError("the sandbox was closed; create a new one")
+                if self._idle:
+                    return self._idle.pop()
+                if self._free_slots:
+                    return self._free_slots.pop(), None
+                self._cond.wait()
+
+    def _release(self, slot: int, worker: Worker | None) -> None:
+        with self._cond:
+            if worker is not None and worker.alive and not self._closed:
+                self._idle.append((slot, worker))
+            else:
+                if worker is not None:
+                    worker.kill()
+                self._free_slots.append(slot)
+            self._cond.notify()
+
+    def call(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Run ``request`` on an idle worker (starting one if needed)."""
+        slot, worker = self._acquire()
+        try:
+            if worker is None:
+                worker = self._factory(slot)
+            result = worker.call(request, timeout)
+        except BaseException:
+            if worker is not None:
+                worker.kill()
+            self._release(slot, None)
+            raise
+        self._release(slot, worker)
+        return result
+
+    def warm(self, count: int | None = None) -> None:
+        """Start workers ahead of time (they otherwise start on first use)."""
+        started = []
+        for _ in range(min(count or self.size, self.size)):
+            with self._cond:
+                if not self._free_slots:
+                    break
+                slot = self._free_slots.pop()
+            try:
+                started.append((slot, self._factory(slot)))
+            except BaseException:
+                self._release(slot, None)
+                raise
+        for slot, worker in started:
+            self._release(slot, worker)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._cond.notify_all()
+        for _, worker in idle:
+            worker.kill()

@@ -1,0 +1,184 @@
+"""The shared body of both sandboxes: requests to a pool of warm workers.
+
+Subclasses only say how a worker process is started (:meth:`PooledSandbox._worker_argv`).
+Every call writes its files into a fresh per-sample filesystem inside the worker, so
+nothing is shared between samples; the pool makes it fast and thread-safe.
+"""
+
+from __future__ import annotations
+
+import atexit
+import base64
+import os
+import posixpath
+import weakref
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from evals.errors import SandboxError
+from evals.sandbox._base import ExecResult, Limits
+from evals.sandbox._env import sandbox_env
+from evals.sandbox._pool import Worker, WorkerPool
+from evals.sandbox._report import PytestReport, build_report
+from evals.sandbox.runtime import Runtime, ensure_runtime
+
+__all__ = ["GRACE_S", "INSIDE_DIR", "PooledSandbox"]
+
+INSIDE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_inside")
+#: Extra seconds the harness waits for a worker beyond the request's own wall limit.
+GRACE_S = 15.0
+
+
+def _check_path(rel: str) -> str:
+    norm = posixpath.normpath(rel)
+    if not rel or rel.startswith("/") or norm.startswith("..") or "\0" in rel:
+        raise SandboxError(f"refusing to write {rel!r} outside the workdir", field="files")
+    return norm
+
+
+def _encode(files: Mapping[str, str | bytes]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for rel, content in files.items():
+        key = _check_path(rel)
+        if isinstance(content, bytes):
+            out[key] = {"b64": base64.b64encode(content).decode()}
+        else:
+            out[key] = content
+    return out
+
+
+def _limits(limits: Limits) -> dict[str, Any]:
+    return {
+        "wall_seconds": limits.wall_seconds,
+        "cpu_seconds": limits.cpu_seconds,
+        "memory_mb": limits.memory_mb,
+        "max_procs": limits.max_procs,
+        "file_size_mb": limits.file_size_mb,
+        "open_files": limits.open_files,
+        "output_bytes": limits.output_bytes,
+    }
+
+
+def _exec_result(response: Mapping[str, Any]) -> ExecResult:
+    stderr = str(response.get("stderr", ""))
+    note = str(response.get("note") or "")
+    if note:
+        stderr = f"{stderr}\n[sandbox] {note}".lstrip("\n")
+    return ExecResult(
+        exit_code=response.get("exit_code"),
+        stdout=str(response.get("stdout", "")),
+        stderr=stderr,
+        duration_s=float(response.get("duration_s", 0.0)),
+        stdout_truncated=bool(response.get("stdout_truncated")),
+        stderr_truncated=bool(response.get("stderr_truncated")),
+        killed=response.get("killed"),
+        signal=response.get("signal"),
+    )
+
+
+class PooledSandbox:
+    """A :class:`~evals.sandbox.Sandbox` backed by a pool of warm workers."""
+
+    name: str = ""
+    isolated: bool = False
+
+    def __init__(self, *, runtime: Runtime | None = None, workers: int | None = None) -> None:
+        self.runtime = runtime if runtime is not None else ensure_runtime()
+        self.workers = workers or os.cpu_count() or 1
+        self._pool = WorkerPool(self._start_worker, self.workers)
+        self._finalizer = weakref.finalize(self, self._pool.close)
+        atexit.register(self._finalizer)
+
+    # -- subclass hooks -----------------------------------------------------------------
+
+    def _worker_argv(self, slot: int) -> list[str]:
+        raise NotImplementedError
+
+    def _worker_env(self) -> dict[str, str]:
+        return sandbox_env(self.runtime)
+
+    def _start_worker(self, slot: int) -> Worker:
+        return Worker(self._worker_argv(slot), self._worker_env())
+
+    # -- the interface ------------------------------------------------------------------
+
+    def _call(self, request: dict[str, Any], limits: Limits) -> dict[str, Any]:
+        return self._pool.call(request, limits.wall_seconds + GRACE_S)
+
+    def run(
+        self,
+        argv: Sequence[str],
+        files: Mapping[str, str | bytes],
+        limits: Limits = Limits(),
+        *,
+        env: Mapping[str, str] | None = None,
+    ) -> ExecResult:
+        """Write ``files`` into a fresh workdir, run ``argv`` there, and tear it down.
+
+        ``argv[0]`` may be ``python`` (the runtime venv's interpreter) or a path.
+
+        Raises:
+            SandboxInfraError: The sandbox itself failed (not the command).
+        """
+        if not argv:
+            raise SandboxError("empty command", field="argv")
+        program = str(self.runtime.python) if argv[0] in ("python", "python3") else argv[0]
+        request = {
+            "kind": "exec",
+            "argv": [program, *map(str, argv[1:])],
+            "files": _encode(files),
+            "env": {**sandbox_env(self.runtime), **(env or {})},
+            "limits": _limits(limits),
+        }
+        return _exec_result(self._call(request, limits))
+
+    def run_pytest(
+        self,
+        files: Mapping[str, str | bytes],
+        targets: Sequence[str],
+        limits: Limits = Limits(),
+        *,
+        plugins: Sequence[str] = (),
+        protect: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+    ) -> PytestReport:
+        """Run pytest on ``targets`` over ``files`` in a fresh workdir (the fast path).
+
+        pytest runs with plugin autoload off, only ``plugins`` loaded explicitly, no
+        config file, ``--import-mode=append`` (stdlib wins over workdir modules), and
+        reports outcomes over the signed side channel. ``protect`` names files the run
+        must not be able to change (bind-mounted read-only where namespaces exist).
+
+        Raises:
+            SandboxInfraError: The sandbox itself failed (not the tests).
+        """
+        encoded = _encode(files)
+        missing = [p for p in protect if _check_path(p) not in encoded]
+        if missing:
+            raise SandboxError(f"protected file {missing[0]!r} is not among the files")
+        request = {
+            "kind": "pytest",
+            "argv": [str(t) for t in targets],
+            "files": encoded,
+            "protect": [_check_path(p) for p in protect],
+            "plugins": list(plugins),
+            "preload": list(plugins),
+            "env": {**sandbox_env(self.runtime), **(env or {})},
+            "limits": _limits(limits),
+        }
+        response = self._call(request, limits)
+        return build_report(response, _exec_result(response))
+
+    def warm(self, count: int | None = None) -> None:
+        """Start ``count`` workers now instead of on first use."""
+        self._pool.warm(count)
+
+    def close(self) -> None:
+        """Stop every worker. Safe to call twice, and at exit."""
+        self._finalizer()
+
+    def __enter__(self) -> PooledSandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
