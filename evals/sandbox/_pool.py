@@ -36,7 +36,7 @@ class Worker:
     """One warm worker process."""
 
     def __init__(self, argv: Sequence[str], env: dict[str, str]) -> None:
-        self._log: IO[bytes] = tempfile.TemporaryFile()
+        self._log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115  (closed in kill)
         try:
             self.proc = subprocess.Popen(
                 list(argv),

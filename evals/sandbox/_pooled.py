@@ -27,6 +27,7 @@ __all__ = ["GRACE_S", "INSIDE_DIR", "PooledSandbox"]
 INSIDE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_inside")
 #: Extra seconds the harness waits for a worker beyond the request's own wall limit.
 GRACE_S = 15.0
+DEFAULT_LIMITS = Limits()
 
 
 def _check_path(rel: str) -> str:
@@ -109,7 +110,7 @@ class PooledSandbox:
         self,
         argv: Sequence[str],
         files: Mapping[str, str | bytes],
-        limits: Limits = Limits(),
+        limits: Limits = DEFAULT_LIMITS,
         *,
         env: Mapping[str, str] | None = None,
     ) -> ExecResult:
@@ -136,7 +137,7 @@ class PooledSandbox:
         self,
         files: Mapping[str, str | bytes],
         targets: Sequence[str],
-        limits: Limits = Limits(),
+        limits: Limits = DEFAULT_LIMITS,
         *,
         plugins: Sequence[str] = (),
         protect: Sequence[str] = (),

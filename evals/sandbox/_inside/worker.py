@@ -17,6 +17,7 @@ Usage: ``worker.py --mode {privileged,userns,none} [--uid N] [--workbase DIR]``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import select
@@ -88,10 +89,8 @@ def _kill(pid_b: int | None, pid_a: int) -> None:
     for pid in (pid_b, pid_a):
         if pid:
             for kill in (os.killpg, os.kill):
-                try:
+                with contextlib.suppress(OSError):
                     kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
 
 
 def handle(request: dict[str, Any], mode: str, uid: int, workbase: str) -> dict[str, Any]:
@@ -152,7 +151,7 @@ def handle(request: dict[str, Any], mode: str, uid: int, workbase: str) -> dict[
         shutil.rmtree(request["_base"], ignore_errors=True)
     exit_code, sig, note = _status(bytes(status_buf.data))
     if killed is None and sig is not None:
-        killed = {signal.SIGXCPU: "timeout", signal.SIGXFSZ: "output"}.get(sig, "signal")
+        killed = {int(signal.SIGXCPU): "timeout", int(signal.SIGXFSZ): "output"}.get(sig, "signal")
     if killed is None and exit_code not in (0, None) and b"MemoryError" in err.data[-4096:]:
         killed = "memory"
     return {
@@ -294,10 +293,8 @@ def main() -> None:
         if request is None:
             return
         for plugin in request.get("preload", []):
-            try:
+            with contextlib.suppress(ImportError):  # the child reports it properly
                 __import__(plugin)
-            except ImportError:
-                pass  # the child reports it properly when pytest loads it
         write_message(_PROTO_OUT, handle(request, args.mode, args.uid, args.workbase))
 
 
