@@ -64,7 +64,8 @@ def _blocks(body: str) -> list[tuple[int, str, list[tuple[int, str]]]]:
     blocks: list[tuple[int, str, list[tuple[int, str]]]] = [(0, "", [])]
     fence: str | None = None
     for number, line in enumerate(body.split("\n"), start=1):
-        opened = _FENCE.match(line)
+        # Any indentation: a fence inside a list item hides `# comment` lines too.
+        opened = _FENCE.match(line.lstrip(" \t"))
         if fence is not None:
             if _closes(line, fence):
                 fence = None
@@ -179,7 +180,7 @@ def _close(item: _Item | None, heading: str, items: list[Bullet]) -> None:
 
 
 def _closes(line: str, fence: str) -> bool:
-    closing = _FENCE.match(line.lstrip(" "))
+    closing = _FENCE.match(line.lstrip(" \t"))
     return bool(
         closing
         and closing.group(1)[0] == fence[0]

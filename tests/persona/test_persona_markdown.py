@@ -83,3 +83,16 @@ def test_repeated_headings_join_their_sections() -> None:
     persona = parse_persona(FRONT + body, source="t.md")
     assert [r.text for r in persona.rules] == ["One", "Two"]
     assert persona.sections["Always Do"] == "- One\n\n- Two"
+
+
+def test_fence_inside_an_item_is_part_of_it_and_hides_comment_lines() -> None:
+    body = (
+        "## Always Do\n- Lint before committing:\n\n  ```bash\n  # lint everything\n"
+        "  ruff check .\n  ```\n- Second\n"
+    )
+    persona = parse_persona(FRONT + body, source="t.md")
+    assert [r.text for r in persona.rules] == [
+        "Lint before committing:\n```bash\n# lint everything\nruff check .\n```",
+        "Second",
+    ]
+    assert "lint everything" not in persona.sections
