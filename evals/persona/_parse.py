@@ -12,7 +12,13 @@ import yaml
 from evals.errors import PersonaError
 from evals.persona._markdown import Bullet, Heading, body_of, scan, split_frontmatter
 from evals.persona._model import Persona, Polarity, Rule
-from evals.persona._sidecar import SidecarEntry, check_graders, parse_sidecar, yaml_where
+from evals.persona._sidecar import (
+    SidecarEntry,
+    check_graders,
+    parse_sidecar,
+    safe_load,
+    yaml_where,
+)
 from evals.persona._text import normalise, slug
 
 __all__ = ["RULE_SECTIONS", "parse_persona"]
@@ -84,7 +90,7 @@ def parse_persona(
 
 def _frontmatter(front_text: str, source: str) -> dict[str, Any]:
     try:
-        data: Any = yaml.safe_load(front_text)
+        data: Any = safe_load(front_text)
     except yaml.YAMLError as exc:
         raise PersonaError(
             f"invalid YAML in the frontmatter {yaml_where(exc, offset=1)}; "
@@ -164,6 +170,7 @@ def _apply(
     """Apply sidecar entries to the rules; returns (bullet index, rule) pairs in rule order."""
     claimed: dict[int, str] = {}
     titles = {normalise(h.title) for h in headings}
+    norms = [(normalise(b.heading), normalise(b.text), normalise(b.head)) for b in bullets]
     for n, entry in enumerate(entries):
         label = entry.label(n)
         section = normalise(entry.section) if entry.section else None
@@ -177,9 +184,8 @@ def _apply(
         want = normalise(entry.match)
         hits = [
             i
-            for i, b in enumerate(bullets)
-            if (normalise(b.heading) == section if section else i in rules)
-            and want in (normalise(b.text), normalise(b.head))
+            for i, (heading, text, head) in enumerate(norms)
+            if (heading == section if section else i in rules) and want in (text, head)
         ]
         if not hits:
             where = f"under {entry.section!r}" if entry.section else "under Always Do / Never Do"

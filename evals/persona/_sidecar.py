@@ -26,10 +26,35 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from evals.errors import PersonaError
 
-__all__ = ["ID_PATTERN", "SidecarEntry", "check_graders", "parse_sidecar", "yaml_where"]
+__all__ = [
+    "ID_PATTERN",
+    "SidecarEntry",
+    "check_graders",
+    "parse_sidecar",
+    "safe_load",
+    "yaml_where",
+]
 
 #: What a pinned rule id may look like: lowercase words joined by ``-``, ``_`` or ``.``.
 ID_PATTERN = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"
+
+# libyaml's safe loader when PyYAML was built with it: same semantics, ~10x faster.
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str) -> Any:
+    """``yaml.safe_load``, through libyaml when available.
+
+    On invalid YAML the pure-Python loader re-parses, because its error marks point
+    at the offending line rather than at the end of the stream.
+    """
+    try:
+        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        if _SafeLoader is yaml.SafeLoader:
+            raise
+        return yaml.safe_load(text)
+
 
 _Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -72,7 +97,7 @@ def parse_sidecar(text: str, *, source: str) -> tuple[SidecarEntry, ...]:
         PersonaError: Invalid YAML, or an entry that does not fit the format.
     """
     try:
-        data: Any = yaml.safe_load(text)
+        data: Any = safe_load(text)
     except yaml.YAMLError as exc:
         raise PersonaError(
             f"invalid YAML {yaml_where(exc)}; fix the sidecar", path=source
