@@ -1,0 +1,103 @@
+"""Shared by the sandboxed pytest graders: limits, the run, and verdicts from its report."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from evals.errors import SandboxError
+from evals.sandbox import Limits, PytestReport
+from evals.schema import Evidence
+
+__all__ = ["Problem", "limits_for", "problem_of", "run_pytest", "targets_of"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a run cannot count as a pass, independent of which tests failed."""
+
+    kind: str
+    reason: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def limits_for(timeout: float, options: Mapping[str, Any]) -> Limits:
+    """Sandbox limits for one run: the task's timeout, overridable by grader options."""
+    wall = float(options.get("timeout", timeout))
+    return Limits(
+        wall_seconds=wall,
+        cpu_seconds=int(options.get("cpu_seconds", math.ceil(wall))),
+        memory_mb=int(options.get("memory_mb", Limits.memory_mb)),
+        max_procs=int(options.get("max_procs", Limits.max_procs)),
+        file_size_mb=int(options.get("file_size_mb", Limits.file_size_mb)),
+        open_files=int(options.get("open_files", Limits.open_files)),
+        output_bytes=int(options.get("output_bytes", Limits.output_bytes)),
+    )
+
+
+def targets_of(ids: Sequence[str], files: Sequence[str]) -> list[str]:
+    """The test files to hand pytest: those the ids name, else every test file given."""
+    from_ids = list(dict.fromkeys(i.split("::", 1)[0] for i in ids))
+    return from_ids or sorted(files)
+
+
+def run_pytest(
+    sandbox: Any,
+    files: Mapping[str, str],
+    targets: Sequence[str],
+    limits: Limits,
+    *,
+    plugins: Sequence[str] = (),
+    protect: Sequence[str] = (),
+) -> PytestReport:
+    """Run pytest through the sandbox's fast path (or fail loudly if it has none).
+
+    Raises:
+        SandboxError: The sandbox cannot run pytest or failed itself (infrastructure).
+    """
+    runner = getattr(sandbox, "run_pytest", None)
+    if not callable(runner):
+        raise SandboxError(f"sandbox {getattr(sandbox, 'name', sandbox)!r} has no run_pytest()")
+    report: PytestReport = runner(files, targets, limits, plugins=plugins, protect=protect)
+    return report
+
+
+def _tail(text: str, limit: int = 300) -> str:
+    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+    return (lines[-1] if lines else "")[:limit]
+
+
+def problem_of(report: PytestReport) -> Problem | None:
+    """A disqualifying problem with the run (integrity, kill, incomplete), if any."""
+    if report.forged:
+        return Problem(
+            "integrity",
+            f"{report.forged} forged record(s) on the test report channel",
+            [Evidence(message="a record failed HMAC/sequence verification")],
+        )
+    if report.tampered:
+        evidence = [Evidence(message=f"replaced during the run: {n}") for n in report.tampered]
+        return Problem("integrity", "the candidate patched pytest internals or builtins", evidence)
+    if report.modified:
+        evidence = [Evidence(message="changed during the run", file=f) for f in report.modified]
+        return Problem("integrity", "the hidden tests were modified during the run", evidence)
+    result = report.result
+    if result.killed == "timeout":
+        return Problem("timeout", f"killed after the time limit ({result.duration_s:.1f}s)")
+    if result.killed is not None:
+        detail = f"signal {result.signal}" if result.signal else result.killed
+        return Problem(
+            "killed",
+            f"the run was killed ({result.killed}: {detail})",
+            [Evidence(message=_tail(result.stderr) or "no stderr")],
+        )
+    if not report.finished:
+        return Problem(
+            "incomplete",
+            f"pytest did not run to completion (exit code {result.exit_code}); "
+            "the tests cannot have all run",
+            [Evidence(message=_tail(result.stderr) or _tail(result.stdout) or "no output")],
+        )
+    return None
