@@ -1,0 +1,18 @@
+# Broad catch at an adapter boundary, wrapped in a typed error with from.
+import boto3
+
+
+class StorageError(Exception):
+    pass
+
+
+class BlobStore:
+    def __init__(self, bucket: str) -> None:
+        self.bucket = bucket
+        self.s3 = boto3.client("s3")
+
+    def put(self, key: str, data: bytes) -> None:
+        try:
+            self.s3.put_object(Bucket=self.bucket, Key=key, Body=data)
+        except Exception as exc:
+            raise StorageError(f"could not store {key}") from exc
