@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,4 +119,10 @@ def _one_line(text: str) -> str:
 def _show(value: object) -> str:
     if isinstance(value, tuple):
         return "[" + ", ".join(value) + "]" if value else "(none)"
-    return "(none)" if value is None else f"`{_one_line(str(value))}`"
+    if value is None:
+        return "(none)"
+    text = _one_line(str(value))
+    # A code span needs a longer backtick run than any inside it (CommonMark).
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if "`" in text else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"

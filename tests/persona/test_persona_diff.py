@@ -62,3 +62,13 @@ def test_whitespace_edit_is_a_text_change_of_the_same_rule(
     diff = diff_personas(a, b)
     assert (diff.added, diff.removed) == ((), ())
     assert [new.id for _, new in diff.changed] == ["always-write-tests-first"]
+
+
+def test_markdown_code_spans_survive_backticks(persona_text: Callable[..., str]) -> None:
+    a = parse_persona(persona_text(always=("Run `ruff check .` first",)), source="a.md")
+    sidecar = "rules:\n  - {id: always-run-ruff-check-first, match: 'Run ruff check . always'}\n"
+    b = parse_persona(
+        persona_text(always=("Run `ruff check .` always",)), source="b.md", sidecar_text=sidecar
+    )
+    md = diff_personas(a, b).to_markdown()
+    assert "  - text: `` Run `ruff check .` first `` → `` Run `ruff check .` always ``" in md
