@@ -25,7 +25,7 @@ snapshot; the process fallback (NOT ISOLATED) is weaker still.
 from __future__ import annotations
 
 import posixpath
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from evals.errors import SandboxError
 from evals.schema import Evidence, Grade
@@ -79,7 +79,7 @@ class TestsPassGrader(StaticGrader):
             )
         except SandboxError as exc:
             return [error_grade(self.name, rules, f"sandbox failure: {exc}", kind="sandbox")]
-        meta = {
+        meta: dict[str, Any] = {
             "sandbox": getattr(ctx.sandbox, "name", "?"),
             "isolated": bool(getattr(ctx.sandbox, "isolated", False)),
             "run_s": round(report.result.duration_s, 3),

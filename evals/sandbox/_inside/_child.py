@@ -220,7 +220,8 @@ def _run_pytest(
     os.environ.update(env)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     here = os.path.dirname(os.path.abspath(__file__))
-    sys.path[:] = [p for p in sys.path if p != here]
+    # The workdir goes last: candidate modules import by top-level name, stdlib wins.
+    sys.path[:] = [p for p in sys.path if p != here] + [workdir]
     import tempfile as _tempfile
 
     _tempfile.tempdir = None

@@ -1,0 +1,161 @@
+"""``tests_included``: the candidate ships its own tests, and they pass on its own code.
+
+Rule: "Always: write tests before or alongside implementation". Test files are those
+pytest would collect by default (``test_*.py``, ``*_test.py``) plus any ``.py`` under a
+``tests/`` folder. They run in the sandbox against the candidate's own files only (the
+hidden tests are not present). No tests, tests without a real assertion (only
+``assert True``-style constants), a failing or erroring test, a collection error or a
+run that did not finish is a ``fail``. The same integrity checks as ``tests_pass`` apply,
+except that a ``conftest.py`` with fixtures is allowed (hooks are still refused).
+
+Mutation strength (metadata ``mutation_score``): the candidate's tests are run against
+each of the task's flawed variants (variant files overlaid on the candidate's, the
+candidate's tests on top) and a variant counts as *caught* when they fail. A variant is
+only counted when it is meaningful: it replaces a module the candidate actually wrote,
+and the candidate's tests pass on the task's gold solution overlaid the same way.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+from evals.errors import SandboxError
+from evals.sandbox import Limits, PytestReport
+from evals.schema import Evidence, Grade
+from evals.tasks import Task
+from graders._base import GradeContext, StaticGrader, error_grade
+from graders._pytest_integrity import check_files, is_test_file
+from graders._pytest_run import limits_for, problem_of, run_pytest
+
+__all__ = ["TestsIncludedGrader", "has_real_assertion"]
+
+
+def has_real_assertion(text: str) -> bool:
+    """True if the source holds an assert on a non-constant, or a ``raises``/``assert*`` call."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assert) and not isinstance(node.test, ast.Constant):
+            return True
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in {"raises", "warns"} or name.startswith("assert"):
+                return True
+    return False
+
+
+def _all_passed(report: PytestReport) -> bool:
+    return (
+        problem_of(report) is None
+        and not report.collect_errors
+        and bool(report.outcomes)
+        and all(o.outcome in ("passed", "skipped") for o in report.outcomes.values())
+        and bool(report.passed_ids)
+    )
+
+
+class TestsIncludedGrader(StaticGrader):
+    """Run the candidate's own tests in the sandbox; see the module docstring."""
+
+    __test__ = False  # not a pytest test class
+
+    name: ClassVar[str] = "tests_included"
+    default_rules: ClassVar[tuple[str, ...]] = ("always-write-tests",)
+    scope: ClassVar[Literal["all", "declared"]] = "declared"
+    needs_sandbox: ClassVar[bool] = True
+
+    def check(self, ctx: GradeContext) -> list[Grade]:
+        rules = ctx.rule_ids or self.default_rules
+        if ctx.sandbox is None:
+            return [error_grade(self.name, rules, "no sandbox: refusing to run candidate code")]
+        tests = sorted(p for p in ctx.files if is_test_file(p) and not p.endswith("conftest.py"))
+        if not tests:
+            return [self._fail(ctx, "no test files shipped (test_*.py, *_test.py, tests/)")]
+        hidden = ctx.task.hidden_tests if ctx.task is not None else {}
+        findings = check_files(ctx.files, hidden, allow_conftest=True)
+        if findings:
+            evidence = [f.evidence() for f in findings]
+            reason = f"integrity: {findings[0].message}"
+            return [self._fail(ctx, reason, evidence=evidence, kind="integrity")]
+        if not any(has_real_assertion(ctx.files[p]) for p in tests):
+            return [self._fail(ctx, "the tests assert nothing real", kind="trivial")]
+        limits = limits_for(ctx.task.spec.timeout if ctx.task else 30.0, ctx.options)
+        plugins = ctx.task.spec.pytest_plugins if ctx.task else []
+        try:
+            report = run_pytest(ctx.sandbox, ctx.files, tests, limits, plugins=plugins)
+        except SandboxError as exc:
+            return [error_grade(self.name, rules, f"sandbox failure: {exc}", kind="sandbox")]
+        meta: dict[str, Any] = {"test_files": tests, "collected": len(report.outcomes)}
+        problem = problem_of(report)
+        if problem is not None:
+            return [self._fail(ctx, problem.reason, evidence=problem.evidence, kind=problem.kind)]
+        bad = {i: o for i, o in report.outcomes.items() if o.outcome in ("failed", "error")}
+        evidence = [
+            Evidence(message=f"{i}: {o.outcome}: {o.message}", file=i) for i, o in bad.items()
+        ]
+        evidence += [
+            Evidence(message=f"collection error: {m}", file=i) for i, m in report.collect_errors
+        ]
+        if evidence:
+            reason = f"{len(evidence)} of the candidate's own tests fail: {evidence[0].message}"
+            return [self._fail(ctx, reason, evidence=evidence, kind="tests_failed", **meta)]
+        if not report.passed_ids:
+            return [self._fail(ctx, "no test ran and passed (none collected, or all skipped)")]
+        if ctx.task is not None and ctx.options.get("mutation", True):
+            meta.update(self._mutation(ctx, ctx.task, tests, limits, plugins))
+        passed = len(report.passed_ids)
+        return [self.make_grade(ctx, "pass", reason=f"{passed} own test(s) pass", **meta)]
+
+    def _fail(
+        self,
+        ctx: GradeContext,
+        reason: str,
+        *,
+        evidence: list[Evidence] | None = None,
+        kind: str = "no_tests",
+        **meta: Any,
+    ) -> Grade:
+        return self.make_grade(
+            ctx, "fail", reason=reason[:500], evidence=evidence, kind=kind, **meta
+        )
+
+    def _mutation(
+        self,
+        ctx: GradeContext,
+        task: Task,
+        tests: list[str],
+        limits: Limits,
+        plugins: list[str],
+    ) -> dict[str, Any]:
+        own_tests = {p: ctx.files[p] for p in tests}
+        written = {p for p in ctx.files if p.endswith(".py") and p not in own_tests}
+
+        def passes(overlay: Mapping[str, str]) -> bool:
+            files = {**ctx.files, **overlay, **own_tests}
+            return _all_passed(run_pytest(ctx.sandbox, files, tests, limits, plugins=plugins))
+
+        variants = {n: f for n, f in task.flawed.items() if set(f) & written}
+        if not variants:
+            return {
+                "mutation_score": None,
+                "mutation_note": "no flawed variant replaces a module the candidate wrote",
+            }
+        try:
+            if not passes(task.solution):
+                return {
+                    "mutation_score": None,
+                    "mutation_note": "the tests fail on the gold solution",
+                }
+            caught = sorted(n for n, files in variants.items() if not passes(files))
+        except SandboxError as exc:
+            return {"mutation_score": None, "mutation_note": f"sandbox failure: {exc}"}
+        return {
+            "mutation_score": len(caught) / len(variants),
+            "mutants_caught": caught,
+            "mutants": sorted(variants),
+        }

@@ -1,0 +1,3 @@
+# bad: the test imports a module the candidate never wrote
+def add(a: int, b: int) -> int:
+    return a + b

@@ -1,0 +1,3 @@
+# bad: no tests at all
+def slugify(text: str) -> str:
+    return text.lower().replace(" ", "-")

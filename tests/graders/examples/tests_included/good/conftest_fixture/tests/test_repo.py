@@ -1,0 +1,5 @@
+from repo import count
+
+
+def test_count(conn):
+    assert count(conn) == 1

@@ -1,0 +1,1 @@
+# good: a package with tests importing from it
