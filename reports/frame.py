@@ -24,7 +24,9 @@ from pydantic import ValidationError
 from evals.errors import RunLogError
 from evals.schema import Manifest, Sample
 
-__all__ = ["COLUMNS", "RunData", "load_run", "load_runs", "read_sample", "scan_run"]
+__all__ = [
+    "COLUMNS", "RunData", "load_run", "load_runs", "read_manifest", "read_sample", "scan_run",
+]
 
 #: Columns of the long frame. ``tokens``/``cost``/``judge_cost``/``latency`` are per
 #: sample and repeat on each of its rows: de-duplicate by ``sample_id`` before summing.
@@ -50,7 +52,8 @@ class RunData:
     warnings: list[str] = field(default_factory=list)
 
 
-def _read_manifest(run_dir: Path) -> Manifest:
+def read_manifest(run_dir: Path) -> Manifest:
+    """Parse ``<run_dir>/manifest.json``; a one-line :class:`RunLogError` if it is bad."""
     path = run_dir / "manifest.json"
     if not path.is_file():
         raise RunLogError(
@@ -77,7 +80,8 @@ def _sample_rows(s: Sample, run: str) -> list[tuple[Any, ...]]:
         return [(*head, None, None, None, float("nan"), None, None, 0, *tail)]
     rows = []
     for g in s.grades:
-        for rule in g.rule_ids or [None]:
+        rules: list[str | None] = list(g.rule_ids) or [None]
+        for rule in rules:
             rows.append(
                 (*head, rule, g.grader, g.verdict, g.score, g.kind, g.reason or None,
                  len(g.evidence), *tail)
@@ -98,7 +102,7 @@ def scan_run(path: str | Path) -> RunData:
         RunLogError: The directory is not a run, or a (non-final) line is corrupt.
     """
     run_dir = Path(path)
-    manifest = _read_manifest(run_dir)
+    manifest = read_manifest(run_dir)
     run = run_dir.resolve().name
     notes: list[str] = []
     offsets: dict[str, int] = {}
