@@ -261,6 +261,22 @@ def _probe(mode: str, uid: int, workbase: str) -> str:
     return f"probe failed ({result['killed'] or result['exit_code']}): {detail}"[:300]
 
 
+def _preload() -> None:
+    """Import everything pytest.main() would import per sample, once, before forking."""
+    import gc
+    import importlib
+
+    from _pytest.config import builtin_plugins
+
+    for name in sorted(builtin_plugins - {"pytester", "pytester_assertions"}):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name if name.startswith("_pytest") else f"_pytest.{name}")
+    for name in ("_pytest.python", "_pytest.runner", "_pytest.main", "_pytest.assertion.rewrite"):
+        importlib.import_module(name)
+    gc.collect()
+    gc.freeze()  # long-lived objects: skipped by every later collection, shared copy-on-write
+
+
 def main() -> None:
     global _PROTO_IN, _PROTO_OUT
     parser = argparse.ArgumentParser()
@@ -280,8 +296,7 @@ def main() -> None:
     import pytest  # noqa: F401  (warm: imported once, inherited by every fork)
     import reporter  # noqa: F401
 
-    for name in ("_pytest.python", "_pytest.runner", "_pytest.main", "_pytest.assertion"):
-        __import__(name)
+    _preload()
     if args.mode == "privileged":
         _sys.prctl(_sys.PR_SET_PDEATHSIG, signal.SIGKILL)
     problem = _probe(args.mode, args.uid, args.workbase)

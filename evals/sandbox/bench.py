@@ -1,0 +1,185 @@
+"""``evals bench sandbox``: grade N samples through the warm path, next to bare pytest.
+
+The baseline is what a naive grader pays: one ``python -m pytest`` subprocess per sample
+(the runtime venv's interpreter, no sandbox at all), measured in the same invocation on
+the same files, so the ratio is like for like.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from evals.sandbox._base import Limits
+from evals.sandbox._pooled import PooledSandbox
+from evals.sandbox._select import get_sandbox
+from evals.sandbox.runtime import ensure_runtime
+
+__all__ = ["BenchResult", "SYNTHETIC_FILES", "SYNTHETIC_TESTS", "bench_sandbox"]
+
+#: A small task: one module and its hidden tests (six tests, sqlite included).
+SYNTHETIC_FILES = {
+    "inventory.py": """import sqlite3
+
+
+def add_item(conn: sqlite3.Connection, name: str, qty: int) -> None:
+    if qty < 0:
+        raise ValueError("qty must be >= 0")
+    conn.execute("INSERT INTO items(name, qty) VALUES (?, ?)", (name, qty))
+
+
+def stock(conn: sqlite3.Connection, name: str) -> int:
+    row = conn.execute("SELECT COALESCE(SUM(qty), 0) FROM items WHERE name = ?", (name,))
+    return int(row.fetchone()[0])
+""",
+}
+SYNTHETIC_TESTS = {
+    "test_hidden_inventory.py": """import sqlite3
+
+import pytest
+
+from inventory import add_item, stock
+
+
+@pytest.fixture
+def conn():
+    c = sqlite3.connect(":memory:")
+    c.execute("CREATE TABLE items(name TEXT, qty INTEGER)")
+    return c
+
+
+def test_empty(conn):
+    assert stock(conn, "apple") == 0
+
+
+def test_add(conn):
+    add_item(conn, "apple", 3)
+    assert stock(conn, "apple") == 3
+
+
+def test_sum(conn):
+    add_item(conn, "apple", 3)
+    add_item(conn, "apple", 4)
+    assert stock(conn, "apple") == 7
+
+
+def test_negative(conn):
+    with pytest.raises(ValueError):
+        add_item(conn, "apple", -1)
+
+
+def test_injection(conn):
+    add_item(conn, "apple", 3)
+    assert stock(conn, "x' OR '1'='1") == 0
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_many(conn, n):
+    add_item(conn, "pear", n)
+    assert stock(conn, "pear") == n
+""",
+}
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    sandbox: str
+    isolated: bool
+    workers: int
+    n: int
+    failures: int
+    startup_s: float
+    median_ms: float
+    p95_ms: float
+    #: Wall time of the whole batch divided by n (what a run pays per sample).
+    amortised_ms: float
+    baseline_n: int
+    baseline_median_ms: float
+    baseline_p95_ms: float
+
+    @property
+    def ratio(self) -> float:
+        """Baseline median / sandboxed median: how many times faster the warm path is."""
+        return self.baseline_median_ms / self.median_ms if self.median_ms else 0.0
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _baseline(python: Path, files: Mapping[str, str], targets: list[str], n: int) -> list[float]:
+    times = []
+    for _ in range(n):
+        with tempfile.TemporaryDirectory(prefix="evals-bench-") as tmp:
+            for rel, text in files.items():
+                path = Path(tmp, rel)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text)
+            started = time.perf_counter()
+            subprocess.run(
+                [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *targets],
+                cwd=tmp,
+                capture_output=True,
+                timeout=120,
+                check=False,
+            )
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def bench_sandbox(
+    n: int = 200,
+    *,
+    sandbox: str = "auto",
+    workers: int | None = None,
+    baseline_n: int = 20,
+    files: Mapping[str, str] | None = None,
+    tests: Mapping[str, str] | None = None,
+) -> BenchResult:
+    """Grade ``n`` samples through the warm path and ``baseline_n`` through bare pytest."""
+    files = dict(files or SYNTHETIC_FILES)
+    tests = dict(tests or SYNTHETIC_TESTS)
+    targets = sorted(tests)
+    runtime = ensure_runtime()
+    sb: PooledSandbox = get_sandbox(sandbox, runtime=runtime, workers=workers)
+    try:
+        started = time.perf_counter()
+        sb.warm()
+        startup = time.perf_counter() - started
+        merged = {**files, **tests}
+
+        def one(_: int) -> tuple[float, bool]:
+            t0 = time.perf_counter()
+            report = sb.run_pytest(merged, targets, Limits(wall_seconds=30), protect=targets)
+            ok = report.finished and not report.result.killed and report.exitstatus == 0
+            return (time.perf_counter() - t0) * 1000, ok
+
+        batch_start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=sb.workers) as pool:
+            results = list(pool.map(one, range(n)))
+        batch = time.perf_counter() - batch_start
+    finally:
+        sb.close()
+    latencies = [ms for ms, _ in results]
+    base = _baseline(runtime.python, merged, targets, baseline_n) if baseline_n else [0.0]
+    return BenchResult(
+        sandbox=sb.name,
+        isolated=sb.isolated,
+        workers=sb.workers,
+        n=n,
+        failures=sum(not ok for _, ok in results),
+        startup_s=startup,
+        median_ms=statistics.median(latencies),
+        p95_ms=_p95(latencies),
+        amortised_ms=batch * 1000 / n,
+        baseline_n=baseline_n,
+        baseline_median_ms=statistics.median(base),
+        baseline_p95_ms=_p95(base),
+    )
