@@ -114,12 +114,14 @@ def to_response(
             calls.append(ToolCall(name=str(block.name), input=dict(payload or {})))
     usage = usage_from(getattr(message, "usage", None))
     reported = str(getattr(message, "model", None) or model)
+    # Price what the API says answered; fall back to the requested id if that is unknown.
+    priced = reported if load_prices().lookup(reported) is not None else model
     return ProviderResponse(
         text="".join(texts),
         usage=usage,
         stop_reason=getattr(message, "stop_reason", None),
         latency_s=latency_s,
-        cost_usd=cost_usd(reported, usage, batch=batch),
+        cost_usd=cost_usd(priced, usage, batch=batch),
         model=reported,
         tool_calls=tuple(calls),
         raw_id=getattr(message, "id", None),

@@ -10,7 +10,13 @@ so it sees the attempts the SDK retries internally) and:
 * caps the limit by ``anthropic-ratelimit-requests-remaining`` when the server says
   fewer requests are left than are in flight;
 * grows back by one after ``limit`` consecutive successes, up to the configured maximum
-  (additive increase, multiplicative decrease).
+  (additive increase, multiplicative decrease);
+* spaces admissions at least ``min_interval_s`` apart (default 1 ms, i.e. at most 1000
+  requests/s). Without it, C requests start together, finish together and restart
+  together: every wave then pays the client's serialised CPU time for all C requests on
+  top of the latency. Spacing breaks that lock-step (and avoids the bursts that trip
+  servers' acceleration limits); in ``evals bench providers`` it turns 1.3x of the ideal
+  N·L/C into about 1.1x.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ class AdaptiveLimiter:
         burst: int = 3,
         window_s: float = 5.0,
         cooldown_s: float = 1.0,
+        min_interval_s: float = 0.002,
     ) -> None:
         if max_limit < 1:
             raise ValueError("max_limit must be >= 1")
@@ -51,6 +58,8 @@ class AdaptiveLimiter:
         self._last_decrease = -1e9
         self._successes = 0
         self._cond: asyncio.Condition | None = None
+        self.min_interval_s = min_interval_s
+        self._next_at = 0.0
 
     def _condition(self) -> asyncio.Condition:
         # Created lazily so the limiter can be built outside a running loop.
@@ -63,6 +72,16 @@ class AdaptiveLimiter:
         async with cond:
             await cond.wait_for(lambda: self.in_flight < self.limit)
             self.in_flight += 1
+        if self.min_interval_s > 0:
+            now = time.monotonic()
+            start = max(now, self._next_at)
+            self._next_at = start + self.min_interval_s
+            if start > now:
+                try:
+                    await asyncio.sleep(start - now)
+                except BaseException:  # cancelled while paced: give the slot back
+                    await self.__aexit__(None, None, None)
+                    raise
         return self
 
     async def __aexit__(

@@ -91,13 +91,23 @@ class AnthropicProvider:
         self.warnings: list[str] = []
         self._warned_systems: set[str] = set()
         self.limiter = AdaptiveLimiter(max_connections)
-        self.client = sdk.AsyncAnthropic(
-            api_key=api_key or "no-key",
-            base_url=self.base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=build_http_client(self.limiter, max_connections, timeout, http_client),
-        )
+        # httpcore scans every pooled connection on each request (O(connections)); a few
+        # smaller pools, used in turn, keep that scan short at high concurrency. Each
+        # shard may open max_connections: the limiter bounds the total.
+        shards = 1 if http_client is not None else max(1, min(8, max_connections // 8))
+        self.clients = [
+            sdk.AsyncAnthropic(
+                api_key=api_key or "no-key",
+                base_url=self.base_url,
+                timeout=timeout,
+                max_retries=max_retries,
+                http_client=build_http_client(self.limiter, max_connections, timeout,
+                                              http_client),
+            )
+            for _ in range(shards)
+        ]
+        self.client = self.clients[0]
+        self._turn = 0
         self.batch = batch
         self.queue: BatchQueue | None = None
         if batch:
@@ -130,8 +140,11 @@ class AnthropicProvider:
         if self.queue is not None:
             return await self._via_batch(request, params, started)
 
+        self._turn += 1
+        client = self.clients[self._turn % len(self.clients)]
+
         async def attempt() -> ProviderResponse:
-            raw = await self.client.messages.with_raw_response.create(**params)
+            raw = await client.messages.with_raw_response.create(**params)
             message = await raw.parse()
             return to_response(message, self.model, time.perf_counter() - started)
 
@@ -177,7 +190,8 @@ class AnthropicProvider:
     async def aclose(self) -> None:
         if self.queue is not None:
             self.queue.close()
-        await self.client.close()
+        for client in self.clients:
+            await client.close()
 
 
 def _is_malformed(exc: BaseException) -> bool:

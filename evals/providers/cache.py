@@ -15,11 +15,14 @@ wins and both wrote the same answer to the same question.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
+import itertools
 import json
 import os
-import tempfile
+import queue
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,9 +77,17 @@ def cache_key(identity: str, request: ProviderRequest) -> str:
 
 
 def _to_json(response: ProviderResponse) -> dict[str, Any]:
-    data = dataclasses.asdict(response)
-    data["usage"] = response.usage.model_dump()
-    return data
+    return {
+        "text": response.text,
+        "usage": response.usage.model_dump(),
+        "stop_reason": response.stop_reason,
+        "latency_s": response.latency_s,
+        "cost_usd": response.cost_usd,
+        "model": response.model,
+        "tool_calls": [{"name": c.name, "input": c.input} for c in response.tool_calls],
+        "cached": response.cached,
+        "raw_id": response.raw_id,
+    }
 
 
 def _from_json(data: dict[str, Any]) -> ProviderResponse:
@@ -100,12 +111,26 @@ class ResponseCache:
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = (root or default_cache_dir()).expanduser()
+        self._dirs: set[Path] = set()
+        self._tmp_names = itertools.count()
+        # Background writes: file creation costs ~0.2 ms of syscalls on some filesystems,
+        # which a thread overlaps with the event loop. Pending entries answer get().
+        self._pending: dict[str, ProviderResponse] = {}
+        self._lock = threading.Lock()
+        self._queue: queue.SimpleQueue[tuple[str, ProviderResponse, dict[str, Any]] | None] = (
+            queue.SimpleQueue())
+        self._writer: threading.Thread | None = None
+        self.write_errors: list[str] = []
 
     def path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> ProviderResponse | None:
         """The stored response (as originally returned), or None; corrupt entries miss."""
+        with self._lock:
+            pending = self._pending.get(key)
+        if pending is not None:
+            return pending
         try:
             data = json.loads(self.path(key).read_text(encoding="utf-8"))
             return _from_json(data["response"])
@@ -113,20 +138,55 @@ class ResponseCache:
             return None
 
     def __contains__(self, key: str) -> bool:
+        with self._lock:
+            if key in self._pending:
+                return True
         return self.path(key).is_file()
+
+    def put_later(self, key: str, response: ProviderResponse, meta: dict[str, Any]) -> None:
+        """Queue ``put`` on the writer thread; :meth:`flush` waits for it to finish."""
+        with self._lock:
+            self._pending[key] = response
+            if self._writer is None or not self._writer.is_alive():
+                self._writer = threading.Thread(target=self._write_loop, name="response-cache",
+                                                daemon=True)
+                self._writer.start()
+        self._queue.put((key, response, meta))
+
+    def _write_loop(self) -> None:
+        while (item := self._queue.get()) is not None:
+            key, response, meta = item
+            try:
+                self.put(key, response, meta)
+            except OSError as exc:
+                self.write_errors.append(f"{self.path(key)}: {exc.strerror or exc}")
+            finally:
+                with self._lock:
+                    self._pending.pop(key, None)
+
+    def flush(self) -> None:
+        """Wait until every queued entry is on disk (and stop the writer thread)."""
+        with self._lock:
+            writer, self._writer = self._writer, None
+        if writer is not None:
+            self._queue.put(None)
+            writer.join()
 
     def put(self, key: str, response: ProviderResponse, meta: dict[str, Any]) -> None:
         """Store ``response`` atomically (temp file + rename in the same directory)."""
         target = self.path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(target.parent)
         entry = {"key": key, "stored_at": time.time(), **meta, "response": _to_json(response)}
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
+        # Unique per process and call; "x" refuses to reuse a name left by a crash.
+        tmp = target.parent / f".{key}.{os.getpid()}.{next(self._tmp_names)}.tmp"
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(entry, fh, ensure_ascii=False)
+            with open(tmp, "x", encoding="utf-8") as fh:
+                fh.write(json.dumps(entry, ensure_ascii=False))
             os.replace(tmp, target)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
 
 
@@ -181,16 +241,19 @@ class CachingProvider:
         response = await self.inner.generate(request)
         meta = {"provider": self.identity, "model": request.model, "epoch": request.epoch,
                 "purpose": request.purpose}
-        try:
-            self.store.put(key, response, meta)
-        except OSError as exc:  # a full or read-only disk must not fail the sample
-            warnings = getattr(self.inner, "warnings", None)
-            if isinstance(warnings, list) and not any("response cache" in w for w in warnings):
-                warnings.append(f"response cache not written ({exc}); fix {self.store.root}")
+        self.store.put_later(key, response, meta)
         return response
 
     async def aclose(self) -> None:
-        await self.inner.aclose()
+        try:
+            await asyncio.to_thread(self.store.flush)
+            if self.store.write_errors:  # a full or read-only disk must not fail samples
+                warnings = getattr(self.inner, "warnings", None)
+                if isinstance(warnings, list):
+                    warnings.append(f"response cache: {len(self.store.write_errors)} entries "
+                                    f"not written ({self.store.write_errors[0]})")
+        finally:
+            await self.inner.aclose()
 
 
 def wrap_with_cache(provider: Provider, enabled: bool, cache_dir: Path | None) -> Provider:

@@ -18,14 +18,17 @@ import argparse
 import asyncio
 import json
 import random
+import subprocess
+import sys
 import threading
+import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from evals.providers._fake_api import FakeApi, Reply
 
-__all__ = ["FAULT_KINDS", "FakeServer", "Recorded"]
+__all__ = ["FAULT_KINDS", "FakeServer", "Recorded", "SpawnedFakeServer"]
 
 FAULT_KINDS = ("429", "529", "500", "timeout", "malformed")
 _FAULTABLE = ("/v1/messages", "/v1/chat/completions", "/v1/messages/count_tokens")
@@ -83,6 +86,7 @@ class FakeServer:
 
         def serve() -> None:
             loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
             self._loop = loop
             self._server = loop.run_until_complete(
                 asyncio.start_server(self._handle, "127.0.0.1", 0, backlog=1024)
@@ -217,9 +221,47 @@ class FakeServer:
         if method == "POST" and path == "/v1/chat/completions":
             return self.api.chat(payload)
         if method == "GET" and path == "/_stats":
-            return Reply.json(200, {"requests": self.count()})
+            return Reply.json(200, {"requests": self.count() - self.count("/_stats")})
         return Reply.json(404, {"type": "error", "error": {
             "type": "not_found_error", "message": f"no route {method} {path}"}})
+
+
+class SpawnedFakeServer:
+    """The fake server in a child process (its CPU off the client's GIL: a benchmark's
+    client then competes with nothing but itself, as with a real remote API)."""
+
+    def __init__(self, latency_s: float = 0.0) -> None:
+        self.latency_s = latency_s
+        self.url = ""
+        self._proc: subprocess.Popen[str] | None = None
+
+    def __enter__(self) -> SpawnedFakeServer:
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "evals.providers.fake_server", "--latency",
+             str(self.latency_s)],
+            stdout=subprocess.PIPE, text=True,
+        )
+        assert self._proc.stdout is not None
+        self.url = self._proc.stdout.readline().strip()
+        if not self.url.startswith("http://127.0.0.1:"):
+            self.__exit__()
+            raise RuntimeError("the fake server process did not start")
+        return self
+
+    def count(self) -> int:
+        """Requests the server has received so far."""
+        with urllib.request.urlopen(f"{self.url}/_stats", timeout=10) as resp:
+            return int(json.load(resp)["requests"])
+
+    def __exit__(self, *exc: object) -> None:
+        if self._proc is not None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait(10)
+            self._proc = None
 
 
 def main(argv: Sequence[str] | None = None) -> None:
