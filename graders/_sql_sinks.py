@@ -1,0 +1,165 @@
+"""Where SQL text goes: recognising sink calls and the argument that carries the SQL.
+
+Sinks are recognised by the callee, resolved through the module's imports where the
+name alone is ambiguous (``text`` must come from SQLAlchemy, ``SQL`` from psycopg).
+Generically named methods (``execute``, ``fetch``...) count only when the receiver
+looks like a database handle or the string's constant text looks like SQL, so an
+HTTP client's ``fetch(f"https://...")`` is not a finding.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+__all__ = ["Sink", "dotted_name", "find_sink", "import_map", "psycopg_object"]
+
+#: Methods whose first argument is SQL text, on a receiver we must confirm is a DB handle.
+_GENERIC_METHODS = frozenset(
+    [
+        "execute",
+        "executemany",
+        "execute_fetchall",
+        "execute_insert",
+        "fetch",
+        "fetchrow",
+        "fetchval",
+        "cursor",
+        "prepare",
+        "copy_from_query",
+        "mogrify",
+        "copy",
+        "stream",
+        "raw",
+    ]
+)
+#: Methods that take SQL text whatever the receiver is.
+_STRONG_METHODS = frozenset({"executescript", "exec_driver_sql", "read_sql", "read_sql_query"})
+_KWARG_NAMES = ("sql", "query", "statement", "operation", "stmt", "text")
+_DB_RECEIVER = re.compile(
+    r"(^|_)(cur|cursor|conn|connection|db|database|session|pool|engine|tx|txn|transaction|"
+    r"sqlite|pg|psql|mysql|con)(_|\d|$)|^(cur|conn|db)\w*$",
+    re.IGNORECASE,
+)
+_PSYCOPG_SAFE = frozenset({"Identifier", "Literal", "Placeholder", "Composed", "Composable"})
+
+
+@dataclass(frozen=True)
+class Sink:
+    """A call that sends SQL text to the database (or builds an SQL object from text)."""
+
+    name: str
+    #: The expressions carrying SQL text (usually one).
+    args: tuple[ast.expr, ...]
+    #: Generic method on a receiver we could not confirm: require SQL-looking text.
+    needs_hint: bool
+    #: The call's result is an SQL object that is safe to pass on (text(), sql.SQL()).
+    returns_sql_object: bool = False
+
+
+def import_map(tree: ast.Module) -> dict[str, str]:
+    """Local name -> fully qualified name, for every import in the module."""
+    out: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                out[alias.asname or alias.name.split(".")[0]] = (
+                    alias.name if alias.asname else alias.name.split(".")[0]
+                )
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                out[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return out
+
+
+def dotted_name(node: ast.expr, imports: dict[str, str]) -> str | None:
+    """``sa.text`` -> ``sqlalchemy.text`` when ``sa`` is an import; None if not dotted."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(imports.get(node.id, node.id))
+    return ".".join(reversed(parts))
+
+
+def _receiver_name(node: ast.expr) -> str:
+    while True:
+        if isinstance(node, ast.Await):
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Attribute):
+            return node.attr
+        elif isinstance(node, ast.Name):
+            return node.id
+        else:
+            return ""
+
+
+def _sql_args(call: ast.Call, index: int = 0) -> tuple[ast.expr, ...]:
+    if len(call.args) > index and not isinstance(call.args[index], ast.Starred):
+        return (call.args[index],)
+    for kw in call.keywords:
+        if kw.arg in _KWARG_NAMES:
+            return (kw.value,)
+    return ()
+
+
+def _extra_args(call: ast.Call) -> tuple[ast.expr, ...]:
+    out: list[ast.expr] = []
+    for kw in call.keywords:
+        if kw.arg in ("where", "tables", "order_by") and isinstance(kw.value, ast.List | ast.Tuple):
+            out.extend(kw.value.elts)
+        elif kw.arg == "select" and isinstance(kw.value, ast.Dict):
+            out.extend(kw.value.values)
+    return tuple(out)
+
+
+def psycopg_object(qualified: str | None) -> str | None:
+    """``SQL`` or a safe composable name when ``qualified`` is psycopg's ``sql`` module."""
+    if qualified is None:
+        return None
+    module, _, attr = qualified.rpartition(".")
+    if module in ("psycopg.sql", "psycopg2.sql") and (attr == "SQL" or attr in _PSYCOPG_SAFE):
+        return attr
+    return None
+
+
+def find_sink(call: ast.Call, imports: dict[str, str]) -> Sink | None:
+    """The sink ``call`` is, or None."""
+    func = call.func
+    qualified = dotted_name(func, imports)
+    label = ast.unparse(func)
+    if qualified is not None:
+        module, _, attr = qualified.rpartition(".")
+        root = qualified.split(".")[0]
+        if attr == "text" and root in ("sqlalchemy", "sqlmodel"):
+            return Sink(label, _sql_args(call), needs_hint=False, returns_sql_object=True)
+        if attr in ("literal_column", "text") and module.startswith("sqlalchemy"):
+            return Sink(label, _sql_args(call), needs_hint=False, returns_sql_object=True)
+        if psycopg_object(qualified) == "SQL":
+            return Sink(label, _sql_args(call), needs_hint=False, returns_sql_object=True)
+        if attr == "RawSQL" and root == "django":
+            return Sink(label, _sql_args(call), needs_hint=False, returns_sql_object=True)
+        if attr in ("read_sql", "read_sql_query") and root == "pandas":
+            return Sink(label, _sql_args(call), needs_hint=False)
+        if attr in ("execute_values", "execute_batch") and root == "psycopg2":
+            return Sink(label, _sql_args(call, 1), needs_hint=False)
+    if not isinstance(func, ast.Attribute):
+        return None
+    method = func.attr
+    if method == "extra":
+        args = _extra_args(call)
+        return Sink(label, args, needs_hint=False) if args else None
+    if method in _STRONG_METHODS:
+        return Sink(label, _sql_args(call), needs_hint=False)
+    if method in _GENERIC_METHODS:
+        args = _sql_args(call)
+        if not args:
+            return None
+        db_like = bool(_DB_RECEIVER.search(_receiver_name(func.value)))
+        return Sink(label, args, needs_hint=not db_like)
+    return None
