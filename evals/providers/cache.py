@@ -46,6 +46,7 @@ __all__ = [
 CACHE_DIR_ENV = "PERSONA_EVALS_CACHE_DIR"
 #: Bump when the key's inputs change meaning; old entries are then simply not found.
 KEY_VERSION = 1
+_TMP_NAMES = itertools.count()
 
 
 def default_cache_dir() -> Path:
@@ -112,7 +113,6 @@ class ResponseCache:
     def __init__(self, root: Path | None = None) -> None:
         self.root = (root or default_cache_dir()).expanduser()
         self._dirs: set[Path] = set()
-        self._tmp_names = itertools.count()
         # Background writes: file creation costs ~0.2 ms of syscalls on some filesystems,
         # which a thread overlaps with the event loop. Pending entries answer get().
         self._pending: dict[str, ProviderResponse] = {}
@@ -179,8 +179,9 @@ class ResponseCache:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(target.parent)
         entry = {"key": key, "stored_at": time.time(), **meta, "response": _to_json(response)}
-        # Unique per process and call; "x" refuses to reuse a name left by a crash.
-        tmp = target.parent / f".{key}.{os.getpid()}.{next(self._tmp_names)}.tmp"
+        # Unique per process and call (one counter for all stores); "x" refuses a name
+        # left behind by a crash instead of writing through it.
+        tmp = target.parent / f".{key}.{os.getpid()}.{next(_TMP_NAMES)}.tmp"
         try:
             with open(tmp, "x", encoding="utf-8") as fh:
                 fh.write(json.dumps(entry, ensure_ascii=False))
