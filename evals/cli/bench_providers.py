@@ -75,16 +75,27 @@ async def _bench(n: int, latency_s: float, concurrency: int, cache_dir: Path) ->
 
     requests: list[object] = [
         ProviderRequest(
-            model="anthropic/claude-haiku-4-5", system=_SYSTEM, max_tokens=1024,
-            messages=({"role": "user", "content": f"bench request {i}"},), sample_id=f"b{i}",
+            model="anthropic/claude-haiku-4-5",
+            system=_SYSTEM,
+            max_tokens=1024,
+            messages=({"role": "user", "content": f"bench request {i}"},),
+            sample_id=f"b{i}",
         )
         for i in range(n)
     ]
-    warmup = ProviderRequest(model="anthropic/claude-haiku-4-5", system=_SYSTEM,
-                             messages=({"role": "user", "content": "warm-up"},))
+    warmup = ProviderRequest(
+        model="anthropic/claude-haiku-4-5",
+        system=_SYSTEM,
+        messages=({"role": "user", "content": "warm-up"},),
+    )
     with SpawnedFakeServer(latency_s=latency_s) as server:
-        inner = create("claude-haiku-4-5", base_url=server.url, api_key="bench",
-                       max_connections=concurrency, max_retries=0)
+        inner = create(
+            "claude-haiku-4-5",
+            base_url=server.url,
+            api_key="bench",
+            max_connections=concurrency,
+            max_retries=0,
+        )
         provider = CachingProvider(inner, ResponseCache(cache_dir))
         try:
             await inner.generate(warmup)
@@ -96,15 +107,28 @@ async def _bench(n: int, latency_s: float, concurrency: int, cache_dir: Path) ->
         finally:
             await provider.aclose()
     with SpawnedFakeServer(latency_s=0.0) as server:
-        inner = create("claude-haiku-4-5", base_url=server.url, api_key="bench",
-                       max_connections=concurrency, max_retries=0)
+        inner = create(
+            "claude-haiku-4-5",
+            base_url=server.url,
+            api_key="bench",
+            max_connections=concurrency,
+            max_retries=0,
+        )
         try:
             await inner.generate(warmup)
             zero = await _timed(inner, requests)
         finally:
             await inner.aclose()
-    return BenchResult(n, latency_s, concurrency, wall, n * latency_s / concurrency,
-                       cached_wall, cached_requests, zero)
+    return BenchResult(
+        n,
+        latency_s,
+        concurrency,
+        wall,
+        n * latency_s / concurrency,
+        cached_wall,
+        cached_requests,
+        zero,
+    )
 
 
 def bench_providers(n: int = 500, latency_s: float = 0.2, concurrency: int = 64) -> BenchResult:
@@ -124,16 +148,24 @@ def register(app: typer.Typer) -> None:
         r = bench_providers(n, latency, concurrency)
         waves = math.ceil(n / concurrency) * latency
         mark = {True: "ok", False: "FAIL"}
-        typer.echo(f"requests              {r.n} at {r.latency_s * 1000:.0f} ms latency, "
-                   f"concurrency {r.concurrency}")
+        typer.echo(
+            f"requests              {r.n} at {r.latency_s * 1000:.0f} ms latency, "
+            f"concurrency {r.concurrency}"
+        )
         typer.echo(f"wall time             {r.wall_s:.3f} s")
         typer.echo(f"ideal N*L/C           {r.ideal_s:.3f} s (whole waves: {waves:.3f} s)")
         typer.echo(f"ratio                 {r.ratio:.3f}x (<= 1.15x)  {mark[r.ratio <= 1.15]}")
-        typer.echo(f"cached re-run         {r.cached_requests} requests in "
-                   f"{r.cached_wall_s:.3f} s (must be 0)  {mark[r.cached_requests == 0]}")
-        typer.echo(f"overhead per sample   {r.overhead_ms:.2f} ms ((wall - ideal)/N, <= 5 ms)  "
-                   f"{mark[r.overhead_ms <= 5.0]}")
-        typer.echo(f"zero-latency server   {r.zero_latency_ms:.2f} ms per sample "
-                   "(throughput-bound client CPU)")
+        typer.echo(
+            f"cached re-run         {r.cached_requests} requests in "
+            f"{r.cached_wall_s:.3f} s (must be 0)  {mark[r.cached_requests == 0]}"
+        )
+        typer.echo(
+            f"overhead per sample   {r.overhead_ms:.2f} ms ((wall - ideal)/N, <= 5 ms)  "
+            f"{mark[r.overhead_ms <= 5.0]}"
+        )
+        typer.echo(
+            f"zero-latency server   {r.zero_latency_ms:.2f} ms per sample "
+            "(throughput-bound client CPU)"
+        )
         if not r.ok:
             raise typer.Exit(1)

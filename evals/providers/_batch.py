@@ -43,8 +43,9 @@ def load_state(state_dir: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {"version": 1, "batches": []}
     except (OSError, ValueError) as exc:
-        raise RunLogError(f"unreadable batch state ({exc}); delete it to resubmit",
-                          path=path) from exc
+        raise RunLogError(
+            f"unreadable batch state ({exc}); delete it to resubmit", path=path
+        ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("batches"), list):
         raise RunLogError("expected {version, batches: [...]}", path=path, field="batches")
     return data
@@ -160,10 +161,16 @@ class BatchQueue:
             return
         self.submitted += 1
         state = load_state(self.state_dir)
-        state["batches"].append({
-            "id": batch.id, "model": self.model, "custom_ids": list(taken), "failed": [],
-            "created_at": time.time(), "status": "in_progress",
-        })
+        state["batches"].append(
+            {
+                "id": batch.id,
+                "model": self.model,
+                "custom_ids": list(taken),
+                "failed": [],
+                "created_at": time.time(),
+                "status": "in_progress",
+            }
+        )
         _save_state(self.state_dir, state)  # before polling: a crash now loses nothing
         self.progress(f"batch {batch.id}: submitted {len(taken)} requests ({self.model})")
         for _, future in taken.values():

@@ -22,13 +22,15 @@ class Reply:
 
     @classmethod
     def json(cls, status: int, obj: Any, **headers: str) -> Reply:
-        return cls(status, json.dumps(obj).encode(), {"content-type": "application/json",
-                                                       **headers})
+        return cls(
+            status, json.dumps(obj).encode(), {"content-type": "application/json", **headers}
+        )
 
 
 def _error(status: int, kind: str, message: str, **headers: str) -> Reply:
-    return Reply.json(status, {"type": "error", "error": {"type": kind, "message": message}},
-                      **headers)
+    return Reply.json(
+        status, {"type": "error", "error": {"type": kind, "message": message}}, **headers
+    )
 
 
 def _text(content: Any) -> str:
@@ -54,8 +56,9 @@ class _Batch:
 class FakeApi:
     """Deterministic answers; ``min_cache_tokens`` gates the simulated prompt cache."""
 
-    def __init__(self, base_url: str, *, min_cache_tokens: int = 1024,
-                 batch_polls: int = 1) -> None:
+    def __init__(
+        self, base_url: str, *, min_cache_tokens: int = 1024, batch_polls: int = 1
+    ) -> None:
         self.base_url = base_url
         self.min_cache_tokens = min_cache_tokens
         #: Retrieves a batch answers ``in_progress`` before it ends.
@@ -74,8 +77,12 @@ class FakeApi:
         marked = any(isinstance(b, dict) and b.get("cache_control") for b in blocks)
         msg_tokens = sum(_tokens(_text(m.get("content"))) for m in body.get("messages", []))
         sys_tokens = _tokens(sys_text) if sys_text else 0
-        usage = {"input_tokens": msg_tokens + sys_tokens, "output_tokens": 0,
-                 "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
+        usage = {
+            "input_tokens": msg_tokens + sys_tokens,
+            "output_tokens": 0,
+            "cache_creation_input_tokens": 0,
+            "cache_read_input_tokens": 0,
+        }
         if marked and sys_tokens >= self.min_cache_tokens:
             digest = hashlib.sha256(f"{body.get('model')}\0{sys_text}".encode()).hexdigest()
             usage["input_tokens"] = msg_tokens
@@ -97,20 +104,38 @@ class FakeApi:
         choice = body.get("tool_choice") or {}
         if body.get("tools") and choice.get("type") in ("tool", "any"):
             name = choice.get("name") or body["tools"][0]["name"]
-            content.append({"type": "tool_use", "id": f"toolu_{next(_ids)}", "name": name,
-                            "input": {"verdict": "pass", "echo": last[:40]}})
+            content.append(
+                {
+                    "type": "tool_use",
+                    "id": f"toolu_{next(_ids)}",
+                    "name": name,
+                    "input": {"verdict": "pass", "echo": last[:40]},
+                }
+            )
             stop = "tool_use"
-        return {"id": f"msg_{next(_ids):06d}", "type": "message", "role": "assistant",
-                "model": body.get("model"), "content": content, "stop_reason": stop,
-                "stop_sequence": None, "usage": usage}
+        return {
+            "id": f"msg_{next(_ids):06d}",
+            "type": "message",
+            "role": "assistant",
+            "model": body.get("model"),
+            "content": content,
+            "stop_reason": stop,
+            "stop_sequence": None,
+            "usage": usage,
+        }
 
     def messages(self, body: dict[str, Any]) -> Reply:
         if not isinstance(body.get("messages"), list) or "max_tokens" not in body:
             return _error(400, "invalid_request_error", "messages and max_tokens are required")
-        return Reply.json(200, self.message(body), **{
-            "anthropic-ratelimit-requests-limit": "4000",
-            "anthropic-ratelimit-requests-remaining": "3999",
-            "request-id": f"req_{next(_ids)}"})
+        return Reply.json(
+            200,
+            self.message(body),
+            **{
+                "anthropic-ratelimit-requests-limit": "4000",
+                "anthropic-ratelimit-requests-remaining": "3999",
+                "request-id": f"req_{next(_ids)}",
+            },
+        )
 
     def count_tokens(self, body: dict[str, Any]) -> Reply:
         usage = self._usage({**body, "system": _text(body.get("system") or "")})
@@ -122,16 +147,22 @@ class FakeApi:
         kinds = [r["result"]["type"] for r in batch.results] if ended else []
         n = len(batch.requests)
         return {
-            "id": batch.id, "type": "message_batch",
+            "id": batch.id,
+            "type": "message_batch",
             "processing_status": "ended" if ended else "in_progress",
             "request_counts": {
-                "processing": 0 if ended else n, "succeeded": kinds.count("succeeded"),
-                "errored": kinds.count("errored"), "canceled": kinds.count("canceled"),
-                "expired": kinds.count("expired")},
-            "created_at": "2025-11-24T00:00:00Z", "expires_at": "2025-11-25T00:00:00Z",
+                "processing": 0 if ended else n,
+                "succeeded": kinds.count("succeeded"),
+                "errored": kinds.count("errored"),
+                "canceled": kinds.count("canceled"),
+                "expired": kinds.count("expired"),
+            },
+            "created_at": "2025-11-24T00:00:00Z",
+            "expires_at": "2025-11-25T00:00:00Z",
             "ended_at": "2025-11-24T00:05:00Z" if ended else None,
             "results_url": f"{self.base_url}/v1/messages/batches/{batch.id}/results"
-            if ended else None,
+            if ended
+            else None,
         }
 
     def create_batch(self, body: dict[str, Any]) -> Reply:
@@ -155,8 +186,10 @@ class FakeApi:
                 if outcome == "succeeded":
                     result["message"] = self.message(req["params"])
                 elif outcome == "errored":
-                    result["error"] = {"type": "error", "error": {
-                        "type": "api_error", "message": "internal error in batch entry"}}
+                    result["error"] = {
+                        "type": "error",
+                        "error": {"type": "api_error", "message": "internal error in batch entry"},
+                    }
                 batch.results.append({"custom_id": req["custom_id"], "result": result})
         return Reply.json(200, self._batch_obj(batch, ended))
 
@@ -172,8 +205,9 @@ class FakeApi:
     def chat(self, body: dict[str, Any]) -> Reply:
         messages = body.get("messages")
         if not isinstance(messages, list) or not messages:
-            return Reply.json(400, {"error": {"message": "messages is required",
-                                              "type": "invalid_request_error"}})
+            return Reply.json(
+                400, {"error": {"message": "messages is required", "type": "invalid_request_error"}}
+            )
         last = _text(messages[-1].get("content"))
         text = f"reply to: {last[:200]}"
         prompt = sum(_tokens(_text(m.get("content"))) for m in messages)
@@ -181,15 +215,27 @@ class FakeApi:
         finish = "stop"
         if body.get("tools") and body.get("tool_choice") not in (None, "auto", "none"):
             fn = body["tools"][0]["function"]["name"]
-            message["tool_calls"] = [{"id": f"call_{next(_ids)}", "type": "function",
-                                      "function": {"name": fn, "arguments": json.dumps(
-                                          {"verdict": "pass"})}}]
+            message["tool_calls"] = [
+                {
+                    "id": f"call_{next(_ids)}",
+                    "type": "function",
+                    "function": {"name": fn, "arguments": json.dumps({"verdict": "pass"})},
+                }
+            ]
             finish = "tool_calls"
-        return Reply.json(200, {
-            "id": f"chatcmpl-{next(_ids)}", "object": "chat.completion", "created": 1732400000,
-            "model": body.get("model"),
-            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-            "usage": {"prompt_tokens": prompt, "completion_tokens": _tokens(text),
-                      "total_tokens": prompt + _tokens(text),
-                      "prompt_tokens_details": {"cached_tokens": 0}},
-        })
+        return Reply.json(
+            200,
+            {
+                "id": f"chatcmpl-{next(_ids)}",
+                "object": "chat.completion",
+                "created": 1732400000,
+                "model": body.get("model"),
+                "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+                "usage": {
+                    "prompt_tokens": prompt,
+                    "completion_tokens": _tokens(text),
+                    "total_tokens": prompt + _tokens(text),
+                    "prompt_tokens_details": {"cached_tokens": 0},
+                },
+            },
+        )

@@ -60,8 +60,9 @@ class PriceTable:
 
 def _number(value: Any, where: Path, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ConfigError("must be a non-negative number of dollars per MTok", path=where,
-                          field=field)
+        raise ConfigError(
+            "must be a non-negative number of dollars per MTok", path=where, field=field
+        )
     return float(value)
 
 
@@ -69,13 +70,13 @@ def _parse(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ConfigError(f"cannot read price table ({exc.strerror}); fix {PRICES_ENV}",
-                          path=path) from exc
+        raise ConfigError(
+            f"cannot read price table ({exc.strerror}); fix {PRICES_ENV}", path=path
+        ) from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"invalid YAML: {exc}".splitlines()[0], path=path) from exc
     if not isinstance(data, dict) or not isinstance(data.get("models", {}), dict):
-        raise ConfigError("expected a mapping with a `models:` mapping", path=path,
-                          field="models")
+        raise ConfigError("expected a mapping with a `models:` mapping", path=path, field="models")
     return data
 
 
@@ -84,8 +85,9 @@ def _models(data: dict[str, Any], path: Path) -> dict[str, ModelPrice]:
     for name, entry in (data.get("models") or {}).items():
         where = f"models.{name}"
         if not isinstance(entry, dict):
-            raise ConfigError("expected {input, output, cache_write, cache_read}", path=path,
-                              field=where)
+            raise ConfigError(
+                "expected {input, output, cache_write, cache_read}", path=path, field=where
+            )
         missing = [f for f in ("input", "output") if f not in entry]
         if missing:
             raise ConfigError(f"missing {missing[0]}", path=path, field=where)
@@ -97,8 +99,9 @@ def _models(data: dict[str, Any], path: Path) -> dict[str, ModelPrice]:
             prices["cache_read"] = prices["input"]
         min_cache = entry.get("min_cache_tokens", 1024)
         if not isinstance(min_cache, int) or min_cache < 0:
-            raise ConfigError("must be a non-negative integer", path=path,
-                              field=f"{where}.min_cache_tokens")
+            raise ConfigError(
+                "must be a non-negative integer", path=path, field=f"{where}.min_cache_tokens"
+            )
         out[str(name).lower()] = ModelPrice(**prices, min_cache_tokens=min_cache)
     return out
 
@@ -124,10 +127,11 @@ def load_prices(path: Path | None = None) -> PriceTable:
         ConfigError: the override file is missing or malformed (names file and field).
     """
     override = path or (Path(os.environ[PRICES_ENV]) if os.environ.get(PRICES_ENV) else None)
-    paths = (SHIPPED_PRICES,)
+    paths: tuple[Path, ...] = (SHIPPED_PRICES,)
     if override is not None:
         if not override.is_file():
-            raise ConfigError(f"price table does not exist; fix {PRICES_ENV} or the path",
-                              path=override)
+            raise ConfigError(
+                f"price table does not exist; fix {PRICES_ENV} or the path", path=override
+            )
         paths = (SHIPPED_PRICES, override.resolve())
     return _load(paths)

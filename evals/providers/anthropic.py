@@ -101,8 +101,7 @@ class AnthropicProvider:
                 base_url=self.base_url,
                 timeout=timeout,
                 max_retries=max_retries,
-                http_client=build_http_client(self.limiter, max_connections, timeout,
-                                              http_client),
+                http_client=build_http_client(self.limiter, max_connections, timeout, http_client),
             )
             for _ in range(shards)
         ]
@@ -112,11 +111,15 @@ class AnthropicProvider:
         self.queue: BatchQueue | None = None
         if batch:
             if state_dir is None:
-                raise ProviderError("batch mode needs a run directory (state_dir)",
-                                    field="--batch")
+                raise ProviderError("batch mode needs a run directory (state_dir)", field="--batch")
             self.queue = BatchQueue(
-                self.client, model, Path(state_dir), window_s=batch_window_s,
-                poll_s=batch_poll_s, max_wait_s=batch_max_wait_s, progress=batch_progress,
+                self.client,
+                model,
+                Path(state_dir),
+                window_s=batch_window_s,
+                poll_s=batch_poll_s,
+                max_wait_s=batch_max_wait_s,
+                progress=batch_progress,
             )
 
     def variants(self, task: Task) -> list[str | None]:
@@ -214,9 +217,20 @@ def create(model: str, **options: Any) -> AnthropicProvider:
             field=KEY_ENV,
         )
     known = {
-        "max_connections", "batch", "state_dir", "base_url", "timeout", "max_retries",
-        "http_client", "cache_system", "send_temperature", "batch_window_s", "batch_poll_s", "batch_max_wait_s",
-        "batch_progress", "malformed_delay_s",
+        "max_connections",
+        "batch",
+        "state_dir",
+        "base_url",
+        "timeout",
+        "max_retries",
+        "http_client",
+        "cache_system",
+        "send_temperature",
+        "batch_window_s",
+        "batch_poll_s",
+        "batch_max_wait_s",
+        "batch_progress",
+        "malformed_delay_s",
     }
     kwargs = {k: v for k, v in options.items() if k in known and v is not None}
     return AnthropicProvider(sdk, model, api_key, **kwargs)

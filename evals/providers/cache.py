@@ -118,7 +118,8 @@ class ResponseCache:
         self._pending: dict[str, ProviderResponse] = {}
         self._lock = threading.Lock()
         self._queue: queue.SimpleQueue[tuple[str, ProviderResponse, dict[str, Any]] | None] = (
-            queue.SimpleQueue())
+            queue.SimpleQueue()
+        )
         self._writer: threading.Thread | None = None
         self.write_errors: list[str] = []
 
@@ -148,8 +149,9 @@ class ResponseCache:
         with self._lock:
             self._pending[key] = response
             if self._writer is None or not self._writer.is_alive():
-                self._writer = threading.Thread(target=self._write_loop, name="response-cache",
-                                                daemon=True)
+                self._writer = threading.Thread(
+                    target=self._write_loop, name="response-cache", daemon=True
+                )
                 self._writer.start()
         self._queue.put((key, response, meta))
 
@@ -240,8 +242,12 @@ class CachingProvider:
             )
         self.misses += 1
         response = await self.inner.generate(request)
-        meta = {"provider": self.identity, "model": request.model, "epoch": request.epoch,
-                "purpose": request.purpose}
+        meta = {
+            "provider": self.identity,
+            "model": request.model,
+            "epoch": request.epoch,
+            "purpose": request.purpose,
+        }
         self.store.put_later(key, response, meta)
         return response
 
@@ -251,8 +257,10 @@ class CachingProvider:
             if self.store.write_errors:  # a full or read-only disk must not fail samples
                 warnings = getattr(self.inner, "warnings", None)
                 if isinstance(warnings, list):
-                    warnings.append(f"response cache: {len(self.store.write_errors)} entries "
-                                    f"not written ({self.store.write_errors[0]})")
+                    warnings.append(
+                        f"response cache: {len(self.store.write_errors)} entries "
+                        f"not written ({self.store.write_errors[0]})"
+                    )
         finally:
             await self.inner.aclose()
 

@@ -93,8 +93,9 @@ class FakeServer:
             )
             port = self._server.sockets[0].getsockname()[1]
             self.url = f"http://127.0.0.1:{port}"
-            self.api = FakeApi(self.url, min_cache_tokens=self._min_cache,
-                               batch_polls=self._batch_polls)
+            self.api = FakeApi(
+                self.url, min_cache_tokens=self._min_cache, batch_polls=self._batch_polls
+            )
             ready.set()
             loop.run_forever()
             self._server.close()
@@ -125,7 +126,8 @@ class FakeServer:
     def count(self, path: str | None = None, *, ok_only: bool = False) -> int:
         """Requests received (optionally for one path, optionally without faulted ones)."""
         return sum(
-            1 for r in list(self.requests)
+            1
+            for r in list(self.requests)
             if (path is None or r.path == path) and not (ok_only and r.fault)
         )
 
@@ -181,10 +183,16 @@ class FakeServer:
             await asyncio.sleep(self.latency_s)
         if self.api_key is not None:
             given = headers.get("x-api-key") or headers.get("authorization", "").removeprefix(
-                "Bearer ")
+                "Bearer "
+            )
             if given != self.api_key:
-                return Reply.json(401, {"type": "error", "error": {
-                    "type": "authentication_error", "message": "invalid x-api-key"}})
+                return Reply.json(
+                    401,
+                    {
+                        "type": "error",
+                        "error": {"type": "authentication_error", "message": "invalid x-api-key"},
+                    },
+                )
         if fault is not None:
             return self._faulted(fault)
         return self._route(method, path, body)
@@ -192,15 +200,27 @@ class FakeServer:
     def _faulted(self, fault: str) -> Reply | None:
         after = {"retry-after": str(self.retry_after_s)} if self.retry_after_s else {}
         if fault == "429":
-            return Reply.json(429, {"type": "error", "error": {
-                "type": "rate_limit_error", "message": "rate limited"}},
-                **after, **{"anthropic-ratelimit-requests-remaining": "0"})
+            return Reply.json(
+                429,
+                {"type": "error", "error": {"type": "rate_limit_error", "message": "rate limited"}},
+                **after,
+                **{"anthropic-ratelimit-requests-remaining": "0"},
+            )
         if fault == "529":
-            return Reply.json(529, {"type": "error", "error": {
-                "type": "overloaded_error", "message": "Overloaded"}}, **after)
+            return Reply.json(
+                529,
+                {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}},
+                **after,
+            )
         if fault == "500":
-            return Reply.json(500, {"type": "error", "error": {
-                "type": "api_error", "message": "Internal server error"}}, **after)
+            return Reply.json(
+                500,
+                {
+                    "type": "error",
+                    "error": {"type": "api_error", "message": "Internal server error"},
+                },
+                **after,
+            )
         if fault == "malformed":
             return Reply(200, b'{"id": "msg_trunc', {"content-type": "application/json"})
         return None  # timeout
@@ -222,8 +242,13 @@ class FakeServer:
             return self.api.chat(payload)
         if method == "GET" and path == "/_stats":
             return Reply.json(200, {"requests": self.count() - self.count("/_stats")})
-        return Reply.json(404, {"type": "error", "error": {
-            "type": "not_found_error", "message": f"no route {method} {path}"}})
+        return Reply.json(
+            404,
+            {
+                "type": "error",
+                "error": {"type": "not_found_error", "message": f"no route {method} {path}"},
+            },
+        )
 
 
 class SpawnedFakeServer:
@@ -237,9 +262,9 @@ class SpawnedFakeServer:
 
     def __enter__(self) -> SpawnedFakeServer:
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "evals.providers.fake_server", "--latency",
-             str(self.latency_s)],
-            stdout=subprocess.PIPE, text=True,
+            [sys.executable, "-m", "evals.providers.fake_server", "--latency", str(self.latency_s)],
+            stdout=subprocess.PIPE,
+            text=True,
         )
         assert self._proc.stdout is not None
         self.url = self._proc.stdout.readline().strip()

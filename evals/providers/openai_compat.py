@@ -51,9 +51,14 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 def _tools(tools: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
     return [
-        {"type": "function", "function": {
-            "name": t["name"], "description": t.get("description", ""),
-            "parameters": t.get("input_schema", {"type": "object", "properties": {}})}}
+        {
+            "type": "function",
+            "function": {
+                "name": t["name"],
+                "description": t.get("description", ""),
+                "parameters": t.get("input_schema", {"type": "object", "properties": {}}),
+            },
+        }
         for t in tools
     ]
 
@@ -72,7 +77,9 @@ def build_params(model: str, request: ProviderRequest) -> dict[str, Any]:
         messages.append({"role": "system", "content": request.system})
     messages.extend(dict(m) for m in request.messages)
     params: dict[str, Any] = {
-        "model": model, "messages": messages, "max_tokens": request.max_tokens,
+        "model": model,
+        "messages": messages,
+        "max_tokens": request.max_tokens,
         "temperature": request.temperature,
     }
     if request.tools:
@@ -94,8 +101,11 @@ def to_response(completion: Any, model: str, latency_s: float) -> ProviderRespon
             args = json.loads(call.function.arguments or "{}")
         except ValueError as exc:
             raise MalformedResponse(f"tool call {call.function.name} has invalid JSON") from exc
-        calls.append(ToolCall(name=call.function.name, input=args if isinstance(args, dict)
-                              else {"value": args}))
+        calls.append(
+            ToolCall(
+                name=call.function.name, input=args if isinstance(args, dict) else {"value": args}
+            )
+        )
     raw = getattr(completion, "usage", None)
     prompt = int(getattr(raw, "prompt_tokens", 0) or 0)
     details = getattr(raw, "prompt_tokens_details", None)
@@ -142,15 +152,19 @@ class OpenAICompatProvider:
         self.model = model
         self.name = f"openai/{model}"
         self.base_url = base_url
-        self.cache_identity = self.name if base_url == DEFAULT_BASE_URL else (
-            f"{self.name}@{base_url}")
+        self.cache_identity = (
+            self.name if base_url == DEFAULT_BASE_URL else (f"{self.name}@{base_url}")
+        )
         self.key_env = key_env or KEY_ENV
         self.max_retries = max_retries
         self.malformed_delay_s = malformed_delay_s
         self.warnings: list[str] = []
         self.limiter = AdaptiveLimiter(max_connections)
         self.client = sdk.AsyncOpenAI(
-            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries,
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
             http_client=build_http_client(self.limiter, max_connections, timeout, http_client),
         )
 
@@ -169,7 +183,9 @@ class OpenAICompatProvider:
         async with self.limiter:
             try:
                 return await with_malformed_retries(
-                    attempt, lambda e: isinstance(e, ValueError), self.max_retries,
+                    attempt,
+                    lambda e: isinstance(e, ValueError),
+                    self.max_retries,
                     self.malformed_delay_s,
                 )
             except ProviderError:
@@ -203,9 +219,11 @@ def create(model: str, **options: Any) -> OpenAICompatProvider:
         api_key = "no-key"  # local servers ignore it; the SDK insists on a string
     known = {"max_connections", "timeout", "max_retries", "http_client", "malformed_delay_s"}
     kwargs = {k: v for k, v in options.items() if k in known and v is not None}
-    provider = OpenAICompatProvider(sdk, model, api_key, base_url, key_env=key_env or KEY_ENV,
-                                    **kwargs)
+    provider = OpenAICompatProvider(
+        sdk, model, api_key, base_url, key_env=key_env or KEY_ENV, **kwargs
+    )
     if options.get("batch"):
         provider.warnings.append(
-            f"{provider.name}: --batch applies to anthropic/ models only; sending directly")
+            f"{provider.name}: --batch applies to anthropic/ models only; sending directly"
+        )
     return provider

@@ -32,8 +32,11 @@ class Recorder:
         self.requests.append(request)
         name = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
         if name == "!malformed":  # a proxy's error page with a JSON content type
-            return httpx2.Response(200, content=b"<html>502 bad gateway</html>",
-                                   headers={"content-type": "application/json"})
+            return httpx2.Response(
+                200,
+                content=b"<html>502 bad gateway</html>",
+                headers={"content-type": "application/json"},
+            )
         return recorded(name)
 
     def bodies(self) -> list[dict[str, Any]]:
@@ -45,8 +48,14 @@ class Recorder:
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for var in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL",
-                "OPENAI_API_KEY", "OPENAI_BASE_URL", "PERSONA_EVALS_PRICES"):
+    for var in (
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_AUTH_TOKEN",
+        "ANTHROPIC_BASE_URL",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "PERSONA_EVALS_PRICES",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("PERSONA_EVALS_CACHE_DIR", str(tmp_path / "response-cache"))
 

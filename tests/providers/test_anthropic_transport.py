@@ -17,15 +17,24 @@ PERSONA = "You are a backend engineer who writes tests first. " * 400  # ~5k tok
 
 
 def _request(**kw: Any) -> ProviderRequest:
-    base = dict(model="anthropic/claude-haiku-4-5", system=PERSONA,
-                messages=({"role": "user", "content": "Build the endpoint."},), max_tokens=512)
+    base = dict(
+        model="anthropic/claude-haiku-4-5",
+        system=PERSONA,
+        messages=({"role": "user", "content": "Build the endpoint."},),
+        max_tokens=512,
+    )
     base.update(kw)
     return ProviderRequest(**base)  # type: ignore[arg-type]
 
 
 def _provider(rec: Any, **kw: Any) -> Any:
-    return create("claude-haiku-4-5", api_key="sk-ant-test", http_client=rec.client(),
-                  malformed_delay_s=0, **kw)
+    return create(
+        "claude-haiku-4-5",
+        api_key="sk-ant-test",
+        http_client=rec.client(),
+        malformed_delay_s=0,
+        **kw,
+    )
 
 
 def test_system_prompt_is_sent_cached_and_usage_records_cache_tokens(recorder: Any) -> None:
@@ -109,10 +118,20 @@ def test_malformed_bodies_are_retried_a_bounded_number_of_times(recorder: Any) -
 def test_tool_use_becomes_tool_calls(recorder: Any) -> None:
     rec = recorder("messages_tool_use")
     provider = create("claude-haiku-4-5", api_key="k", http_client=rec.client())
-    tools = ({"name": "record_verdict", "description": "d",
-              "input_schema": {"type": "object", "properties": {}}},)
-    response = asyncio.run(provider.generate(_request(
-        tools=tools, tool_choice={"type": "tool", "name": "record_verdict"}, purpose="judge")))
+    tools = (
+        {
+            "name": "record_verdict",
+            "description": "d",
+            "input_schema": {"type": "object", "properties": {}},
+        },
+    )
+    response = asyncio.run(
+        provider.generate(
+            _request(
+                tools=tools, tool_choice={"type": "tool", "name": "record_verdict"}, purpose="judge"
+            )
+        )
+    )
     assert response.tool_calls[0].name == "record_verdict"
     assert response.tool_calls[0].input["verdict"] == "fail"
     body = rec.bodies()[0]

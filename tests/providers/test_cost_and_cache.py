@@ -18,8 +18,12 @@ from evals.providers.cache import ResponseCache, cache_key, wrap_with_cache
 from evals.providers.cost import cost_usd, estimate_requests, estimate_tokens
 from evals.schema import Usage
 
-USAGE = Usage(input_tokens=1_000_000, output_tokens=1_000_000,
-              cache_creation_input_tokens=1_000_000, cache_read_input_tokens=1_000_000)
+USAGE = Usage(
+    input_tokens=1_000_000,
+    output_tokens=1_000_000,
+    cache_creation_input_tokens=1_000_000,
+    cache_read_input_tokens=1_000_000,
+)
 
 
 def test_cost_uses_every_price_and_halves_for_batches() -> None:
@@ -53,9 +57,14 @@ def test_user_price_file_overrides_model_by_model(
 
 
 def _req(i: int = 0, **kw: Any) -> ProviderRequest:
-    return ProviderRequest(model="anthropic/claude-haiku-4-5", system="S" * 4000,
-                           messages=({"role": "user", "content": "x" * 400},),
-                           max_tokens=1000, sample_id=f"s{i}", **kw)
+    return ProviderRequest(
+        model="anthropic/claude-haiku-4-5",
+        system="S" * 4000,
+        messages=({"role": "user", "content": "x" * 400},),
+        max_tokens=1000,
+        sample_id=f"s{i}",
+        **kw,
+    )
 
 
 def test_estimate_uses_count_tokens_online_and_local_offline(fake_server: Any) -> None:
@@ -65,8 +74,9 @@ def test_estimate_uses_count_tokens_online_and_local_offline(fake_server: Any) -
     assert est.input_tokens == 3 * (1000 + 100)
     assert est.output_tokens == 3 * 250 and est.max_output_tokens == 3000
     assert est.usd == pytest.approx(3 * (1100 * 1 + 250 * 5) / 1e6)
-    offline = create("claude-haiku-4-5", base_url="http://127.0.0.1:9", api_key="k",
-                     max_retries=0, timeout=1)
+    offline = create(
+        "claude-haiku-4-5", base_url="http://127.0.0.1:9", api_key="k", max_retries=0, timeout=1
+    )
     est = asyncio.run(estimate_requests(offline, [_req()]))
     assert est.method == "local" and est.input_tokens == estimate_tokens(_req()) == 1100
 

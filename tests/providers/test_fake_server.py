@@ -19,16 +19,21 @@ PERSONA = "Always write tests. Never concatenate SQL. " * 500  # ~5k tokens: cac
 
 
 def _req(i: int, **kw: Any) -> ProviderRequest:
-    base: dict[str, Any] = dict(model="anthropic/claude-haiku-4-5", system=PERSONA,
-                                messages=({"role": "user", "content": f"task {i}"},),
-                                max_tokens=256, sample_id=f"s{i:04d}")
+    base: dict[str, Any] = dict(
+        model="anthropic/claude-haiku-4-5",
+        system=PERSONA,
+        messages=({"role": "user", "content": f"task {i}"},),
+        max_tokens=256,
+        sample_id=f"s{i:04d}",
+    )
     base.update(kw)
     return ProviderRequest(**base)
 
 
 def _provider(server: Any, **kw: Any) -> Any:
-    options: dict[str, Any] = dict(base_url=server.url, api_key="test-key", timeout=0.3,
-                                   max_retries=8, malformed_delay_s=0.01)
+    options: dict[str, Any] = dict(
+        base_url=server.url, api_key="test-key", timeout=0.3, max_retries=8, malformed_delay_s=0.01
+    )
     options.update(kw)
     return create("claude-haiku-4-5", **options)
 
@@ -61,8 +66,9 @@ def test_prompt_cache_is_written_once_then_read(fake_server: Any) -> None:
 
     first, *rest = asyncio.run(go())
     assert first.usage.cache_creation_input_tokens > 4000
-    assert all(r.usage.cache_read_input_tokens == first.usage.cache_creation_input_tokens
-               for r in rest)
+    assert all(
+        r.usage.cache_read_input_tokens == first.usage.cache_creation_input_tokens for r in rest
+    )
     sent = [r.body for r in fake_server.requests]
     assert all(b["system"][0]["cache_control"] == {"type": "ephemeral"} for b in sent)
 
@@ -111,8 +117,15 @@ def test_cache_hit_makes_no_request_and_epochs_are_distinct_keys(
 
 
 def _batch_provider(server: Any, state_dir: Path, **kw: Any) -> Any:
-    return _provider(server, batch=True, state_dir=state_dir, batch_window_s=0.02,
-                     batch_poll_s=0.02, batch_progress=lambda line: None, **kw)
+    return _provider(
+        server,
+        batch=True,
+        state_dir=state_dir,
+        batch_window_s=0.02,
+        batch_poll_s=0.02,
+        batch_progress=lambda line: None,
+        **kw,
+    )
 
 
 def test_batch_crash_then_resume_polls_without_resubmitting(tmp_path: Path) -> None:
@@ -156,8 +169,9 @@ def test_batch_errored_entries_are_retryable_and_resubmitted(tmp_path: Path) -> 
         async def run() -> list[Any]:
             provider = _batch_provider(server, tmp_path)
             try:
-                return await asyncio.gather(*(provider.generate(_req(i)) for i in range(3)),
-                                            return_exceptions=True)
+                return await asyncio.gather(
+                    *(provider.generate(_req(i)) for i in range(3)), return_exceptions=True
+                )
             finally:
                 await provider.aclose()
 

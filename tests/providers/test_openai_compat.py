@@ -13,8 +13,13 @@ from evals.providers.openai_compat import create
 
 
 def _req(**kw: Any) -> ProviderRequest:
-    return ProviderRequest(model="openai/gpt-4.1-mini", system="persona",
-                           messages=({"role": "user", "content": "hi"},), max_tokens=64, **kw)
+    return ProviderRequest(
+        model="openai/gpt-4.1-mini",
+        system="persona",
+        messages=({"role": "user", "content": "hi"},),
+        max_tokens=64,
+        **kw,
+    )
 
 
 def test_chat_completion_usage_splits_cached_prompt_tokens(recorder: Any) -> None:
@@ -34,16 +39,18 @@ def test_tools_are_translated_both_ways(recorder: Any) -> None:
     rec = recorder("chat_tool_call")
     provider = create("gpt-4.1-mini", api_key="k", http_client=rec.client())
     tools = ({"name": "record_verdict", "input_schema": {"type": "object"}},)
-    response = asyncio.run(provider.generate(_req(
-        tools=tools, tool_choice={"type": "tool", "name": "record_verdict"})))
+    response = asyncio.run(
+        provider.generate(_req(tools=tools, tool_choice={"type": "tool", "name": "record_verdict"}))
+    )
     body = rec.bodies()[0]
     assert body["tools"][0]["function"]["parameters"] == {"type": "object"}
     assert body["tool_choice"] == {"type": "function", "function": {"name": "record_verdict"}}
     assert response.tool_calls[0].input == {"verdict": "pass", "quote": "logger.info"}
 
 
-def test_keys_remote_needs_one_local_does_not(fake_server: Any,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_keys_remote_needs_one_local_does_not(
+    fake_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with pytest.raises(MissingCredentialsError, match="OPENAI_API_KEY"):
         create("gpt-4.1-mini")
     monkeypatch.setenv("OPENAI_BASE_URL", fake_server.url + "/v1")
