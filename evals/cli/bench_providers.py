@@ -30,7 +30,7 @@ import typer
 
 __all__ = ["BenchResult", "bench_providers", "register"]
 
-_SYSTEM = "You are a careful backend engineer. " * 150  # ~1.3k tokens: a cacheable persona
+_SYSTEM = "You are a careful backend engineer. " * 500  # ~4.5k tokens: cacheable on Haiku 4.5
 
 
 @dataclass

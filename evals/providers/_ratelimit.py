@@ -11,12 +11,12 @@ so it sees the attempts the SDK retries internally) and:
   fewer requests are left than are in flight;
 * grows back by one after ``limit`` consecutive successes, up to the configured maximum
   (additive increase, multiplicative decrease);
-* spaces admissions at least ``min_interval_s`` apart (default 1 ms, i.e. at most 1000
+* spaces admissions at least ``min_interval_s`` apart (default 2 ms, i.e. at most 500
   requests/s). Without it, C requests start together, finish together and restart
   together: every wave then pays the client's serialised CPU time for all C requests on
   top of the latency. Spacing breaks that lock-step (and avoids the bursts that trip
   servers' acceleration limits); in ``evals bench providers`` it turns 1.3x of the ideal
-  N·L/C into about 1.1x.
+  N·L/C into about 1.2x.
 """
 
 from __future__ import annotations
