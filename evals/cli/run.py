@@ -67,7 +67,10 @@ def _dry_run(config: RunConfig) -> None:
     suite = load_suite(config.suite)
     tasks = suite.select(config.tasks or None, config.limit)
     personas = [load_persona(ref) for ref in config.personas]
-    providers = [get_provider(m, max_connections=config.max_connections) for m in config.models]
+    providers = [
+        get_provider(m, max_connections=config.max_connections, require_credentials=False)
+        for m in config.models
+    ]
     plan = build_plan(personas, providers, tasks, config.epochs, pressure=config.pressure)
     total_usd = 0.0
     for provider in providers:

@@ -210,7 +210,9 @@ class Runner:
         counts = {"done": len(plan) - len(todo), "errors": 0}
         self._emit("start", counts, len(plan))
         grade_slots = asyncio.Semaphore(self.config.grade_workers or default_grade_workers())
-        gen_slots = asyncio.Semaphore(self.config.max_concurrency)
+        # A batch collects every request before submitting; don't starve it.
+        in_flight = max(len(todo), 1) if self.config.batch else self.config.max_concurrency
+        gen_slots = asyncio.Semaphore(in_flight)
 
         async def one(item: PlanItem) -> None:
             async with gen_slots:
@@ -249,6 +251,7 @@ class Runner:
                 )
             write_manifest(self.run_dir, manifest)
             for provider in providers:
+                self.warnings.extend(getattr(provider, "warnings", None) or [])
                 await provider.aclose()
             judge = grading.services.get("judge_provider")
             if judge is not None:
