@@ -45,7 +45,10 @@ def _merge(a: Env | None, b: Env | None) -> Env | None:
 class _ModuleAnalysis(ExprEvaluator):
     def __init__(self, tree: ast.Module) -> None:
         self.tree = tree
-        self.imports = import_map(tree)
+        #: Every node, from one walk of the tree (walking is the analysis's main cost).
+        self.nodes = list(ast.walk(tree))
+        self.imports = import_map(self.nodes)
+        self.generators = {n.lineno for n in self.nodes if isinstance(n, ast.Yield | ast.YieldFrom)}
         self.globals: Env = {}
         self.class_consts: dict[str, Env] = {}
         self.findings: set[Finding] = set()
@@ -59,10 +62,14 @@ class _ModuleAnalysis(ExprEvaluator):
 
     def run(self) -> list[Finding]:
         self._collect(self.tree.body, None)
+        known = {id(fn) for fn, _ in self.functions.values()}
+        for node in self.nodes:  # nested functions, by their simple name
+            if isinstance(node, _Func) and id(node) not in known:
+                self.functions.setdefault(node.name, (node, None))
         module = Frame(key=None, cls=None)
         env: Env = {}
         self._block(self.tree.body, env, module)  # pass 1: module-level values only
-        for node in ast.walk(self.tree):
+        for node in self.nodes:
             if isinstance(node, ast.Global):
                 for name in node.names:
                     env.pop(name, None)
@@ -79,9 +86,6 @@ class _ModuleAnalysis(ExprEvaluator):
             if isinstance(node, _Func):
                 key = f"{cls}.{node.name}" if cls else node.name
                 self.functions.setdefault(key, (node, cls))
-                nested = [n for n in ast.walk(node) if isinstance(n, _Func) and n is not node]
-                for inner in nested:
-                    self.functions.setdefault(inner.name, (inner, cls))
             elif isinstance(node, ast.ClassDef):
                 bases = [dotted_name(b, self.imports) or "" for b in node.bases]
                 if any(b.endswith("Enum") for b in bases):
@@ -89,7 +93,7 @@ class _ModuleAnalysis(ExprEvaluator):
                 self._collect(node.body, node.name)
 
     def _class_constants(self) -> None:
-        for node in ast.walk(self.tree):
+        for node in self.nodes:
             if not isinstance(node, ast.ClassDef):
                 continue
             consts: Env = {}
@@ -152,7 +156,8 @@ class _ModuleAnalysis(ExprEvaluator):
             env[a.arg] = self._param_value(a)
         self._block(node.body, env, fr)
         ret = join_all(fr.returns) or UNKNOWN
-        if any(isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(node)):
+        end = node.end_lineno or node.lineno
+        if any(node.lineno <= line <= end for line in self.generators):
             ret = UNKNOWN  # a generator's "return value" is not what callers receive
         self._summaries[key] = (ret, fr.sink_params)
         self._in_progress.discard(key)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = ["Sink", "dotted_name", "find_sink", "import_map", "psycopg_object"]
@@ -58,10 +59,10 @@ class Sink:
     returns_sql_object: bool = False
 
 
-def import_map(tree: ast.Module) -> dict[str, str]:
-    """Local name -> fully qualified name, for every import in the module."""
+def import_map(nodes: Iterable[ast.AST]) -> dict[str, str]:
+    """Local name -> fully qualified name, for every import among ``nodes``."""
     out: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 out[alias.asname or alias.name.split(".")[0]] = (

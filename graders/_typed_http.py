@@ -38,9 +38,9 @@ def _is_status(node: ast.expr | None) -> bool:
     return False
 
 
-def _exception_classes(tree: ast.Module) -> set[str]:
+def _exception_classes(nodes: list[ast.AST]) -> set[str]:
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.ClassDef):
             bases = {_terminal(b) for b in node.bases}
             if any(b.endswith(("Error", "Exception")) or b in names for b in bases):
@@ -51,8 +51,9 @@ def _exception_classes(tree: ast.Module) -> set[str]:
 def http_mapping(tree: ast.Module) -> list[tuple[int, str]]:
     """``[(line, mechanism)]`` for every place errors are mapped to HTTP statuses."""
     found: list[tuple[int, str]] = []
-    error_classes = _exception_classes(tree)
-    for node in ast.walk(tree):
+    nodes = list(ast.walk(tree))
+    error_classes = _exception_classes(nodes)
+    for node in nodes:
         if isinstance(node, ast.Call):
             name = _terminal(node.func)
             if name in _HANDLER_REGISTRATION:
