@@ -208,8 +208,12 @@ class IdempotencyStore:
         return status_code, json.loads(body)
 
     def release(self, key: str) -> None:
-        with self._connect() as conn:
-            conn.execute(_RELEASE_KEY, (key,))
+        """Best effort: a failed release must not hide the gateway error."""
+        try:
+            with self._connect() as conn:
+                conn.execute(_RELEASE_KEY, (key,))
+        except Exception:
+            logger.warning("could not release key", extra={"idempotency_key": key})
 
     def record_decline(self, key: str, body: dict[str, Any]) -> None:
         with self._connect() as conn:
@@ -285,12 +289,12 @@ def create_app(db_path: str | Path, gateway: PaymentGateway) -> FastAPI:
             store.record_decline(key, body)
             logger.info("payment declined", extra={**log, "reason": exc.reason})
             return JSONResponse(body, status_code=402)
-        except Exception:
-            # Whatever went wrong, let the client retry with the same key.
+        except GatewayUnavailable:
+            # Nothing was charged, so the key may be used again. Any other error
+            # leaves it claimed: the outcome is unknown and a retry must not charge.
             store.release(key)
             logger.warning("gateway unavailable; key released", extra=log)
-            body = _error_body("gateway_unavailable", "payment gateway unavailable")
-            return JSONResponse(body, status_code=503)
+            raise
         body = store.record_payment(key, payload, charge_id)
         logger.info(
             "payment created",
