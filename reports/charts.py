@@ -66,7 +66,7 @@ def heatmap(matrix: pd.DataFrame, title: str = "") -> str:
         ax.set_yticks(range(rows), [str(r) for r in matrix.index])
         ax.set_xticks(range(cols), [str(c) for c in matrix.columns], rotation=60, ha="right")
         ax.tick_params(length=0)
-        if rows * cols <= 900:
+        if rows * cols <= 500:
             for (i, j), v in np.ndenumerate(matrix.to_numpy(dtype=float)):
                 if not math.isnan(v):
                     ax.text(j, i, f"{v * 100:.0f}", ha="center", va="center", fontsize=6,

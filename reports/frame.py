@@ -16,13 +16,13 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from pydantic import ValidationError
 
 from evals.errors import RunLogError
 from evals.schema import Manifest, Sample
+from reports._columns import FrameBuilder
 
 __all__ = [
     "COLUMNS", "RunData", "load_run", "load_runs", "read_manifest", "read_sample", "scan_run",
@@ -68,27 +68,6 @@ def read_manifest(run_dir: Path) -> Manifest:
         raise RunLogError(f"{err['msg']}; fix or re-create the run", path=path, field=loc) from exc
 
 
-def _sample_rows(s: Sample, run: str) -> list[tuple[Any, ...]]:
-    head = (
-        run, s.persona, s.persona_ref, s.persona_sha[:12], s.model, s.task_id, s.variant,
-        s.pressure, s.epoch, s.sample_id,
-    )
-    tail = (
-        s.usage.total_tokens, s.cost_usd, s.judge_cost_usd, s.latency_s, s.status, s.error,
-    )
-    if s.status == "infra_error" or not s.grades:
-        return [(*head, None, None, None, float("nan"), None, None, 0, *tail)]
-    rows = []
-    for g in s.grades:
-        rules: list[str | None] = list(g.rule_ids) or [None]
-        for rule in rules:
-            rows.append(
-                (*head, rule, g.grader, g.verdict, g.score, g.kind, g.reason or None,
-                 len(g.evidence), *tail)
-            )
-    return rows
-
-
 def scan_run(path: str | Path) -> RunData:
     """Read one run directory into a :class:`RunData`.
 
@@ -106,7 +85,7 @@ def scan_run(path: str | Path) -> RunData:
     run = run_dir.resolve().name
     notes: list[str] = []
     offsets: dict[str, int] = {}
-    per_sample: dict[str, list[tuple[Any, ...]]] = {}
+    builder = FrameBuilder(run)
     samples_path = run_dir / "samples.jsonl"
     if samples_path.exists():
         with samples_path.open("rb") as fh:
@@ -128,18 +107,9 @@ def scan_run(path: str | Path) -> RunData:
                         "delete that line and `evals run --resume` to redo the sample",
                         path=samples_path,
                     ) from exc
-                # Last line wins: re-inserting moves the sample to its latest position.
-                per_sample.pop(sample.sample_id, None)
-                per_sample[sample.sample_id] = _sample_rows(sample, run)
+                builder.add(sample)  # a later line for the same sample_id wins
                 offsets[sample.sample_id] = start
-    rows = [row for sample_rows in per_sample.values() for row in sample_rows]
-    frame = _to_frame(rows)
-    return RunData(run_dir, manifest, frame, offsets, notes)
-
-
-def _to_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(rows, columns=COLUMNS)
-    return _categorise(frame)
+    return RunData(run_dir, manifest, _categorise(builder.frame(COLUMNS)), offsets, notes)
 
 
 def _categorise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -177,7 +147,7 @@ def load_runs(paths: Iterable[str | Path] | str | Path) -> pd.DataFrame:
         paths = [paths]
     frames = [scan_run(p).frame for p in paths]
     if not frames:
-        return _to_frame([])
+        return _categorise(FrameBuilder("").frame(COLUMNS))
     joined = pd.concat([f.astype({c: "object" for c in _CATEGORICAL}) for f in frames],
                        ignore_index=True)
     return _categorise(joined)

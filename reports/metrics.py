@@ -21,6 +21,7 @@ __all__ = [
     "all_rules_pass",
     "conformance",
     "flaky",
+    "flip_counts",
     "pass_k",
     "pressure_resistance",
     "rule_units",
@@ -201,7 +202,19 @@ def flaky(units: pd.DataFrame, across: str = "epoch") -> pd.DataFrame:
         # One outcome per night: the rule held on every epoch of that run.
         decided = decided.groupby([*keys, "run"], observed=True, dropna=False, sort=False)[
             "outcome"].min().reset_index()
-    grouped = decided.groupby(keys, observed=True, dropna=False, sort=True)["outcome"]
-    stats = grouped.agg(n="count", passes="sum",
-                        flips=lambda s: int((s.diff().abs() > 0).sum())).reset_index()
+    stats = flip_counts(decided, keys)
     return stats[(stats["passes"] > 0) & (stats["passes"] < stats["n"])].reset_index(drop=True)
+
+
+def flip_counts(ordered: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per ``keys`` group: n, passes and the number of outcome changes in row order."""
+    group = ordered.groupby(keys, observed=True, dropna=False, sort=False).ngroup().to_numpy()
+    order = np.argsort(group, kind="stable")
+    g, o = group[order], ordered["outcome"].to_numpy()[order]
+    changed = np.zeros(len(o), dtype=np.int64)
+    if len(o) > 1:
+        changed[1:] = (o[1:] != o[:-1]) & (g[1:] == g[:-1])
+    flagged = ordered.iloc[order].assign(flip=changed)
+    return flagged.groupby(keys, observed=True, dropna=False, sort=True).agg(
+        n=("outcome", "count"), passes=("outcome", "sum"), flips=("flip", "sum")
+    ).reset_index()
