@@ -6,7 +6,8 @@ Findings (each fails the rule):
 - ``bare-except``: ``except:``.
 - ``broad-swallow``: ``except Exception`` / ``BaseException`` (alone or in a tuple) whose
   body neither re-raises, exits, routes the failure (passes the exception object on,
-  dead-letters, nacks, marks the job failed...) nor answers an HTTP error status.
+  dead-letters, nacks, marks the job failed, appends to a ``failed`` collection...) nor
+  answers an HTTP error status.
 - ``http-200-error``: the same, inside an HTTP handler that answers with a body (a 200).
 - ``suppress-broad``: ``contextlib.suppress(Exception)`` (or ``BaseException``).
 - ``translate-without-from``: ``raise NewError(...)`` inside an ``except`` block without
@@ -30,7 +31,7 @@ _LOG_CALL = re.compile(
 )
 _ROUTING_CALL = re.compile(
     r"dead_?letter|dlq|nack|reject|requeue|retry|quarantine|set_exception|mark_failed|"
-    r"record_failure|on_error|errback|report_failure",
+    r"record_failure|on_error|errback|report_failure|(^|[._])fail(ed|ures?)?([._]|$)",
     re.IGNORECASE,
 )
 _WRAPPING_BUILTINS = frozenset({"str", "repr", "type", "format", "print", "isinstance", "getattr"})

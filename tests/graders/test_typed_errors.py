@@ -122,6 +122,14 @@ def test_broad_catch_that_reraises_or_routes_passes() -> None:
                 msg.handle()
             except Exception as exc:
                 dead_letter_queue.put((msg, repr(exc)))
+
+
+        def work(job, report):
+            try:
+                job.run()
+            except Exception:
+                report.failed.append(job.id)
+                log.exception("job failed")
         """
     )
     assert grade.verdict == "pass", grade.evidence
