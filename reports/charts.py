@@ -59,8 +59,7 @@ def heatmap(matrix: pd.DataFrame, title: str = "") -> str:
         fig = Figure(figsize=(min(2.8 + 0.28 * cols, 30), 0.9 + 0.26 * rows))
         ax = fig.add_subplot()
         data = np.ma.masked_invalid(matrix.to_numpy(dtype=float))
-        cmap = _CMAP.copy()
-        cmap.set_bad("#d5d8dc")
+        cmap = _CMAP.with_extremes(bad="#d5d8dc")
         im = ax.imshow(data, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto",
                        interpolation="nearest")
         ax.set_yticks(range(rows), [str(r) for r in matrix.index])
