@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from worker import (
+from job_worker import (
     Job,
     RetryableJobError,
     ShutdownReport,
