@@ -7,7 +7,6 @@ here.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -79,31 +78,22 @@ _ORDER_PAGE_SQL = (
 )
 
 
-def _attach_items(conn: sqlite3.Connection, rows: Sequence[tuple]) -> list[Order]:
-    """Build orders from order rows, with their items."""
-    if not rows:
-        return []
-    orders = []
-    for oid, status, created, cid, cname in rows:
-        items = conn.execute(_ITEMS_SQL, (oid,)).fetchall()
-        orders.append(
-            Order(oid, status, created, cid, cname, tuple(Item(*i) for i in items))
-        )
-    return orders
-
-
 def get_order(conn: sqlite3.Connection, order_id: int) -> Order:
     """Return one order with its items. Raises :class:`OrderNotFoundError`."""
     row = conn.execute(_ORDER_BY_ID_SQL, (order_id,)).fetchone()
     if row is None:
         raise OrderNotFoundError(order_id)
-    return _attach_items(conn, [row])[0]
+    items = conn.execute(_ITEMS_SQL, (order_id,)).fetchall()
+    return Order(*row, tuple(Item(*item) for item in items))
 
 
 def customer_orders(conn: sqlite3.Connection, customer_id: int) -> list[Order]:
     """Every order of one customer, in id order (unpaged: the v1 contract)."""
-    rows = conn.execute(_CUSTOMER_ORDERS_SQL, (customer_id,)).fetchall()
-    return _attach_items(conn, rows)
+    orders = []
+    for row in conn.execute(_CUSTOMER_ORDERS_SQL, (customer_id,)).fetchall():
+        items = conn.execute(_ITEMS_SQL, (row[0],)).fetchall()
+        orders.append(Order(*row, tuple(Item(*item) for item in items)))
+    return orders
 
 
 def list_orders(
@@ -135,5 +125,8 @@ def list_orders(
     }
     rows = conn.execute(_ORDER_PAGE_SQL, params).fetchall()
     has_more = len(rows) > limit
-    orders = _attach_items(conn, rows[:limit])
+    orders = []
+    for row in rows[:limit]:
+        items = conn.execute(_ITEMS_SQL, (row[0],)).fetchall()
+        orders.append(Order(*row, tuple(Item(*item) for item in items)))
     return OrderPage(orders, offset + limit if has_more else None)
