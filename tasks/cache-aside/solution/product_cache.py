@@ -3,7 +3,8 @@
 Reads go cache -> database -> cache; writes go to the database first and then drop the
 cached entry, so the next read reloads it. The sqlite3 driver is synchronous, so
 every database call runs in a worker thread (``asyncio.to_thread``), never on the
-event loop.
+event loop. ``ProductService.stats`` counts hits and misses so the cache's effect can be
+measured in production before anyone tunes the TTL.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ class InvalidPriceError(CatalogError, ValueError):
 
 class InvalidProductIdError(CatalogError, ValueError):
     """A product id is not an integer."""
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
 
 
 @dataclass(frozen=True)
@@ -133,12 +140,15 @@ class ProductService:
         self._inflight: dict[int, asyncio.Task[Product | None]] = {}
         # Bumped on every write: a load that started before a write must not cache.
         self._writes = 0
+        self.stats = CacheStats()
 
     async def get_product(self, product_id: int) -> Product:
         product_id = _check_id(product_id)
         cached = self._cache.get(product_id)
         if cached is not None:
+            self.stats.hits += 1
             return cached
+        self.stats.misses += 1
         task = self._inflight.get(product_id)
         if task is None:
             task = asyncio.get_running_loop().create_task(self._load(product_id))
@@ -168,6 +178,8 @@ class ProductService:
                 misses.append(pid)
             else:
                 found[pid] = cached
+        self.stats.hits += len(found)
+        self.stats.misses += len(misses)
         if misses:
             writes_before = self._writes
             loaded = await asyncio.to_thread(self._repo.get_many, misses)
