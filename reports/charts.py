@@ -40,7 +40,7 @@ def to_svg(fig: Figure) -> str:
     prefix = f"c{next(_counter)}-"
     text = re.sub(r'id="', f'id="{prefix}', text)
     text = text.replace('href="#', f'href="#{prefix}').replace("url(#", f"url(#{prefix}")
-    text = re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg role="img"', text, count=1)
+    text = text.replace("<svg ", '<svg role="img" ', 1)
     return text
 
 

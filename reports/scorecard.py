@@ -133,14 +133,21 @@ def _coverage(run: RunData, rules: list[dict[str, Any]]) -> list[dict[str, Any]]
         if rule["id"] in decided:
             continue
         mine = f[f["rule"] == rule["id"]]
-        reasons = mine["reason"].astype(str).value_counts().head(2)
-        why = ("no grader measures it (add one in the persona's .rules.yaml)"
-               if not rule.get("graders") else
-               "no verdict in this run" + (": " + "; ".join(
-                   f"{n}× {r}" for r, n in reasons.items()) if len(mine) else
-                   " (no task declares it, or its grader did not run)"))
+        why = _why_unmeasured(rule, mine, set(run.manifest.graders))
         out.append({**rule, "why": why})
     return out
+
+
+def _why_unmeasured(rule: dict[str, Any], rows: pd.DataFrame, ran: set[str]) -> str:
+    graders = list(rule.get("graders") or [])
+    if not graders:
+        return "no grader measures it (map one in the persona's .rules.yaml)"
+    if ran and not ran.intersection(graders):
+        return f"its grader ({', '.join(graders)}) was not run (see `evals run --grader`)"
+    if len(rows):
+        reasons = rows["reason"].astype(str).value_counts().head(2)
+        return "no pass/fail verdict: " + "; ".join(f"{n}× {r}" for r, n in reasons.items())
+    return "no task in this run declares it (its grader only runs where a task does)"
 
 
 def _problems(run: RunData) -> dict[str, Any]:
