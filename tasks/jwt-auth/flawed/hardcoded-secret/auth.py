@@ -7,8 +7,9 @@
 - ``GET /me``: requires ``Authorization: Bearer <access token>``.
 
 The signing key comes from the ``JWT_SECRET`` environment variable, read when the app
-is built, with a built-in demo key as the fallback. Every auth failure is a typed error
-answered as 401 with ``{"error": {"code", "message"}}`` and ``WWW-Authenticate: Bearer``.
+is built, with a built-in demo key as the fallback. Every auth failure is a typed
+error answered as 401 with ``{"error": {"code", "message"}}`` and
+``WWW-Authenticate: Bearer``.
 """
 
 from __future__ import annotations
