@@ -88,6 +88,9 @@ def markdown_summary(result: GateResult) -> str:
     else:
         head.append(f"✅ No significant regression in `{name}` against "
                     f"`{result.comparison.a.label}`.")
+    if result.comparison is not None and result.comparison.pairs == 0:
+        head += ["", "⚠️ **Nothing was compared**: no (sample, rule) verdict pairs with the "
+                 "baseline (different models or tasks, or every sample failed)."]
     if not run.manifest.isolated:
         head += ["", "⚠️ **NOT ISOLATED**: candidate code ran without the sandbox."]
     samples = metrics.sample_table(run.frame)

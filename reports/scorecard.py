@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from evals.errors import ConfigError
 from reports import charts, metrics
 from reports._drilldown import DrillLimits, drilldown
 from reports._render import duration, render
@@ -180,13 +181,14 @@ def _flaky_cells(flaky: pd.DataFrame, limit: int = 100) -> list[dict[str, Any]]:
 
 
 def build_context(
-    run: RunData, baseline: RunData | None = None, limits: DrillLimits | None = None
+    run: RunData, baseline: RunData | None = None, limits: DrillLimits | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
     """Everything the scorecard template shows, computed from a scanned run."""
     m = run.manifest
     rules = _rules_of(run)
     base_units = None
-    notes = list(run.warnings)
+    notes = [*run.warnings, *(notes or [])]
     if baseline is not None:
         if len(m.personas) > 1 or len(baseline.manifest.personas) > 1:
             notes.append("baseline deltas skipped: a run holds several persona revisions "
@@ -231,9 +233,15 @@ def write_scorecard(
     """
     run_path = Path(run_dir)
     run = scan_run(run_path)
-    base_path = Path(baseline) if baseline is not None else find_baseline(run_path)
+    notes: list[str] = []
+    base_path: Path | None = Path(baseline) if baseline is not None else None
+    if baseline is None:
+        try:
+            base_path = find_baseline(run_path)
+        except ConfigError as exc:  # a stale baseline must not break the end of a run
+            notes.append(f"blessed baseline ignored: {exc}")
     base = scan_run(base_path) if base_path is not None else None
-    html = render("scorecard.html.j2", **build_context(run, base))
+    html = render("scorecard.html.j2", **build_context(run, base, notes=notes))
     target = Path(out) if out is not None else run_path / "scorecard.html"
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")

@@ -83,3 +83,9 @@ def test_drilldown_escapes_output_and_highlights_evidence(tmp_path: Path) -> Non
     assert hit and hit.group(1) == "3" and "SELECT" in hit.group(2)
     assert "concat &lt;b&gt;SQL&lt;/b&gt;" in html
     assert 'id="incomplete"' in html
+
+
+def test_stale_blessed_baseline_does_not_break_the_report(small_run: Path) -> None:
+    (small_run.parent / "baseline.json").write_text('{"run": "deleted-run"}')
+    html = write_scorecard(small_run).read_text()
+    assert "blessed baseline ignored" in html and "no longer exists" in html
