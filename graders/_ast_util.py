@@ -1,0 +1,175 @@
+"""Shared plumbing for the AST rule graders: parsing once, import resolution, evidence.
+
+The service-code graders (``async_blocking``, ``n_plus_one``, ``input_validation``,
+``structured_logging`` and the name rules of ``secrets_in_code``) skip the candidate's
+own test files: ``test_*.py``, ``*_test.py``, ``conftest.py`` and anything under a
+``tests/`` or ``test/`` folder. Parsed trees are cached by file text, so a sample that
+several graders read is parsed once per process.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import PurePosixPath
+
+from evals.schema import Evidence
+
+__all__ = [
+    "Module",
+    "ParseProblem",
+    "call_name",
+    "dotted",
+    "evidence",
+    "is_test_path",
+    "iter_scope",
+    "parse_modules",
+]
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """A candidate file that is not valid Python."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Module:
+    """One parsed candidate file and its import table."""
+
+    path: str
+    text: str
+    tree: ast.Module
+    #: Local name -> fully qualified name (``sleep`` -> ``time.sleep``, ``rq`` -> ``requests``).
+    imports: Mapping[str, str] = field(default_factory=dict)
+
+    def line(self, lineno: int) -> str:
+        """The stripped source line ``lineno`` (1-based), or ``""``."""
+        lines = _lines(self.text)
+        return lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
+
+    def qualify(self, node: ast.expr) -> str:
+        """The dotted name of ``node`` with its import alias resolved (``""`` if none)."""
+        name = dotted(node)
+        if not name:
+            return ""
+        head, _, rest = name.partition(".")
+        base = self.imports.get(head)
+        if base is None:
+            return name
+        return f"{base}.{rest}" if rest else base
+
+
+@lru_cache(maxsize=512)
+def _lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def is_test_path(path: str) -> bool:
+    """True for test modules and files under test directories."""
+    p = PurePosixPath(path)
+    name = p.name
+    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+        return True
+    return any(part in ("tests", "test") for part in p.parts[:-1])
+
+
+def _import_table(tree: ast.Module) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    table[alias.asname] = alias.name
+                else:
+                    head = alias.name.split(".")[0]
+                    table[head] = head
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                table[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return table
+
+
+@lru_cache(maxsize=256)
+def _parse(path: str, text: str) -> Module | ParseProblem:
+    try:
+        tree = ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        where = f"{path}:{exc.lineno}" if exc.lineno else path
+        return ParseProblem(path, f"{where}: cannot parse: {exc.msg}")
+    except ValueError as exc:  # e.g. source with NUL bytes
+        return ParseProblem(path, f"{path}: cannot parse: {exc}")
+    return Module(path, text, tree, _import_table(tree))
+
+
+def parse_modules(
+    files: Mapping[str, str], *, include_tests: bool = False
+) -> tuple[list[Module], list[ParseProblem]]:
+    """Parse the ``.py`` files of a sample (sorted by path), skipping tests by default."""
+    modules: list[Module] = []
+    problems: list[ParseProblem] = []
+    for path in sorted(files):
+        if not path.endswith(".py") or (not include_tests and is_test_path(path)):
+            continue
+        parsed = _parse(path, files[path])
+        if isinstance(parsed, ParseProblem):
+            problems.append(parsed)
+        else:
+            modules.append(parsed)
+    return modules, problems
+
+
+def dotted(node: ast.expr) -> str:
+    """``a.b.c`` for a Name/Attribute chain, ``""`` for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def call_name(call: ast.Call) -> str:
+    """The called attribute or function name: ``execute`` for ``cur.execute(...)``."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""
+
+
+def iter_scope(nodes: list[ast.stmt] | ast.AST) -> Iterator[ast.AST]:
+    """Walk nodes without entering nested functions, lambdas or classes."""
+    stack: list[ast.AST] = list(nodes) if isinstance(nodes, list) else [nodes]
+    stack.reverse()
+    while stack:
+        node = stack.pop()
+        yield node
+        children = [
+            c
+            for c in ast.iter_child_nodes(node)
+            if not isinstance(
+                c, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
+            )
+        ]
+        stack.extend(reversed(children))
+
+
+def evidence(module: Module, node: ast.AST, message: str) -> Evidence:
+    """Evidence pointing at ``node`` in ``module`` (1-based line and column)."""
+    line = getattr(node, "lineno", None)
+    col = getattr(node, "col_offset", None)
+    return Evidence(
+        file=module.path,
+        line=line,
+        col=col + 1 if col is not None else None,
+        snippet=module.line(line) if line else None,
+        message=message,
+    )
