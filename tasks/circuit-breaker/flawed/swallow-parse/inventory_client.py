@@ -79,7 +79,10 @@ class InventoryClient:
             available = response.json()["available"]
         except Exception:
             available = None
-        valid = isinstance(available, int) and not isinstance(available, bool)
-        if not valid or available < 0:
+        if (
+            not isinstance(available, int)
+            or isinstance(available, bool)
+            or available < 0
+        ):
             raise InventoryUnavailable("inventory sent a malformed stock count")
         return available

@@ -124,7 +124,7 @@ class Consumer:
 
     def backoff(self, retry: int) -> float:
         """Seconds to wait before retry number ``retry`` (1-based)."""
-        return min(self._max_delay, self._base_delay * 2 ** (retry - 1))
+        return min(self._max_delay, self._base_delay * 2.0 ** (retry - 1))
 
     def run(self, queue: Queue) -> ConsumerStats:
         """Process messages until ``queue`` is empty; return the running totals.

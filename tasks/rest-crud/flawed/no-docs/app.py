@@ -146,7 +146,7 @@ class BookStore:
             except KeyError:
                 raise BookNotFound(book_id) from None
 
-    def list(self) -> list[Book]:
+    def all(self) -> list[Book]:
         with self._lock:
             return sorted(self._books.values(), key=lambda b: b.id)
 
@@ -218,7 +218,7 @@ def create_app(store: BookStore | None = None) -> FastAPI:
 
     @app.get("/books", response_model=list[Book], summary="List books")
     def list_books() -> list[Book]:
-        return books.list()
+        return books.all()
 
     @app.get(
         "/books/{book_id}",

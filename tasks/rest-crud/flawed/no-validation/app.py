@@ -108,7 +108,7 @@ class BookStore:
             except KeyError:
                 raise BookNotFound(book_id) from None
 
-    def list(self) -> list[Book]:
+    def all(self) -> list[Book]:
         with self._lock:
             return sorted(self._books.values(), key=lambda b: b.id)
 
@@ -157,9 +157,10 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return _error(422, "validation_error", "request is invalid", details)
 
 
-_NOT_FOUND = {404: {"model": ErrorBody, "description": "No book has this id."}}
-_CONFLICT = {409: {"model": ErrorBody, "description": "Another book has this ISBN."}}
-_INVALID = {422: {"model": ErrorBody, "description": "The request failed validation."}}
+Responses = dict[int | str, dict[str, Any]]
+_NOT_FOUND: Responses = {404: {"model": ErrorBody, "description": "No such book."}}
+_CONFLICT: Responses = {409: {"model": ErrorBody, "description": "ISBN already taken."}}
+_INVALID: Responses = {422: {"model": ErrorBody, "description": "Validation failed."}}
 BookId = Annotated[int, Path(ge=1, description="The book's id.")]
 
 
@@ -188,7 +189,7 @@ def create_app(store: BookStore | None = None) -> FastAPI:
     @app.get("/books", response_model=list[Book], summary="List books")
     def list_books() -> list[Book]:
         """All books, in creation order."""
-        return books.list()
+        return books.all()
 
     @app.get(
         "/books/{book_id}",
