@@ -1,0 +1,146 @@
+"""What counts as a database query, for ``n_plus_one``.
+
+A query is a call chain rooted at a database object that calls a query method:
+``cur.execute(...)``, ``await conn.fetch(...)``, ``session.scalars(select(U))``,
+``session.query(U).filter(...).all()``, ``User.objects.filter(...)`` (Django) or
+``User.query.filter_by(...)`` (Flask-SQLAlchemy). Database objects are recognised by
+name (``db``, ``conn``, ``cursor``, ``session``, ``pool``, ``self.db``, ``*_conn``, ...)
+or by being bound from ``.cursor()``/``.connect()``/``.acquire()``/``Session(...)``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from graders._ast_util import dotted
+
+__all__ = ["EAGER_CALLS", "QueryModel", "has_eager", "relationship_names"]
+
+QUERY_METHODS = {
+    "execute", "executemany", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall",
+    "fetchmany", "scalars", "scalar", "scalar_one", "scalar_one_or_none", "query", "get",
+    "raw", "filter", "filter_by", "all", "first", "one", "one_or_none", "count", "exists",
+    "values", "values_list", "aggregate", "get_or_none", "find", "find_one", "exec",
+}  # fmt: skip
+EAGER_CALLS = {
+    "selectinload", "joinedload", "subqueryload", "contains_eager", "immediateload",
+    "select_related", "prefetch_related", "raiseload",
+}  # fmt: skip
+_DB_NAME = re.compile(
+    r"^_*(?:db|database|conn|connection|con|cur|cursor|curs|session|sess|tx|txn|pool"
+    r"|engine|uow|dbsession|db_session|async_session)$"
+    r"|_(?:db|conn|connection|cursor|cur|session|pool)$"
+)
+_BINDERS = {"cursor", "connect", "acquire", "Session", "begin", "SessionLocal", "transaction"}
+_RELATION_CALLS = {"relationship", "ForeignKey", "OneToOneField", "ManyToManyField"}
+_EAGER_LAZY = {"selectin", "joined", "subquery", "immediate", "raise", "raise_on_sql", "noload"}
+
+
+def _chain(expr: ast.expr) -> tuple[ast.expr, list[str], list[ast.Call]]:
+    """Root expression, attribute names and calls along ``a.b(...).c(...)``."""
+    attrs: list[str] = []
+    calls: list[ast.Call] = []
+    while True:
+        if isinstance(expr, ast.Await):
+            expr = expr.value
+        elif isinstance(expr, ast.Call):
+            calls.append(expr)
+            expr = expr.func
+        elif isinstance(expr, ast.Attribute):
+            attrs.append(expr.attr)
+            expr = expr.value
+        elif isinstance(expr, ast.Subscript):
+            expr = expr.value
+        else:
+            return expr, attrs, calls
+
+
+def has_eager(nodes: Iterable[ast.AST]) -> bool:
+    """Whether any node holds an eager-loading option (``selectinload``, ...)."""
+    for top in nodes:
+        for node in ast.walk(top):
+            if isinstance(node, ast.Call) and dotted(node.func).rsplit(".", 1)[-1] in EAGER_CALLS:
+                return True
+    return False
+
+
+def relationship_names(trees: Iterable[ast.Module]) -> set[str]:
+    """Lazily loaded relationship attributes declared by ORM models in ``trees``."""
+    names: set[str] = set()
+    for tree in trees:
+        for cls in ast.walk(tree):
+            if not isinstance(cls, ast.ClassDef):
+                continue
+            for stmt in cls.body:
+                target = value = None
+                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                    target, value = stmt.targets[0], stmt.value
+                elif isinstance(stmt, ast.AnnAssign):
+                    target, value = stmt.target, stmt.value
+                if not isinstance(target, ast.Name) or not isinstance(value, ast.Call):
+                    continue
+                func = dotted(value.func).rsplit(".", 1)[-1]
+                if func not in _RELATION_CALLS and not (
+                    func == "mapped_column"
+                    and any(
+                        isinstance(a, ast.Call) and dotted(a.func).endswith("ForeignKey")
+                        for a in value.args
+                    )
+                ):
+                    continue
+                kws = {k.arg: k.value for k in value.keywords if k.arg}
+                lazy = kws.get("lazy")
+                if isinstance(lazy, ast.Constant) and lazy.value in _EAGER_LAZY:
+                    continue
+                if func == "mapped_column" or func == "ForeignKey":
+                    # SQLAlchemy FK column ``author_id``: the relationship is declared apart.
+                    continue
+                names.add(target.id)
+                for key in ("backref", "related_name"):
+                    ref = kws.get(key)
+                    if isinstance(ref, ast.Constant) and isinstance(ref.value, str):
+                        names.add(ref.value)
+                if func in {"ForeignKey", "OneToOneField", "ManyToManyField"}:
+                    names.add(f"{cls.name.lower()}_set")
+    return names
+
+
+@dataclass
+class QueryModel:
+    """Per-function knowledge of which names are database objects."""
+
+    db_names: set[str]
+
+    def is_db(self, expr: ast.expr) -> bool:
+        name = dotted(expr)
+        if not name:
+            return False
+        last = name.rsplit(".", 1)[-1]
+        return name in self.db_names or bool(_DB_NAME.search(last.lower()))
+
+    def bind(self, target: ast.expr, value: ast.expr) -> None:
+        """Learn ``target`` is a database object if ``value`` opens one."""
+        root, attrs, calls = _chain(value)
+        name = dotted(target)
+        if not name:
+            return
+        called = dotted(calls[-1].func).rsplit(".", 1)[-1] if calls else ""
+        if (attrs and attrs[0] in _BINDERS) or called in _BINDERS:
+            self.db_names.add(name)
+
+    def is_query(self, call: ast.Call) -> bool:
+        """Whether ``call`` runs a query (see the module docstring)."""
+        root, attrs, calls = _chain(call)
+        model = isinstance(root, ast.Name) and root.id[:1].isupper()
+        if model and ("objects" in attrs or "query" in attrs):  # Django / Flask-SQLAlchemy
+            return bool(set(attrs) & QUERY_METHODS)
+        if not self.is_db(root) or not set(attrs) & QUERY_METHODS:
+            return False
+        if set(attrs) & QUERY_METHODS == {"get"}:
+            # ``session.get(User, id)`` is a query; Flask's ``session.get("user_id")`` is not.
+            first = calls[-1].args[0] if calls and calls[-1].args else None
+            return isinstance(first, ast.Name | ast.Attribute) and dotted(first)[:1].isupper()
+        return True

@@ -1,0 +1,196 @@
+"""``n_plus_one``: rule "Never: ignore N+1 query patterns".
+
+Flags, within each function:
+
+- a query executed inside a loop (``for``/``async for``/comprehension) that iterates
+  over the rows of an earlier query: ``for row in cur.execute(...)``, rows from
+  ``fetchall()``/``await conn.fetch()``, ``session.scalars(...)``, ``.all()``, Django
+  ``objects``, directly or through a variable, or through a same-sample helper function
+  that runs a query (``get_customer(db, row.customer_id)`` in the loop counts too);
+- a lazy load in such a loop: attribute access on the loop variable to a relationship
+  the sample's ORM models declare (SQLAlchemy ``relationship``/``backref``, Django
+  ``ForeignKey``/``ManyToManyField``/``related_name``/``*_set``), unless the query uses
+  ``selectinload``/``joinedload``/``subqueryload``/``contains_eager``/``select_related``/
+  ``prefetch_related`` or the relationship is declared eager (``lazy="selectin"``, ...).
+
+What a query is: :mod:`graders._n1_queries`. Loops over plain lists (ids from a
+request) are not flagged: the rule is about rows of an earlier query. Test files are
+not graded.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from evals.schema import Evidence, Grade
+from graders._ast_util import Module, dotted, evidence, iter_scope, parse_modules
+from graders._base import GradeContext, StaticGrader, error_grade, skipped_grade
+from graders._n1_queries import QueryModel, has_eager, relationship_names
+
+__all__ = ["NPlusOneGrader"]
+
+_Fn = ast.FunctionDef | ast.AsyncFunctionDef
+_Comp = ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Where a loop's rows come from."""
+
+    line: int
+    eager: bool
+
+
+def _functions(tree: ast.Module) -> list[tuple[str, _Fn]]:
+    out: list[tuple[str, _Fn]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, _Fn):
+                    out.append((f"self.{item.name}", item))
+    seen = {id(fn) for _, fn in out}
+    out += [(n.name, n) for n in ast.walk(tree) if isinstance(n, _Fn) and id(n) not in seen]
+    return out
+
+
+def _query_helpers(modules: Sequence[Module]) -> dict[str, bool]:
+    """Functions (``f``) and methods (``self.f``) that run a query -> do they load eagerly."""
+    helpers: dict[str, bool] = {}
+    for module in modules:
+        for name, fn in _functions(module.tree):
+            model = QueryModel(set())
+            nodes = list(iter_scope(fn.body))
+            _learn_bindings(model, nodes)
+            if any(isinstance(n, ast.Call) and model.is_query(n) for n in nodes):
+                helpers[name] = has_eager(fn.body)
+    return helpers
+
+
+def _learn_bindings(model: QueryModel, nodes: Iterable[ast.AST]) -> None:
+    for node in nodes:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            model.bind(node.targets[0], node.value)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    model.bind(item.optional_vars, item.context_expr)
+
+
+class _FunctionScan:
+    """N+1 findings in one function body."""
+
+    def __init__(
+        self, module: Module, fn: _Fn, own: str, helpers: dict[str, bool], relations: set[str]
+    ) -> None:
+        self.module, self.fn = module, fn
+        self.helpers = {k: v for k, v in helpers.items() if k != own}
+        self.relations = relations
+        self.nodes = list(iter_scope(fn.body))
+        self.model = QueryModel(set())
+        _learn_bindings(self.model, self.nodes)
+        self.results: dict[str, tuple[int, bool]] = {}
+        for node in self.nodes:
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                rows = self._rows(node.value, node.lineno)
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for t in targets:
+                    if rows is not None and dotted(t):
+                        self.results[dotted(t)] = (node.lineno, rows.eager)
+
+    def _runs_query(self, call: ast.Call) -> str:
+        if self.model.is_query(call):
+            return f"query {dotted(call.func) or 'call'}()"
+        name = dotted(call.func)
+        return f"{name}() (runs a query)" if name in self.helpers else ""
+
+    def _rows(self, expr: ast.expr, line: int) -> _Rows | None:
+        for node in ast.walk(expr):
+            if isinstance(node, ast.Call) and self._runs_query(node):
+                eager = has_eager([expr]) or self.helpers.get(dotted(node.func), False)
+                return _Rows(node.lineno, eager)
+        for node in ast.walk(expr):
+            name = dotted(node) if isinstance(node, ast.Name | ast.Attribute) else ""
+            if name in self.results and self.results[name][0] < line:
+                return _Rows(self.results[name][0], self.results[name][1])
+        return None
+
+    def findings(self) -> list[Evidence]:
+        out: dict[int, Evidence] = {}
+        for node in self.nodes:
+            if isinstance(node, ast.For | ast.AsyncFor):
+                rows = self._rows(node.iter, node.lineno)
+                if rows is not None:
+                    body = [n for stmt in node.body for n in iter_scope(stmt)]
+                    self._loop(rows, node.target, body, out)
+            elif isinstance(node, _Comp):
+                elts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+                for gen in node.generators:
+                    rows = self._rows(gen.iter, node.lineno)
+                    if rows is not None:
+                        parts = [*elts, *(c for g in node.generators for c in g.ifs)]
+                        body = [n for p in parts for n in ast.walk(p)]
+                        self._loop(rows, gen.target, body, out)
+        return [out[line] for line in sorted(out)]
+
+    def _loop(
+        self, rows: _Rows, target: ast.expr, body: list[ast.AST], out: dict[int, Evidence]
+    ) -> None:
+        loop_vars = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+        for node in body:
+            line = getattr(node, "lineno", 0)
+            if line in out:
+                continue
+            if isinstance(node, ast.Call) and (what := self._runs_query(node)):
+                message = (
+                    f"{what} runs once per row of the query at line {rows.line} (N+1); "
+                    "fetch the related rows in one query (JOIN or WHERE ... IN)"
+                )
+                out[line] = evidence(self.module, node, message)
+            elif (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in loop_vars
+                and node.attr in self.relations
+                and not rows.eager
+            ):
+                message = (
+                    f"lazy load of relationship `{node.attr}` on each row of the query at "
+                    f"line {rows.line} (N+1); load it eagerly (selectinload/joinedload, "
+                    "select_related/prefetch_related)"
+                )
+                out[line] = evidence(self.module, node, message)
+
+
+class NPlusOneGrader(StaticGrader):
+    """Fails on queries (or lazy loads) per row of an earlier query; see the module doc."""
+
+    name: ClassVar[str] = "n_plus_one"
+    default_rules: ClassVar[tuple[str, ...]] = ("never-ignore-n-plus-one",)
+    scope: ClassVar[Literal["all", "declared"]] = "declared"
+
+    def check(self, ctx: GradeContext) -> list[Grade]:
+        """Grade every non-test Python file of the sample as one grade."""
+        rules = ctx.rule_ids or self.default_rules
+        modules, problems = parse_modules(ctx.files)
+        if problems:
+            return [error_grade(self.name, rules, "; ".join(p.reason for p in problems))]
+        if not modules:
+            return [skipped_grade(self.name, rules, "no non-test Python files to grade")]
+        helpers = _query_helpers(modules)
+        relations = relationship_names(m.tree for m in modules)
+        found: list[Evidence] = []
+        for module in modules:
+            for own, fn in _functions(module.tree):
+                found += _FunctionScan(module, fn, own, helpers, relations).findings()
+        meta = {"query_functions": len(helpers), "relationships": sorted(relations)}
+        if not found:
+            reason = "no query runs per row of an earlier query"
+            return [self.make_grade(ctx, "pass", reason=reason, **meta)]
+        first = found[0]
+        reason = f"{len(found)} N+1 pattern(s); first {first.file}:{first.line}: {first.message}"
+        return [
+            self.make_grade(ctx, "fail", reason=reason, evidence=found, kind="n_plus_one", **meta)
+        ]
