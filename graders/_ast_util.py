@@ -155,9 +155,7 @@ def iter_scope(nodes: list[ast.stmt] | ast.AST) -> Iterator[ast.AST]:
         children = [
             c
             for c in ast.iter_child_nodes(node)
-            if not isinstance(
-                c, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
-            )
+            if not isinstance(c, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef)
         ]
         stack.extend(reversed(children))
 

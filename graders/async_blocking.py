@@ -42,9 +42,9 @@ def _functions(tree: ast.Module) -> list[tuple[str, _Fn]]:
                     out.append((f"self.{item.name}", item))
     # Nested async defs (closures inside functions) are graded too.
     seen = {id(fn) for _, fn in out}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.AsyncFunctionDef) and id(node) not in seen:
-            out.append((node.name, node))
+    for sub in ast.walk(tree):
+        if isinstance(sub, ast.AsyncFunctionDef) and id(sub) not in seen:
+            out.append((sub.name, sub))
     return out
 
 
@@ -78,14 +78,14 @@ def blocking_in_module(module: Module) -> list[Evidence]:
                 changed = True
     out: list[Evidence] = []
     seen: set[int] = set()
-    for _, fn in functions:
-        if not isinstance(fn, ast.AsyncFunctionDef):
+    for _, candidate in functions:
+        if not isinstance(candidate, ast.AsyncFunctionDef):
             continue
-        for hit in find_blocking(module, fn, handles, helpers):
+        for hit in find_blocking(module, candidate, handles, helpers):
             if hit.node.lineno in seen:
                 continue
             seen.add(hit.node.lineno)
-            out.append(evidence(module, hit.node, f"in async def {fn.name}(): {hit.what}"))
+            out.append(evidence(module, hit.node, f"in async def {candidate.name}(): {hit.what}"))
     return out
 
 

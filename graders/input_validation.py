@@ -20,7 +20,7 @@ graded.
 from __future__ import annotations
 
 import ast
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from evals.schema import Evidence, Grade
 from graders._ast_util import Module, dotted, evidence, parse_modules
@@ -80,7 +80,7 @@ class InputValidationGrader(StaticGrader):
         for module in modules:
             n, r, ev = _scan(module, classes)
             endpoints, with_raw, found = endpoints + n, with_raw + r, found + ev
-        meta = {"endpoints": endpoints, "raw_input_endpoints": with_raw}
+        meta: dict[str, Any] = {"endpoints": endpoints, "raw_input_endpoints": with_raw}
         if not found:
             reason = (
                 f"{with_raw} endpoint(s) taking raw input validate it; "

@@ -143,8 +143,9 @@ class LintGrader(StaticGrader):
                 unparsable.append(f"{rel}:{line}: {message}")
                 continue
             lines = ctx.files.get(rel, "").splitlines()
-            ok = isinstance(line, int) and 0 < line <= len(lines)
-            snippet = lines[line - 1].strip() if ok else None
+            snippet = None
+            if isinstance(line, int) and 0 < line <= len(lines):
+                snippet = lines[line - 1].strip()
             evidence.append(
                 Evidence(file=rel, line=line, col=col, snippet=snippet, message=message)
             )

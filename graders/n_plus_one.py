@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from evals.schema import Evidence, Grade
 from graders._ast_util import Module, dotted, evidence, iter_scope, parse_modules
@@ -185,7 +185,7 @@ class NPlusOneGrader(StaticGrader):
         for module in modules:
             for own, fn in _functions(module.tree):
                 found += _FunctionScan(module, fn, own, helpers, relations).findings()
-        meta = {"query_functions": len(helpers), "relationships": sorted(relations)}
+        meta: dict[str, Any] = {"query_functions": len(helpers), "relationships": sorted(relations)}
         if not found:
             reason = "no query runs per row of an earlier query"
             return [self.make_grade(ctx, "pass", reason=reason, **meta)]
