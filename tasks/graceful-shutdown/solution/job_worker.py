@@ -14,6 +14,7 @@ import logging
 import signal
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,8 +54,25 @@ class ShutdownReport:
     unstarted: list[str] = field(default_factory=list)
 
 
-def _fields(job: Job, **more: Any) -> dict[str, Any]:
-    return {"job_id": job.id, "correlation_id": job.correlation_id, **more}
+# The job being processed by the current task (each job runs in its own task, so
+# its own context): the filter below stamps these ids on every record logged while
+# the job runs, the handler's own records included when it is attached to a handler.
+_job_id: ContextVar[str | None] = ContextVar("job_id", default=None)
+_correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
+
+
+class JobContextFilter(logging.Filter):
+    """Adds ``job_id`` and ``correlation_id`` of the running job to log records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "job_id"):
+            record.job_id = _job_id.get()
+        if not hasattr(record, "correlation_id"):
+            record.correlation_id = _correlation_id.get()
+        return True
+
+
+logger.addFilter(JobContextFilter())
 
 
 class Worker:
@@ -95,7 +113,10 @@ class Worker:
         if self._stop.is_set():
             raise WorkerStoppingError(f"worker is shutting down; job {job.id} refused")
         await self._queue.put(job)
-        logger.debug("job queued", extra=_fields(job))
+        logger.debug(
+            "job queued",
+            extra={"job_id": job.id, "correlation_id": job.correlation_id},
+        )
 
     def request_stop(self) -> None:
         """Begin a graceful shutdown; idempotent and safe from a signal handler."""
@@ -172,10 +193,15 @@ class Worker:
             job = self._in_flight[task]
             task.cancel()
             self._report.cancelled.append(job.id)
-            logger.warning("job cancelled at drain deadline", extra=_fields(job))
+            logger.warning(
+                "job cancelled at drain deadline",
+                extra={"job_id": job.id, "correlation_id": job.correlation_id},
+            )
         await asyncio.gather(*stuck, return_exceptions=True)
 
     async def _process(self, job: Job) -> None:
+        _job_id.set(job.id)
+        _correlation_id.set(job.correlation_id)
         for attempt in range(1, self._max_attempts + 1):
             started = time.monotonic()
             try:
@@ -185,12 +211,12 @@ class Worker:
                     self._report.failed.append(job.id)
                     logger.error(
                         "job failed after retries",
-                        extra=_fields(job, attempt=attempt, error=str(exc)),
+                        extra={"attempt": attempt, "error": str(exc)},
                     )
                     return
                 logger.warning(
                     "job will be retried",
-                    extra=_fields(job, attempt=attempt, error=str(exc)),
+                    extra={"attempt": attempt, "error": str(exc)},
                 )
                 await asyncio.sleep(self._retry_delay * attempt)
                 continue
@@ -198,12 +224,12 @@ class Worker:
                 # Job boundary: one bad job must not take the worker down. The failure
                 # is routed to the report (for requeue/alerting) and logged with trace.
                 self._report.failed.append(job.id)
-                logger.exception("job failed", extra=_fields(job, attempt=attempt))
+                logger.exception("job failed", extra={"attempt": attempt})
                 return
             self._report.completed.append(job.id)
             elapsed_ms = round((time.monotonic() - started) * 1000, 1)
             logger.info(
                 "job completed",
-                extra=_fields(job, attempt=attempt, duration_ms=elapsed_ms),
+                extra={"attempt": attempt, "duration_ms": elapsed_ms},
             )
             return
