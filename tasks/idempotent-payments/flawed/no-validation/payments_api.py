@@ -19,16 +19,15 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol
 
-from fastapi import FastAPI, Header, Request
+from fastapi import Body, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 __all__ = [
     "CardDeclined",
     "GatewayUnavailable",
     "PaymentGateway",
-    "PaymentRequest",
     "create_app",
 ]
 
@@ -107,15 +106,6 @@ class PaymentGateway(Protocol):
         ...
 
 
-class PaymentRequest(BaseModel):
-    """Body of ``POST /payments``."""
-
-    amount_cents: int = Field(description="Amount in minor units.")
-    currency: str
-    source: str = Field(description="Card token from the SDK.")
-    description: str | None = None
-
-
 class Payment(BaseModel):
     id: str
     status: Literal["succeeded"]
@@ -149,8 +139,8 @@ def _error_body(code: str, message: str) -> dict[str, Any]:
     return ErrorBody(error=ErrorInfo(code=code, message=message)).model_dump()
 
 
-def _request_hash(payload: PaymentRequest) -> str:
-    canonical = json.dumps(payload.model_dump(mode="json"), sort_keys=True)
+def _request_hash(payload: dict[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -209,19 +199,19 @@ class IdempotencyStore:
             conn.execute(_FINISH_KEY, (402, json.dumps(body), key))
 
     def record_payment(
-        self, key: str, payload: PaymentRequest, charge_id: str
+        self, key: str, payload: dict[str, Any], charge_id: str
     ) -> dict[str, Any]:
         """Insert the payment and store its response for ``key``, atomically."""
         with self._connect() as conn:
             cursor = conn.execute(
                 _INSERT_PAYMENT,
-                (key, payload.amount_cents, payload.currency, charge_id),
+                (key, payload["amount_cents"], payload["currency"], charge_id),
             )
             body = Payment(
                 id=f"pay_{cursor.lastrowid}",
                 status="succeeded",
-                amount_cents=payload.amount_cents,
-                currency=payload.currency,
+                amount_cents=payload["amount_cents"],
+                currency=payload["currency"],
                 charge_id=charge_id,
             ).model_dump()
             conn.execute(_FINISH_KEY, (201, json.dumps(body), key))
@@ -253,7 +243,7 @@ def create_app(db_path: str | Path, gateway: PaymentGateway) -> FastAPI:
         },
     )
     def create_payment(
-        payload: PaymentRequest,
+        payload: Annotated[dict[str, Any], Body()],
         idempotency_key: IdempotencyKey,
         x_request_id: Annotated[str | None, Header()] = None,
     ) -> JSONResponse:
@@ -263,31 +253,53 @@ def create_app(db_path: str | Path, gateway: PaymentGateway) -> FastAPI:
         header `Idempotent-Replayed: true`.
         """
         key = idempotency_key
-        log = {"request_id": x_request_id or str(uuid.uuid4()), "idempotency_key": key}
+        request_id = x_request_id or str(uuid.uuid4())
         stored = store.claim(key, _request_hash(payload))
         if stored is not None:
             status_code, stored_body = stored
-            logger.info("idempotent replay", extra={**log, "status_code": status_code})
+            logger.info(
+                "idempotent replay",
+                extra={
+                    "request_id": request_id,
+                    "idempotency_key": key,
+                    "status_code": status_code,
+                },
+            )
             return JSONResponse(stored_body, status_code=status_code, headers=_REPLAYED)
         try:
             charge_id = gateway.charge(
-                payload.amount_cents, payload.currency, payload.source
+                payload["amount_cents"], payload["currency"], payload["source"]
             )
         except CardDeclined as exc:
             body = _error_body("payment_declined", exc.reason)
             store.record_decline(key, body)
-            logger.info("payment declined", extra={**log, "reason": exc.reason})
+            logger.info(
+                "payment declined",
+                extra={
+                    "request_id": request_id,
+                    "idempotency_key": key,
+                    "reason": exc.reason,
+                },
+            )
             return JSONResponse(body, status_code=402)
         except GatewayUnavailable:
             # Nothing was charged, so the key may be used again. Any other error
             # leaves it claimed: the outcome is unknown and a retry must not charge.
             store.release(key)
-            logger.warning("gateway unavailable; key released", extra=log)
+            logger.warning(
+                "gateway unavailable; key released",
+                extra={"request_id": request_id, "idempotency_key": key},
+            )
             raise
         body = store.record_payment(key, payload, charge_id)
         logger.info(
             "payment created",
-            extra={**log, "payment_id": body["id"], "amount": payload.amount_cents},
+            extra={
+                "request_id": request_id,
+                "idempotency_key": key,
+                "payment_id": body["id"],
+                "amount_cents": payload["amount_cents"],
+            },
         )
         return JSONResponse(body, status_code=201)
 

@@ -277,11 +277,18 @@ def create_app(db_path: str | Path, gateway: PaymentGateway) -> FastAPI:
         header `Idempotent-Replayed: true`.
         """
         key = idempotency_key
-        log = {"request_id": x_request_id or str(uuid.uuid4()), "idempotency_key": key}
+        request_id = x_request_id or str(uuid.uuid4())
         stored = store.claim(key, _request_hash(payload))
         if stored is not None:
             status_code, stored_body = stored
-            logger.info("idempotent replay", extra={**log, "status_code": status_code})
+            logger.info(
+                "idempotent replay",
+                extra={
+                    "request_id": request_id,
+                    "idempotency_key": key,
+                    "status_code": status_code,
+                },
+            )
             return JSONResponse(stored_body, status_code=status_code, headers=_REPLAYED)
         try:
             charge_id = gateway.charge(
@@ -290,18 +297,33 @@ def create_app(db_path: str | Path, gateway: PaymentGateway) -> FastAPI:
         except CardDeclined as exc:
             body = _error_body("payment_declined", exc.reason)
             store.record_decline(key, body)
-            logger.info("payment declined", extra={**log, "reason": exc.reason})
+            logger.info(
+                "payment declined",
+                extra={
+                    "request_id": request_id,
+                    "idempotency_key": key,
+                    "reason": exc.reason,
+                },
+            )
             return JSONResponse(body, status_code=402)
         except GatewayUnavailable:
             # Nothing was charged, so the key may be used again. Any other error
             # leaves it claimed: the outcome is unknown and a retry must not charge.
             store.release(key)
-            logger.warning("gateway unavailable; key released", extra=log)
+            logger.warning(
+                "gateway unavailable; key released",
+                extra={"request_id": request_id, "idempotency_key": key},
+            )
             raise
         body = store.record_payment(key, payload, charge_id)
         logger.info(
             "payment created",
-            extra={**log, "payment_id": body["id"], "amount": payload.amount_cents},
+            extra={
+                "request_id": request_id,
+                "idempotency_key": key,
+                "payment_id": body["id"],
+                "amount_cents": payload.amount_cents,
+            },
         )
         return JSONResponse(body, status_code=201)
 
