@@ -24,6 +24,7 @@ __all__ = ["CONFIG_SUFFIXES", "is_config_path", "scan_config"]
 
 CONFIG_SUFFIXES = (".env", ".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf")
 _EXAMPLE_MARKERS = (".example", ".sample", ".template", ".dist", ".tmpl", "example.", "sample.")
+_TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl")
 _LOCK_FILES = {"poetry.lock", "package-lock.json", "uv.lock", "Pipfile.lock", "yarn.lock"}
 
 _PAIR = re.compile(
@@ -36,6 +37,8 @@ def is_config_path(path: str) -> bool:
     name = PurePosixPath(path).name
     if name in _LOCK_FILES:
         return False
+    for suffix in _TEMPLATE_SUFFIXES:  # settings.yaml.example is a config file too
+        name = name.removesuffix(suffix)
     return name.startswith(".env") or name.endswith(CONFIG_SUFFIXES)
 
 
