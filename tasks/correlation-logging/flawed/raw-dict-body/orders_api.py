@@ -157,6 +157,17 @@ class InsufficientStockError(OrderError):
     code = "insufficient_stock"
 
 
+def reserve_stock(sku: str, quantity: int) -> int:
+    """Take ``quantity`` units of ``sku`` from stock and return the new order id."""
+    available = INVENTORY.get(sku)
+    if available is None:
+        raise UnknownSkuError(f"unknown sku {sku}")
+    if available < quantity:
+        raise InsufficientStockError(f"only {available} units of {sku} left")
+    INVENTORY[sku] = available - quantity
+    return next(_order_ids)
+
+
 class OrderOut(BaseModel):
     order_id: int
     sku: str
@@ -197,21 +208,14 @@ async def validation_error_handler(
 
 
 @app.post("/orders", status_code=201, response_model=OrderOut)
-async def create_order(payload: dict[str, Any]) -> OrderOut:
-    sku = str(payload.get("sku", ""))
-    quantity = int(payload.get("quantity", 1))
-    available = INVENTORY.get(sku)
-    if available is None:
-        raise UnknownSkuError(f"unknown sku {sku}")
-    if available < quantity:
-        raise InsufficientStockError(f"only {available} units of {sku} left")
-    INVENTORY[sku] = available - quantity
-    order_id = next(_order_ids)
+async def create_order(payload: dict[str, Any]) -> dict[str, Any]:
+    order_id = reserve_stock(payload["sku"], payload["quantity"])
     log.info(
         "order accepted",
-        extra={"order_id": order_id, "sku": sku, "quantity": quantity},
+        extra={
+            "order_id": order_id,
+            "sku": payload["sku"],
+            "quantity": payload["quantity"],
+        },
     )
-    request_id = request_id_var.get() or ""
-    return OrderOut(
-        order_id=order_id, sku=sku, quantity=quantity, request_id=request_id
-    )
+    return {**payload, "order_id": order_id, "request_id": request_id_var.get()}

@@ -158,6 +158,17 @@ class InsufficientStockError(OrderError):
     code = "insufficient_stock"
 
 
+def reserve_stock(sku: str, quantity: int) -> int:
+    """Take ``quantity`` units of ``sku`` from stock and return the new order id."""
+    available = INVENTORY.get(sku)
+    if available is None:
+        raise UnknownSkuError(f"unknown sku {sku}")
+    if available < quantity:
+        raise InsufficientStockError(f"only {available} units of {sku} left")
+    INVENTORY[sku] = available - quantity
+    return next(_order_ids)
+
+
 class OrderIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -206,13 +217,7 @@ async def validation_error_handler(
 
 @app.post("/orders", status_code=201, response_model=OrderOut)
 async def create_order(order: OrderIn) -> OrderOut:
-    available = INVENTORY.get(order.sku)
-    if available is None:
-        raise UnknownSkuError(f"unknown sku {order.sku}")
-    if available < order.quantity:
-        raise InsufficientStockError(f"only {available} units of {order.sku} left")
-    INVENTORY[order.sku] = available - order.quantity
-    order_id = next(_order_ids)
+    order_id = reserve_stock(order.sku, order.quantity)
     log.info(
         "order accepted",
         extra={"order_id": order_id, "sku": order.sku, "quantity": order.quantity},
