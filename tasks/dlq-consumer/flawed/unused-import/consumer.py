@@ -144,7 +144,6 @@ class Consumer:
         Raises:
             DeadLetterPublishError: The DLQ failed; do not ack the message.
         """
-        log = {"message_id": message.id}
         try:
             event = _decode(message.body)
         except _Poison as exc:
@@ -158,14 +157,16 @@ class Consumer:
                     self._dead_letter(message, "retries_exhausted", exc, attempt)
                     return
                 delay = self.backoff(attempt)
-                retry = {
-                    **log,
-                    "attempt": attempt,
-                    "delay_s": delay,
-                    "error_type": type(exc).__name__,
-                    "error": str(exc),
-                }
-                logger.warning("transient failure; retrying", extra=retry)
+                logger.warning(
+                    "transient failure; retrying",
+                    extra={
+                        "correlation_id": message.id,
+                        "attempt": attempt,
+                        "delay_s": delay,
+                        "error_type": type(exc).__name__,
+                        "error": str(exc),
+                    },
+                )
                 self.stats.retried += 1
                 self._sleep(delay)
             except PermanentError as exc:
@@ -174,12 +175,18 @@ class Consumer:
             except Exception as exc:
                 # A bug in the handler: retrying will not fix it, and the traceback
                 # must reach the logs, not just the DLQ.
-                logger.exception("handler crashed", extra={**log, "attempt": attempt})
+                logger.exception(
+                    "handler crashed",
+                    extra={"correlation_id": message.id, "attempt": attempt},
+                )
                 self._dead_letter(message, "unexpected_error", exc, attempt)
                 return
             else:
                 self.stats.handled += 1
-                logger.info("message handled", extra={**log, "attempt": attempt})
+                logger.info(
+                    "message handled",
+                    extra={"correlation_id": message.id, "attempt": attempt},
+                )
                 return
 
     def _dead_letter(
@@ -188,7 +195,7 @@ class Consumer:
         error_type = "" if isinstance(exc, _Poison) else type(exc).__name__
         letter = DeadLetter(message, reason, error_type, str(exc), attempts)
         fields = {
-            "message_id": message.id,
+            "correlation_id": message.id,
             "reason": reason,
             "error_type": error_type,
             "error": str(exc),
@@ -197,7 +204,10 @@ class Consumer:
         try:
             self._dlq.publish(letter)
         except Exception as publish_exc:
-            logger.critical("dead-letter publish failed; not acking", extra=fields)
+            logger.critical(
+                "dead-letter publish failed; not acking",
+                extra={**fields, "publish_error": str(publish_exc)},
+            )
             raise DeadLetterPublishError(
                 f"could not dead-letter message {message.id}: {publish_exc}"
             ) from publish_exc
