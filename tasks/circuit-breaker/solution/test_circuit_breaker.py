@@ -7,7 +7,12 @@ import logging
 import httpx
 import pytest
 
-from circuit_breaker import CircuitBreaker, CircuitOpenError, CircuitState
+from circuit_breaker import (
+    CircuitBreaker,
+    CircuitOpenError,
+    CircuitState,
+    correlation_id,
+)
 from inventory_client import InventoryClient, InventoryUnavailable, SkuNotFound
 
 
@@ -89,11 +94,16 @@ def test_rejects_invalid_configuration() -> None:
 
 def test_state_changes_are_logged_with_fields(caplog: pytest.LogCaptureFixture) -> None:
     breaker = _breaker(FakeClock())
-    with caplog.at_level(logging.INFO, logger="circuit_breaker"):
-        _trip(breaker, 2)
+    token = correlation_id.set("req-42")
+    try:
+        with caplog.at_level(logging.INFO, logger="circuit_breaker"):
+            _trip(breaker, 2)
+    finally:
+        correlation_id.reset(token)
     record = caplog.records[-1]
     assert record.levelno == logging.WARNING
-    assert (record.breaker, record.to_state) == ("test", "open")  # type: ignore[attr-defined]
+    fields = (record.breaker, record.to_state, record.correlation_id)  # type: ignore[attr-defined]
+    assert fields == ("test", "open", "req-42")
 
 
 def _client(handler: httpx.MockTransport, clock: FakeClock) -> InventoryClient:

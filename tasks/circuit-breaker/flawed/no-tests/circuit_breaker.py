@@ -18,11 +18,16 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import ParamSpec, TypeVar
 
-__all__ = ["CircuitBreaker", "CircuitOpenError", "CircuitState"]
+__all__ = ["CircuitBreaker", "CircuitOpenError", "CircuitState", "correlation_id"]
 
 logger = logging.getLogger("circuit_breaker")
+
+#: Id of the request being served, set by the service's request middleware. State
+#: changes carry it, so an opening can be traced to the call that tripped it.
+correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -84,14 +89,18 @@ class CircuitBreaker:
 
     def _transition(self, new: CircuitState) -> None:
         old, self._state = self._state, new
-        fields = {
-            "breaker": self.name,
-            "from_state": old.value,
-            "to_state": new.value,
-            "failures": self._failures,
-        }
         level = logging.WARNING if new is CircuitState.OPEN else logging.INFO
-        logger.log(level, "circuit state changed", extra=fields)
+        logger.log(
+            level,
+            "circuit state changed",
+            extra={
+                "breaker": self.name,
+                "from_state": old.value,
+                "to_state": new.value,
+                "failures": self._failures,
+                "correlation_id": correlation_id.get(),
+            },
+        )
 
     def _refresh(self) -> None:
         """Move OPEN to HALF_OPEN once the reset timeout has elapsed (lock held)."""
