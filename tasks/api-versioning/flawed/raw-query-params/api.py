@@ -157,7 +157,7 @@ def get_order_v2(order_id: Annotated[int, Path(gt=0)], conn: Db) -> OrderV2:
     response_model=OrderPageV2,
     summary="List orders, paged, in id order",
 )
-def list_orders_v2(request: Request, conn: Db) -> OrderPageV2:
+def list_orders_v2(request: Request, conn: Db) -> dict[str, object]:
     params = request.query_params
     customer = params.get("customer_id")
     page = service.list_orders(
@@ -167,8 +167,10 @@ def list_orders_v2(request: Request, conn: Db) -> OrderPageV2:
         limit=int(params.get("limit", "20")),
         offset=int(params.get("offset", "0")),
     )
-    data = [_to_v2(order) for order in page.orders]
-    return OrderPageV2(data=data, next_offset=page.next_offset)
+    return {
+        "data": [_to_v2(order) for order in page.orders],
+        "next_offset": page.next_offset,
+    }
 
 
 app.include_router(v1)
