@@ -83,20 +83,11 @@ def relationship_names(trees: Iterable[ast.Module]) -> set[str]:
                 if not isinstance(target, ast.Name) or not isinstance(value, ast.Call):
                     continue
                 func = dotted(value.func).rsplit(".", 1)[-1]
-                if func not in _RELATION_CALLS and not (
-                    func == "mapped_column"
-                    and any(
-                        isinstance(a, ast.Call) and dotted(a.func).endswith("ForeignKey")
-                        for a in value.args
-                    )
-                ):
-                    continue
+                if func not in _RELATION_CALLS:
+                    continue  # SQLAlchemy FK *columns* are Column(...)/mapped_column(...)
                 kws = {k.arg: k.value for k in value.keywords if k.arg}
                 lazy = kws.get("lazy")
                 if isinstance(lazy, ast.Constant) and lazy.value in _EAGER_LAZY:
-                    continue
-                if func == "mapped_column" or func == "ForeignKey":
-                    # SQLAlchemy FK column ``author_id``: the relationship is declared apart.
                     continue
                 names.add(target.id)
                 for key in ("backref", "related_name"):

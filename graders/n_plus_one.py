@@ -92,6 +92,12 @@ class _FunctionScan:
         self.model = QueryModel(set())
         _learn_bindings(self.model, self.nodes)
         self.results: dict[str, tuple[int, bool]] = {}
+        #: Every value assigned to each name: ``stmt = select(...).options(...)``.
+        self.values: dict[str, list[ast.expr]] = {}
+        for node in self.nodes:
+            if isinstance(node, ast.Assign) and node.value is not None:
+                for t in node.targets:
+                    self.values.setdefault(dotted(t), []).append(node.value)
         for node in self.nodes:
             if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
                 rows = self._rows(node.value, node.lineno)
@@ -106,10 +112,14 @@ class _FunctionScan:
         name = dotted(call.func)
         return f"{name}() (runs a query)" if name in self.helpers else ""
 
+    def _eager(self, expr: ast.expr) -> bool:
+        names = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
+        return has_eager([expr, *(v for n in names for v in self.values.get(n, []))])
+
     def _rows(self, expr: ast.expr, line: int) -> _Rows | None:
         for node in ast.walk(expr):
             if isinstance(node, ast.Call) and self._runs_query(node):
-                eager = has_eager([expr]) or self.helpers.get(dotted(node.func), False)
+                eager = self._eager(expr) or self.helpers.get(dotted(node.func), False)
                 return _Rows(node.lineno, eager)
         for node in ast.walk(expr):
             name = dotted(node) if isinstance(node, ast.Name | ast.Attribute) else ""
