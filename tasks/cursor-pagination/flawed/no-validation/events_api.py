@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -161,6 +161,33 @@ def _connection(request: Request) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
+def _page(
+    conn: sqlite3.Connection,
+    secret: bytes,
+    *,
+    limit: int,
+    cursor: str | None,
+    kind: str | None,
+) -> EventPage:
+    """The page of events after ``cursor``."""
+    after_created_at, after_id = (
+        decode_cursor(secret, cursor, kind) if cursor is not None else (None, None)
+    )
+    rows = conn.execute(
+        _PAGE_SQL,
+        {
+            "kind": kind,
+            "after_created_at": after_created_at,
+            "after_id": after_id,
+            "fetch": limit + 1,  # one extra row tells us whether a next page exists
+        },
+    ).fetchall()
+    items = [Event(id=r[0], kind=r[1], created_at=r[2]) for r in rows[:limit]]
+    has_more = len(rows) > limit
+    next_cursor = encode_cursor(secret, items[-1], kind) if has_more else None
+    return EventPage(items=items, next_cursor=next_cursor)
+
+
 def create_app(db_path: str | Path) -> FastAPI:
     """Build the feed API over the sqlite database at ``db_path``.
 
@@ -187,29 +214,21 @@ def create_app(db_path: str | Path) -> FastAPI:
         },
     )
     def list_events(
+        request: Request,
         conn: Annotated[sqlite3.Connection, Depends(_connection)],
-        limit: Annotated[int, Query(description="Page size.")] = 20,
-        cursor: Annotated[
-            str | None, Query(description="`next_cursor` of the previous page.")
-        ] = None,
-        kind: Annotated[str | None, Query(description="Exact kind.")] = None,
     ) -> EventPage:
-        """One page of events. Follow `next_cursor` until it is null."""
-        after_created_at, after_id = (
-            decode_cursor(secret, cursor, kind) if cursor is not None else (None, None)
+        """One page of events. Follow `next_cursor` until it is null.
+
+        Query parameters: `limit` (page size, default 20), `cursor` (`next_cursor` of
+        the previous page), `kind` (exact kind).
+        """
+        params = request.query_params
+        return _page(
+            conn,
+            secret,
+            limit=int(params.get("limit", "20")),
+            cursor=params.get("cursor"),
+            kind=params.get("kind"),
         )
-        rows = conn.execute(
-            _PAGE_SQL,
-            {
-                "kind": kind,
-                "after_created_at": after_created_at,
-                "after_id": after_id,
-                "fetch": limit + 1,  # one extra row tells us whether a next page exists
-            },
-        ).fetchall()
-        items = [Event(id=r[0], kind=r[1], created_at=r[2]) for r in rows[:limit]]
-        has_more = len(rows) > limit
-        next_cursor = encode_cursor(secret, items[-1], kind) if has_more else None
-        return EventPage(items=items, next_cursor=next_cursor)
 
     return app
