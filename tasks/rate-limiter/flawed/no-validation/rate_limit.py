@@ -167,9 +167,9 @@ def create_app(limiter: TokenBucketLimiter) -> FastAPI:
     limit = Depends(rate_limited(limiter))
 
     @app.get("/search", dependencies=[limit])
-    def search(q: str = "") -> dict[str, object]:
+    def search(request: Request) -> dict[str, object]:
         """Search the catalogue (rate limited)."""
-        return {"query": q, "results": []}
+        return {"query": request.query_params.get("q", ""), "results": []}
 
     @app.get("/health")
     def health() -> dict[str, str]:
