@@ -41,6 +41,8 @@ VALIDATE_CALLS = {
     "validate_json", "validate", "load", "loads", "is_valid", "full_clean", "convert",
     "validate_payload", "validate_request", "validate_input",
 }  # fmt: skip
+#: ``json.loads`` parses, it does not validate.
+_PARSERS = {"json", "orjson", "ujson", "simplejson", "yaml", "pickle", "msgpack", "tomllib"}
 _CONVERTERS = {"int", "float", "Decimal", "UUID", "fromisoformat", "date", "datetime", "bool"}
 _REJECT_CALLS = {"abort", "HTTPException", "JSONResponse", "JsonResponse", "HttpResponseBadRequest",
                  "ValidationError", "jsonify", "Response", "HttpResponse"}  # fmt: skip
@@ -200,7 +202,8 @@ def is_validated(
             fed = any(_touches(a, raw, read_ids) for a in args)
             if name in {"is_valid", "full_clean"}:
                 return True
-            if fed and (name in VALIDATE_CALLS or name in classes):
+            parser = dotted(node.func).split(".", 1)[0] in _PARSERS
+            if fed and not parser and (name in VALIDATE_CALLS or name in classes):
                 return True
         if isinstance(node, ast.If) and _checks(node, raw, read_ids):
             return True
