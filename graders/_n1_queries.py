@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from graders._ast_util import dotted
 
-__all__ = ["EAGER_CALLS", "QueryModel", "has_eager", "relationship_names"]
+__all__ = ["EAGER_CALLS", "QueryModel", "has_eager", "query_label", "relationship_names"]
 
 QUERY_METHODS = {
     "execute", "executemany", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall",
@@ -56,6 +56,13 @@ def _chain(expr: ast.expr) -> tuple[ast.expr, list[str], list[ast.Call]]:
             expr = expr.value
         else:
             return expr, attrs, calls
+
+
+def query_label(call: ast.Call) -> str:
+    """``conn.execute().fetchone`` for a query call chain (arguments elided)."""
+    root, attrs, _ = _chain(call)
+    head = dotted(root) or type(root).__name__.lower()
+    return ".".join([head, *reversed(attrs)])
 
 
 def has_eager(nodes: Iterable[ast.AST]) -> bool:

@@ -28,7 +28,7 @@ from typing import Any, ClassVar, Literal
 from evals.schema import Evidence, Grade
 from graders._ast_util import Module, dotted, evidence, iter_scope, parse_modules
 from graders._base import GradeContext, StaticGrader, error_grade, skipped_grade
-from graders._n1_queries import QueryModel, has_eager, relationship_names
+from graders._n1_queries import QueryModel, has_eager, query_label, relationship_names
 
 __all__ = ["NPlusOneGrader"]
 
@@ -108,7 +108,7 @@ class _FunctionScan:
 
     def _runs_query(self, call: ast.Call) -> str:
         if self.model.is_query(call):
-            return f"query {dotted(call.func) or 'call'}()"
+            return f"query {query_label(call)}()"
         name = dotted(call.func)
         return f"{name}() (runs a query)" if name in self.helpers else ""
 
