@@ -81,7 +81,10 @@ _ORDER_PAGE_SQL = (
 )
 
 
-def _attach_items(conn: sqlite3.Connection, rows: Sequence[tuple]) -> list[Order]:
+_OrderRow = tuple[int, str, str, int, str]
+
+
+def _attach_items(conn: sqlite3.Connection, rows: Sequence[_OrderRow]) -> list[Order]:
     """Build orders from order rows, loading all their items in one query."""
     if not rows:
         return []

@@ -74,16 +74,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, default=str)
 
 
+class _JsonLinesHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The handler :func:`configure_logging` installs (a second call replaces it)."""
+
+
 def configure_logging(stream: IO[str] | None = None, level: int = logging.INFO) -> None:
     """Send the ``orders`` loggers to ``stream`` as JSON lines (idempotent)."""
     logger = logging.getLogger("orders")
-    for handler in list(logger.handlers):
-        if getattr(handler, "_orders_json", False):
-            logger.removeHandler(handler)
-    handler = logging.StreamHandler(stream)
+    for old in [h for h in logger.handlers if isinstance(h, _JsonLinesHandler)]:
+        logger.removeHandler(old)
+    handler = _JsonLinesHandler(stream)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RequestIdFilter())
-    handler._orders_json = True  # type: ignore[attr-defined]
     logger.addHandler(handler)
     logger.setLevel(level)
     logger.propagate = False
