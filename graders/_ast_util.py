@@ -10,6 +10,7 @@ several graders read is parsed once per process.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +26,7 @@ __all__ = [
     "evidence",
     "is_test_path",
     "iter_scope",
+    "looks_like_db",
     "parse_modules",
 ]
 
@@ -121,6 +123,18 @@ def parse_modules(
         else:
             modules.append(parsed)
     return modules, problems
+
+
+_DB_NAME = re.compile(
+    r"^_*(?:db|database|conn|connection|con|cur|cursor|curs|session|sess|tx|txn|pool"
+    r"|engine|uow|dbsession|db_session|async_session)$"
+    r"|_(?:db|conn|connection|cursor|cur|session|pool)$"
+)
+
+
+def looks_like_db(name: str) -> bool:
+    """A name conventionally bound to a DB connection, cursor or session (``self._conn``)."""
+    return bool(_DB_NAME.search(name.rsplit(".", 1)[-1].lower()))
 
 
 def dotted(node: ast.expr) -> str:

@@ -13,7 +13,7 @@ import ast
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from graders._ast_util import Module, dotted, iter_scope
+from graders._ast_util import Module, dotted, iter_scope, looks_like_db
 
 __all__ = ["BLOCKING", "HANDLE_FACTORIES", "Blocking", "find_blocking", "handles_in"]
 
@@ -90,6 +90,9 @@ _HANDLE_TYPES = {
 _DERIVE = {"cursor", "connect", "begin", "raw_connection", "pipeline", "Session"}
 #: Handle methods that do no I/O.
 _NO_IO = {"add", "add_all", "expunge", "expunge_all", "mount", "cursor", "pipeline"}
+#: Un-awaited calls of these on a DB-named object are sync driver calls (async ones await).
+_DB_METHODS = {"execute", "executemany", "executescript", "fetchone", "fetchall", "fetchmany",
+               "commit", "rollback", "scalars", "scalar", "query"}  # fmt: skip
 _FILE_METHODS = {"read_text", "write_text", "read_bytes", "write_bytes"}
 _PATHS = ("pathlib.Path", "Path")
 
@@ -166,6 +169,9 @@ def find_blocking(
     nodes = list(iter_scope(fn.body))
     local = handles_in(module, [*_params(fn), *nodes], handles)
     awaited = {id(n.value) for n in nodes if isinstance(n, ast.Await)}
+    # ``async with db.execute(...)`` / ``async for r in conn.cursor(...)``: async APIs.
+    awaited |= {id(i.context_expr) for n in nodes if isinstance(n, ast.AsyncWith) for i in n.items}
+    awaited |= {id(n.iter) for n in nodes if isinstance(n, ast.AsyncFor)}
     out: list[Blocking] = []
     for node in nodes:
         if not isinstance(node, ast.Call) or id(node) in awaited:
@@ -191,6 +197,11 @@ def _classify(
     receiver = dotted(func.value)
     if receiver in handles and func.attr not in _NO_IO:
         return f"{receiver}.{func.attr}() on {handles[receiver]} blocks the event loop"
+    if func.attr in _DB_METHODS and looks_like_db(receiver):
+        return (
+            f"{receiver}.{func.attr}() is not awaited: a synchronous database call blocks "
+            "the event loop"
+        )
     if func.attr in _FILE_METHODS:
         return f".{func.attr}() does blocking file I/O"
     opened = func.value

@@ -11,13 +11,19 @@ or by being bound from ``.cursor()``/``.connect()``/``.acquire()``/``Session(...
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from graders._ast_util import dotted
+from graders._ast_util import dotted, looks_like_db
 
-__all__ = ["EAGER_CALLS", "QueryModel", "has_eager", "query_label", "relationship_names"]
+__all__ = [
+    "EAGER_CALLS",
+    "QueryModel",
+    "has_eager",
+    "is_lookup",
+    "query_label",
+    "relationship_names",
+]
 
 QUERY_METHODS = {
     "execute", "executemany", "fetch", "fetchrow", "fetchval", "fetchone", "fetchall",
@@ -29,11 +35,6 @@ EAGER_CALLS = {
     "selectinload", "joinedload", "subqueryload", "contains_eager", "immediateload",
     "select_related", "prefetch_related", "raiseload",
 }  # fmt: skip
-_DB_NAME = re.compile(
-    r"^_*(?:db|database|conn|connection|con|cur|cursor|curs|session|sess|tx|txn|pool"
-    r"|engine|uow|dbsession|db_session|async_session)$"
-    r"|_(?:db|conn|connection|cursor|cur|session|pool)$"
-)
 _BINDERS = {"cursor", "connect", "acquire", "Session", "begin", "SessionLocal", "transaction"}
 _RELATION_CALLS = {"relationship", "ForeignKey", "OneToOneField", "ManyToManyField"}
 _EAGER_LAZY = {"selectin", "joined", "subquery", "immediate", "raise", "raise_on_sql", "noload"}
@@ -56,6 +57,17 @@ def _chain(expr: ast.expr) -> tuple[ast.expr, list[str], list[ast.Call]]:
             expr = expr.value
         else:
             return expr, attrs, calls
+
+
+#: Query methods that look up one row (or value) by key.
+LOOKUP_METHODS = {"fetchone", "fetchrow", "fetchval", "scalar", "scalar_one",
+                  "scalar_one_or_none", "first", "one", "one_or_none", "get"}  # fmt: skip
+
+
+def is_lookup(call: ast.Call) -> bool:
+    """Whether the query chain ends in a single-row lookup (``.fetchone()``, ``.get``...)."""
+    _, attrs, _ = _chain(call)
+    return bool(set(attrs) & LOOKUP_METHODS)
 
 
 def query_label(call: ast.Call) -> str:
@@ -117,7 +129,7 @@ class QueryModel:
         if not name:
             return False
         last = name.rsplit(".", 1)[-1]
-        return name in self.db_names or bool(_DB_NAME.search(last.lower()))
+        return name in self.db_names or looks_like_db(last)
 
     def bind(self, target: ast.expr, value: ast.expr) -> None:
         """Learn ``target`` is a database object if ``value`` opens one."""

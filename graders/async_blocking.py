@@ -54,7 +54,14 @@ def _class_handles(module: Module) -> dict[str, str]:
     handles = handles_in(module, top, {})
     for node in ast.walk(module.tree):
         if isinstance(node, ast.ClassDef):
-            body = [n for item in node.body for n in ast.walk(item)]
+            body: list[ast.AST] = []
+            for item in node.body:  # parameters first: ``self._conn = conn`` needs ``conn``
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                    a = item.args
+                    body += [*a.posonlyargs, *a.args, *a.kwonlyargs]
+                    body += [n for stmt in item.body for n in ast.walk(stmt)]
+                else:
+                    body += list(ast.walk(item))
             found = handles_in(module, body, handles)
             handles.update({k: v for k, v in found.items() if k.startswith("self.")})
     return handles

@@ -7,15 +7,18 @@ Flags, within each function:
   ``fetchall()``/``await conn.fetch()``, ``session.scalars(...)``, ``.all()``, Django
   ``objects``, directly or through a variable, or through a same-sample helper function
   that runs a query (``get_customer(db, row.customer_id)`` in the loop counts too);
-- a lazy load in such a loop: attribute access on the loop variable to a relationship
+- a single-row lookup (``fetchone``/``fetchrow``/``scalar``/``first``/``get``...) per
+  item of an input collection (``for r in rows: conn.execute(...).fetchone()`` in a bulk
+  import), unless the function caps the collection (``if len(ids) > 20: raise``);
+- a lazy load in a loop over query rows: attribute access on the loop variable to a relationship
   the sample's ORM models declare (SQLAlchemy ``relationship``/``backref``, Django
   ``ForeignKey``/``ManyToManyField``/``related_name``/``*_set``), unless the query uses
   ``selectinload``/``joinedload``/``subqueryload``/``contains_eager``/``select_related``/
   ``prefetch_related`` or the relationship is declared eager (``lazy="selectin"``, ...).
 
-What a query is: :mod:`graders._n1_queries`. Loops over plain lists (ids from a
-request) are not flagged: the rule is about rows of an earlier query. Test files are
-not graded.
+What a query is: :mod:`graders._n1_queries`. Loops over ``range()`` and multi-row
+queries per item of an input list (a chunked ``executemany``) are not flagged. Test
+files are not graded.
 """
 
 from __future__ import annotations
@@ -28,7 +31,13 @@ from typing import Any, ClassVar, Literal
 from evals.schema import Evidence, Grade
 from graders._ast_util import Module, dotted, evidence, iter_scope, parse_modules
 from graders._base import GradeContext, StaticGrader, error_grade, skipped_grade
-from graders._n1_queries import QueryModel, has_eager, query_label, relationship_names
+from graders._n1_queries import (
+    QueryModel,
+    has_eager,
+    is_lookup,
+    query_label,
+    relationship_names,
+)
 
 __all__ = ["NPlusOneGrader"]
 
@@ -132,9 +141,11 @@ class _FunctionScan:
         for node in self.nodes:
             if isinstance(node, ast.For | ast.AsyncFor):
                 rows = self._rows(node.iter, node.lineno)
+                body = [n for stmt in node.body for n in iter_scope(stmt)]
                 if rows is not None:
-                    body = [n for stmt in node.body for n in iter_scope(stmt)]
                     self._loop(rows, node.target, body, out)
+                else:
+                    self._lookups(node.iter, body, out)
             elif isinstance(node, _Comp):
                 elts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
                 for gen in node.generators:
@@ -144,6 +155,35 @@ class _FunctionScan:
                         body = [n for p in parts for n in ast.walk(p)]
                         self._loop(rows, gen.target, body, out)
         return [out[line] for line in sorted(out)]
+
+    def _lookups(self, iterable: ast.expr, body: list[ast.AST], out: dict[int, Evidence]) -> None:
+        """Single-row lookups per item of an unbounded input collection (a bulk import)."""
+        name = _collection(iterable)
+        if not name or self._bounded(name):
+            return
+        for node in body:
+            line = getattr(node, "lineno", 0)
+            if line in out or not isinstance(node, ast.Call):
+                continue
+            if self.model.is_query(node) and is_lookup(node):
+                message = (
+                    f"lookup query {query_label(node)}() runs once per item of `{name}` (N+1); "
+                    "resolve all keys with one query (WHERE key IN ...)"
+                )
+                out[line] = evidence(self.module, node, message)
+
+    def _bounded(self, name: str) -> bool:
+        """``if len(name) > LIMIT: raise``: a deliberately small, capped fan-out."""
+        for node in self.nodes:
+            if not isinstance(node, ast.If) or not any(
+                isinstance(s, ast.Raise | ast.Return) for s in node.body
+            ):
+                continue
+            for sub in ast.walk(node.test):
+                is_len = isinstance(sub, ast.Call) and dotted(sub.func) == "len" and sub.args
+                if is_len and isinstance(sub, ast.Call) and dotted(sub.args[0]) == name:
+                    return True
+        return False
 
     def _loop(
         self, rows: _Rows, target: ast.expr, body: list[ast.AST], out: dict[int, Evidence]
@@ -172,6 +212,16 @@ class _FunctionScan:
                     "select_related/prefetch_related)"
                 )
                 out[line] = evidence(self.module, node, message)
+
+
+def _collection(iterable: ast.expr) -> str:
+    """The collection a loop walks (``rows`` for ``enumerate(rows)``), ``""`` if unknown."""
+    if isinstance(iterable, ast.Call):
+        func = dotted(iterable.func)
+        if func in {"enumerate", "sorted", "reversed", "list", "tuple", "set"} and iterable.args:
+            return _collection(iterable.args[0])
+        return ""
+    return dotted(iterable)
 
 
 class NPlusOneGrader(StaticGrader):
