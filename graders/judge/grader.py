@@ -1,0 +1,185 @@
+"""``JudgeGrader``: an LLM judge for the rules code cannot decide, one grade per rule.
+
+Which rules it grades on a sample:
+
+* ``principle-*`` (rubric ``scope: every-task``): every task;
+* ``always-profile-first``, ``always-document-api`` and any other ``declared`` rule: only
+  tasks whose ``task.yaml`` lists the rule (elsewhere: no grade row at all);
+* second opinion: rules named in the grader option ``second_opinion`` (or the run
+  service ``judge_second_opinion``) that other graders already measure, again only on
+  tasks declaring them; those grades carry ``metadata["second_opinion"] = True``.
+
+Without ``--judge`` every rule is ``skipped`` ("no judge configured"); when the judge
+could not be built (no key) it is ``skipped: no credentials (...)``. Neither is a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, Literal
+
+from evals.schema import Evidence, Grade
+from graders._base import GradeContext, error_grade, skipped_grade
+from graders.judge._call import JudgeOutcome, judge_rules
+from graders.judge._rubric import Rubric, rubric_for
+from graders.judge._verdict import VoteResult, locate_quote
+from graders.judge.calibration_store import known_kappa
+
+__all__ = ["JudgeGrader"]
+
+NAME = "judge"
+
+
+class JudgeGrader:
+    """Grades readability, fail-fast, security, API docs and profiling with an LLM."""
+
+    name: ClassVar[str] = NAME
+    default_rules: ClassVar[tuple[str, ...]] = (
+        "always-profile-first",
+        "always-document-api",
+        "principle-readability",
+        "principle-fail-fast",
+        "principle-security-first",
+    )
+    # "all": principle-* rules apply to every task; declared-only rules are filtered here.
+    scope: ClassVar[Literal["all", "declared"]] = "all"
+    needs_sandbox: ClassVar[bool] = False
+
+    async def grade(self, ctx: GradeContext) -> list[Grade]:
+        """One grade per applicable rule (see the module docstring)."""
+        plan = _applicable(ctx)
+        if not plan:
+            return []
+        ids = [rid for rid, _ in plan]
+        second = {rid for rid, is_second in plan if is_second}
+        services = ctx.services
+        if "judge_model" not in services:
+            return [
+                _mark(skipped_grade(NAME, [r], "no judge configured"), r in second) for r in ids
+            ]
+        unavailable = services.get("judge_unavailable")
+        provider = services.get("judge_provider")
+        if unavailable or provider is None:
+            why = str(unavailable or "the judge provider was not built")
+            label = "judge unavailable" if "pip install" in why else "no credentials"
+            reason = f"skipped: {label} ({why})"
+            return [_mark(skipped_grade(NAME, [r], reason), r in second) for r in ids]
+
+        grades: list[Grade] = []
+        rubrics: list[Rubric] = []
+        for rid in ids:
+            rubric = rubric_for(rid, ctx.options.get("rules"))
+            if rubric is None:
+                fix = f"add it to graders/judge/rubrics.yaml or grader option judge.rules.{rid}"
+                grades.append(
+                    _mark(error_grade(NAME, [rid], f"no rubric for {rid}; {fix}"), rid in second)
+                )
+            else:
+                rubrics.append(rubric)
+        files = dict(ctx.files) or ({"output.md": ctx.output} if ctx.output.strip() else {})
+        if not rubrics:
+            return grades
+        if not files:
+            return grades + [
+                _mark(skipped_grade(NAME, [r.id], "no candidate output to judge"), r.id in second)
+                for r in rubrics
+            ]
+        model = str(services["judge_model"])
+        n = max(1, int(ctx.options.get("samples", services.get("judge_samples", 1)) or 1))
+        prompt = ctx.prompt or (ctx.task.prompt_template if ctx.task is not None else "")
+        outcome = await judge_rules(provider, model, rubrics, prompt, files, n)
+        share = outcome.cost_usd / len(rubrics)
+        for rubric in rubrics:
+            result = outcome.results[rubric.id]
+            meta = _metadata(model, n, outcome, result, share, rubric.id in second)
+            grades.append(_grade(result, files, meta))
+        return grades
+
+
+def _applicable(ctx: GradeContext) -> list[tuple[str, bool]]:
+    declared = set(ctx.task.spec.rules) if ctx.task is not None else None
+    extra = ctx.options.get("rules")
+    plan: list[tuple[str, bool]] = []
+    for rid in ctx.rule_ids or JudgeGrader.default_rules:
+        rubric = rubric_for(rid, extra)
+        every = rubric is not None and rubric.scope == "every-task"
+        if every or declared is None or rid in declared:
+            plan.append((rid, False))
+    for rid in _second_opinion_rules(ctx):
+        if rid not in {r for r, _ in plan} and (declared is None or rid in declared):
+            plan.append((rid, True))
+    return plan
+
+
+def _second_opinion_rules(ctx: GradeContext) -> Sequence[str]:
+    raw: Any = ctx.options.get("second_opinion", ctx.services.get("judge_second_opinion", ()))
+    if isinstance(raw, str):
+        raw = [raw]
+    return [str(r) for r in raw or ()]
+
+
+def _mark(grade: Grade, second: bool) -> Grade:
+    if second:
+        grade.metadata["second_opinion"] = True
+    return grade
+
+
+def _metadata(
+    model: str, n: int, outcome: JudgeOutcome, result: VoteResult, share: float, second: bool
+) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "judge": model,
+        "judge_model": outcome.model or model,
+        "n": n,
+        "votes": result.votes,
+        "cost_usd": share,
+        "calls": outcome.calls,
+        "cached_calls": outcome.cached_calls,
+        "retries": outcome.retries,
+    }
+    if second:
+        meta["second_opinion"] = True
+    kappa = known_kappa(model)
+    if kappa is not None:
+        meta["kappa"] = kappa
+    return meta
+
+
+def _grade(result: VoteResult, files: Mapping[str, str], meta: dict[str, Any]) -> Grade:
+    rid = result.rule_id
+    winner = result.winner
+    if result.verdict in ("pass", "fail") and winner is not None:
+        where = locate_quote(winner.quote, files)
+        evidence = Evidence(
+            message=winner.reason,
+            file=where.file if where else None,
+            line=where.line if where else None,
+            quote=winner.quote,
+        )
+        return Grade(
+            grader=NAME,
+            rule_ids=[rid],
+            verdict=result.verdict,
+            score=1.0 if result.verdict == "pass" else 0.0,
+            reason=winner.reason,
+            evidence=[evidence],
+            metadata=meta,
+        )
+    if result.verdict == "not_applicable":
+        grade = skipped_grade(NAME, [rid], f"not applicable: {result.reason}")
+        grade.kind = "not_applicable"
+    elif result.verdict == "unscored":
+        grade = Grade(
+            grader=NAME,
+            rule_ids=[rid],
+            verdict="unscored",
+            score=0.0,
+            reason=f"unscored: {result.reason}",
+            kind="ungrounded",
+        )
+    elif result.verdict == "split":
+        grade = error_grade(NAME, [rid], result.reason, kind="split_vote")
+    else:
+        grade = error_grade(NAME, [rid], result.reason, kind="judge_error")
+    grade.metadata.update(meta)
+    return grade
