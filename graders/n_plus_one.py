@@ -126,6 +126,8 @@ class _FunctionScan:
         return has_eager([expr, *(v for n in names for v in self.values.get(n, []))])
 
     def _rows(self, expr: ast.expr, line: int) -> _Rows | None:
+        if isinstance(expr, ast.Call) and dotted(expr.func) == "range":
+            return None  # ``range(0, len(rows), 500)``: batches, not rows
         for node in ast.walk(expr):
             if isinstance(node, ast.Call) and self._runs_query(node):
                 eager = self._eager(expr) or self.helpers.get(dotted(node.func), False)
