@@ -176,6 +176,12 @@ def get_grader(name: str) -> Grader:
         raise GraderError(f"unknown grader {name!r}; known graders: {known}", field="--grader")
     if isinstance(target, str):
         module, _, attr = target.partition(":")
-        target = getattr(importlib.import_module(module), attr)
+        try:
+            target = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            raise GraderError(
+                f"grader {name!r} cannot be loaded from {module}:{attr} ({exc}); "
+                "reinstall persona-evals or drop the grader from the persona sidecar"
+            ) from exc
     _REGISTRY[name] = target
     return target()
