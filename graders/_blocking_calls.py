@@ -103,6 +103,8 @@ class Blocking:
 
     node: ast.Call
     what: str
+    #: For a call to a blocking helper: the blocking call it leads to.
+    root: str = ""
 
 
 def _handle_of(module: Module, value: ast.expr, handles: Mapping[str, str]) -> str | None:
@@ -176,21 +178,21 @@ def find_blocking(
     for node in nodes:
         if not isinstance(node, ast.Call) or id(node) in awaited:
             continue
-        what = _classify(module, node, local, helpers)
+        name = dotted(node.func)
+        if name in helpers:
+            what = f"calls {name}(), which leads to blocking I/O: {helpers[name]}"
+            out.append(Blocking(node, what, root=helpers[name]))
+            continue
+        what = _classify(module, node, local)
         if what:
             out.append(Blocking(node, what))
     return out
 
 
-def _classify(
-    module: Module, call: ast.Call, handles: Mapping[str, str], helpers: Mapping[str, str]
-) -> str:
+def _classify(module: Module, call: ast.Call, handles: Mapping[str, str]) -> str:
     qual = module.qualify(call.func)
     if qual in BLOCKING and not (qual == "open" and "open" in module.imports):
         return BLOCKING[qual]
-    name = dotted(call.func)
-    if name in helpers:
-        return f"calls {name}(), which blocks: {helpers[name]}"
     func = call.func
     if not isinstance(func, ast.Attribute):
         return ""

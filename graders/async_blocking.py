@@ -30,22 +30,27 @@ __all__ = ["AsyncBlockingGrader", "blocking_in_module"]
 _Fn = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def _functions(tree: ast.Module) -> list[tuple[str, _Fn]]:
-    """``(call name, def)``: module functions as ``f``, methods as ``self.f``."""
-    out: list[tuple[str, _Fn]] = []
+def _functions(tree: ast.Module) -> list[tuple[str, str, _Fn]]:
+    """``(class, call name, def)``: functions as ``("", "f")``, methods as ``("C", "self.f")``."""
+    out: list[tuple[str, str, _Fn]] = []
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            out.append((node.name, node))
+            out.append(("", node.name, node))
         elif isinstance(node, ast.ClassDef):
             for item in node.body:
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                    out.append((f"self.{item.name}", item))
+                    out.append((node.name, f"self.{item.name}", item))
     # Nested async defs (closures inside functions) are graded too.
-    seen = {id(fn) for _, fn in out}
+    seen = {id(fn) for _, _, fn in out}
     for sub in ast.walk(tree):
         if isinstance(sub, ast.AsyncFunctionDef) and id(sub) not in seen:
-            out.append((sub.name, sub))
+            out.append(("", sub.name, sub))
     return out
+
+
+def _view(helpers: dict[tuple[str, str], str], cls: str) -> dict[str, str]:
+    """The helpers callable from a function of class ``cls``: module functions, own methods."""
+    return {name: why for (owner, name), why in helpers.items() if owner in ("", cls)}
 
 
 def _class_handles(module: Module) -> dict[str, str]:
@@ -71,24 +76,27 @@ def blocking_in_module(module: Module) -> list[Evidence]:
     """Evidence for every blocking call inside an ``async def`` of ``module``."""
     functions = _functions(module.tree)
     handles = _class_handles(module)
-    helpers: dict[str, str] = {}
-    sync = [(name, fn) for name, fn in functions if isinstance(fn, ast.FunctionDef)]
+    #: ``(class, call name)`` -> the blocking call at the bottom of the chain.
+    helpers: dict[tuple[str, str], str] = {}
+    sync = [(cls, name, fn) for cls, name, fn in functions if isinstance(fn, ast.FunctionDef)]
     changed = True
     while changed:  # a helper that calls a blocking helper blocks too
         changed = False
-        for name, fn in sync:
-            if name in helpers:
+        for cls, name, fn in sync:
+            if (cls, name) in helpers:
                 continue
-            found = find_blocking(module, fn, handles, helpers)
+            found = find_blocking(module, fn, handles, _view(helpers, cls))
             if found:
-                helpers[name] = f"{found[0].what} (line {found[0].node.lineno})"
+                helpers[(cls, name)] = found[0].root or (
+                    f"{found[0].what} at line {found[0].node.lineno}"
+                )
                 changed = True
     out: list[Evidence] = []
     seen: set[int] = set()
-    for _, candidate in functions:
+    for cls, _, candidate in functions:
         if not isinstance(candidate, ast.AsyncFunctionDef):
             continue
-        for hit in find_blocking(module, candidate, handles, helpers):
+        for hit in find_blocking(module, candidate, handles, _view(helpers, cls)):
             if hit.node.lineno in seen:
                 continue
             seen.add(hit.node.lineno)

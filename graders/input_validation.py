@@ -83,9 +83,10 @@ class InputValidationGrader(StaticGrader):
         meta: dict[str, Any] = {"endpoints": endpoints, "raw_input_endpoints": with_raw}
         if not found:
             reason = (
-                f"{with_raw} endpoint(s) taking raw input validate it; "
-                f"{endpoints} endpoint(s) in all"
-            )
+                f"all {with_raw} endpoint(s) taking raw input validate it"
+                if with_raw
+                else "no endpoint takes raw input"
+            ) + f" ({endpoints} endpoint(s) in all)"
             return [self.make_grade(ctx, "pass", reason=reason, **meta)]
         score = 1.0 - len(found) / with_raw
         first = found[0]
