@@ -13,7 +13,7 @@ import ast
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 
 from evals.schema import Evidence
@@ -22,6 +22,7 @@ __all__ = [
     "Module",
     "ParseProblem",
     "call_name",
+    "clear_caches",
     "dotted",
     "evidence",
     "is_test_path",
@@ -48,6 +49,22 @@ class Module:
     tree: ast.Module
     #: Local name -> fully qualified name (``sleep`` -> ``time.sleep``, ``rq`` -> ``requests``).
     imports: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def nodes(self) -> list[ast.AST]:
+        """Every node of the tree (one walk, shared by all graders reading this module)."""
+        return list(ast.walk(self.tree))
+
+    @cached_property
+    def _scopes(self) -> dict[int, list[ast.AST]]:
+        return {}
+
+    def scope(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+        """:func:`iter_scope` of ``fn``'s body, computed once."""
+        found = self._scopes.get(id(fn))
+        if found is None:
+            found = self._scopes[id(fn)] = list(iter_scope(fn.body))
+        return found
 
     def line(self, lineno: int) -> str:
         """The stripped source line ``lineno`` (1-based), or ``""``."""
@@ -106,6 +123,12 @@ def _parse(path: str, text: str) -> Module | ParseProblem:
     except ValueError as exc:  # e.g. source with NUL bytes
         return ParseProblem(path, f"{path}: cannot parse: {exc}")
     return Module(path, text, tree, _import_table(tree))
+
+
+def clear_caches() -> None:
+    """Forget parsed trees (benchmarks measure a cold parse per sample)."""
+    _parse.cache_clear()
+    _lines.cache_clear()
 
 
 def parse_modules(

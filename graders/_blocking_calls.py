@@ -13,7 +13,7 @@ import ast
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from graders._ast_util import Module, dotted, iter_scope, looks_like_db
+from graders._ast_util import Module, dotted, looks_like_db
 
 __all__ = ["BLOCKING", "HANDLE_FACTORIES", "Blocking", "find_blocking", "handles_in"]
 
@@ -168,7 +168,7 @@ def find_blocking(
     ``helpers`` maps same-module sync function names (``load`` or ``self.load``) to
     why they block.
     """
-    nodes = list(iter_scope(fn.body))
+    nodes = module.scope(fn)
     local = handles_in(module, [*_params(fn), *nodes], handles)
     awaited = {id(n.value) for n in nodes if isinstance(n, ast.Await)}
     # ``async with db.execute(...)`` / ``async for r in conn.cursor(...)``: async APIs.

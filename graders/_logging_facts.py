@@ -70,7 +70,7 @@ def _formatting(msg: ast.expr) -> str:
 
 def _loggers(module: Module) -> set[str]:
     names: set[str] = set()
-    for node in ast.walk(module.tree):
+    for node in module.nodes:
         if (
             isinstance(node, ast.Assign)
             and isinstance(node.value, ast.Call)
@@ -119,10 +119,10 @@ def _id_keys(d: ast.Dict) -> bool:
     return any(isinstance(k, ast.Constant) and is_id_name(str(k.value)) for k in d.keys)
 
 
-def _log_scopes(tree: ast.Module) -> set[int]:
+def _log_scopes(module: Module) -> set[int]:
     """Ids of nodes inside logging classes or record/event_dict processors."""
     ids: set[int] = set()
-    for node in ast.walk(tree):
+    for node in module.nodes:
         inside = False
         if isinstance(node, ast.ClassDef):
             inside = any(_LOG_CLASS_BASES.search(dotted(b)) for b in node.bases)
@@ -138,10 +138,10 @@ def log_facts(module: Module) -> LogFacts:
     facts = LogFacts()
     guarded = _main_guard_nodes(module.tree)
     loggers = _loggers(module)
-    log_scope = _log_scopes(module.tree)
+    log_scope = _log_scopes(module)
     if any(v.startswith("asgi_correlation_id") for v in module.imports.values()):
         facts.propagation.append("asgi_correlation_id")
-    for node in ast.walk(module.tree):
+    for node in module.nodes:
         how = _propagation(module, node, id(node) in log_scope)
         if how:
             facts.propagation.append(how)

@@ -14,7 +14,7 @@ import ast
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from graders._ast_util import dotted, looks_like_db
+from graders._ast_util import Module, dotted, looks_like_db
 
 __all__ = [
     "EAGER_CALLS",
@@ -86,11 +86,11 @@ def has_eager(nodes: Iterable[ast.AST]) -> bool:
     return False
 
 
-def relationship_names(trees: Iterable[ast.Module]) -> set[str]:
-    """Lazily loaded relationship attributes declared by ORM models in ``trees``."""
+def relationship_names(modules: Iterable[Module]) -> set[str]:
+    """Lazily loaded relationship attributes declared by ORM models in ``modules``."""
     names: set[str] = set()
-    for tree in trees:
-        for cls in ast.walk(tree):
+    for module in modules:
+        for cls in module.nodes:
             if not isinstance(cls, ast.ClassDef):
                 continue
             for stmt in cls.body:

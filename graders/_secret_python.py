@@ -132,7 +132,7 @@ def scan_python(module: Module, *, test_file: bool) -> list[SecretFinding]:
         line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
         found.append(SecretFinding(module.path, line, col, kind, message, secret))
 
-    for node in ast.walk(module.tree):
+    for node in module.nodes:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             for hit in find_key_formats(node.value):
                 add(node, "key_format", f"{hit.label} literal: {mask(hit.value)}", hit.value)

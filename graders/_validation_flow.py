@@ -60,7 +60,7 @@ def validating_classes(modules: Iterable[Module]) -> set[str]:
     """Names of classes in the sample that validate their input when constructed."""
     classes: dict[str, ast.ClassDef] = {}
     for module in modules:
-        for node in ast.walk(module.tree):
+        for node in module.nodes:
             if isinstance(node, ast.ClassDef):
                 classes[node.name] = node
     found: set[str] = set()

@@ -30,10 +30,10 @@ __all__ = ["AsyncBlockingGrader", "blocking_in_module"]
 _Fn = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def _functions(tree: ast.Module) -> list[tuple[str, str, _Fn]]:
+def _functions(module: Module) -> list[tuple[str, str, _Fn]]:
     """``(class, call name, def)``: functions as ``("", "f")``, methods as ``("C", "self.f")``."""
     out: list[tuple[str, str, _Fn]] = []
-    for node in tree.body:
+    for node in module.tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             out.append(("", node.name, node))
         elif isinstance(node, ast.ClassDef):
@@ -42,22 +42,30 @@ def _functions(tree: ast.Module) -> list[tuple[str, str, _Fn]]:
                     out.append((node.name, f"self.{item.name}", item))
     # Nested async defs (closures inside functions) are graded too.
     seen = {id(fn) for _, _, fn in out}
-    for sub in ast.walk(tree):
+    for sub in module.nodes:
         if isinstance(sub, ast.AsyncFunctionDef) and id(sub) not in seen:
             out.append(("", sub.name, sub))
     return out
 
 
-def _view(helpers: dict[tuple[str, str], str], cls: str) -> dict[str, str]:
-    """The helpers callable from a function of class ``cls``: module functions, own methods."""
-    return {name: why for (owner, name), why in helpers.items() if owner in ("", cls)}
+def _view(helpers: dict[tuple[str, str], str], cls: str, fn: _Fn) -> dict[str, str]:
+    """Helpers callable from ``fn`` (of class ``cls``): module functions, own methods, and
+    methods of same-module classes through parameters typed with them (``repo: Repo``)."""
+    view = {name: why for (owner, name), why in helpers.items() if owner in ("", cls)}
+    a = fn.args
+    for param in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
+        typed = param.annotation.id if isinstance(param.annotation, ast.Name) else ""
+        for (owner, name), why in helpers.items():
+            if typed and owner == typed and name.startswith("self."):
+                view[f"{param.arg}.{name.removeprefix('self.')}"] = why
+    return view
 
 
 def _class_handles(module: Module) -> dict[str, str]:
     """Module globals and ``self.x`` attributes bound to blocking objects."""
     top = [n for n in module.tree.body if not isinstance(n, ast.FunctionDef | ast.ClassDef)]
     handles = handles_in(module, top, {})
-    for node in ast.walk(module.tree):
+    for node in module.nodes:
         if isinstance(node, ast.ClassDef):
             body: list[ast.AST] = []
             for item in node.body:  # parameters first: ``self._conn = conn`` needs ``conn``
@@ -74,7 +82,7 @@ def _class_handles(module: Module) -> dict[str, str]:
 
 def blocking_in_module(module: Module) -> list[Evidence]:
     """Evidence for every blocking call inside an ``async def`` of ``module``."""
-    functions = _functions(module.tree)
+    functions = _functions(module)
     handles = _class_handles(module)
     #: ``(class, call name)`` -> the blocking call at the bottom of the chain.
     helpers: dict[tuple[str, str], str] = {}
@@ -85,7 +93,7 @@ def blocking_in_module(module: Module) -> list[Evidence]:
         for cls, name, fn in sync:
             if (cls, name) in helpers:
                 continue
-            found = find_blocking(module, fn, handles, _view(helpers, cls))
+            found = find_blocking(module, fn, handles, _view(helpers, cls, fn))
             if found:
                 helpers[(cls, name)] = found[0].root or (
                     f"{found[0].what} at line {found[0].node.lineno}"
@@ -96,7 +104,7 @@ def blocking_in_module(module: Module) -> list[Evidence]:
     for cls, _, candidate in functions:
         if not isinstance(candidate, ast.AsyncFunctionDef):
             continue
-        for hit in find_blocking(module, candidate, handles, _view(helpers, cls)):
+        for hit in find_blocking(module, candidate, handles, _view(helpers, cls, candidate)):
             if hit.node.lineno in seen:
                 continue
             seen.add(hit.node.lineno)
@@ -122,7 +130,7 @@ class AsyncBlockingGrader(StaticGrader):
         found: list[Evidence] = []
         n_async = 0
         for module in modules:
-            n_async += sum(isinstance(n, ast.AsyncFunctionDef) for n in ast.walk(module.tree))
+            n_async += sum(isinstance(n, ast.AsyncFunctionDef) for n in module.nodes)
             found += blocking_in_module(module)
         if not found:
             reason = f"no blocking calls in {n_async} async function(s)"

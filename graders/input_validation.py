@@ -104,7 +104,7 @@ class InputValidationGrader(StaticGrader):
 def _scan(module: Module, classes: set[str]) -> tuple[int, int, list[Evidence]]:
     endpoints = with_raw = 0
     found: list[Evidence] = []
-    for fn in ast.walk(module.tree):
+    for fn in module.nodes:
         if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         route = route_of(fn)

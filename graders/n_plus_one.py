@@ -53,15 +53,15 @@ class _Rows:
     eager: bool
 
 
-def _functions(tree: ast.Module) -> list[tuple[str, _Fn]]:
+def _functions(module: Module) -> list[tuple[str, _Fn]]:
     out: list[tuple[str, _Fn]] = []
-    for node in ast.walk(tree):
+    for node in module.nodes:
         if isinstance(node, ast.ClassDef):
             for item in node.body:
                 if isinstance(item, _Fn):
                     out.append((f"self.{item.name}", item))
     seen = {id(fn) for _, fn in out}
-    out += [(n.name, n) for n in ast.walk(tree) if isinstance(n, _Fn) and id(n) not in seen]
+    out += [(n.name, n) for n in module.nodes if isinstance(n, _Fn) and id(n) not in seen]
     return out
 
 
@@ -69,9 +69,9 @@ def _query_helpers(modules: Sequence[Module]) -> dict[str, bool]:
     """Functions (``f``) and methods (``self.f``) that run a query -> do they load eagerly."""
     helpers: dict[str, bool] = {}
     for module in modules:
-        for name, fn in _functions(module.tree):
+        for name, fn in _functions(module):
             model = QueryModel(set())
-            nodes = list(iter_scope(fn.body))
+            nodes = module.scope(fn)
             _learn_bindings(model, nodes)
             if any(isinstance(n, ast.Call) and model.is_query(n) for n in nodes):
                 helpers[name] = has_eager(fn.body)
@@ -97,7 +97,7 @@ class _FunctionScan:
         self.module, self.fn = module, fn
         self.helpers = {k: v for k, v in helpers.items() if k != own}
         self.relations = relations
-        self.nodes = list(iter_scope(fn.body))
+        self.nodes = module.scope(fn)
         self.model = QueryModel(set())
         _learn_bindings(self.model, self.nodes)
         self.results: dict[str, tuple[int, bool]] = {}
@@ -242,10 +242,10 @@ class NPlusOneGrader(StaticGrader):
         if not modules:
             return [skipped_grade(self.name, rules, "no non-test Python files to grade")]
         helpers = _query_helpers(modules)
-        relations = relationship_names(m.tree for m in modules)
+        relations = relationship_names(modules)
         found: list[Evidence] = []
         for module in modules:
-            for own, fn in _functions(module.tree):
+            for own, fn in _functions(module):
                 found += _FunctionScan(module, fn, own, helpers, relations).findings()
         meta: dict[str, Any] = {"query_functions": len(helpers), "relationships": sorted(relations)}
         if not found:
