@@ -123,7 +123,7 @@ def render_prompt(
 ) -> tuple[str, str]:
     """``(system, user)`` messages asking the judge to grade ``rules`` on ``files``."""
     nonce = files_nonce(files)
-    system = _env.get_template("system.j2").render(nonce=nonce, tool_name=TOOL_NAME)
+    system = _env.get_template("system.j2").render(tool_name=TOOL_NAME)
     user = _env.get_template("rubric.j2").render(
         task_prompt=task_prompt.strip() or "(not given)",
         rules=list(rules),
