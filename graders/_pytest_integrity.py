@@ -38,6 +38,17 @@ _INTROSPECTION = {
     ("inspect", "currentframe"), ("inspect", "stack"), ("threading", "settrace"),
 }  # fmt: skip
 _EXITS = {("os", "_exit"), ("sys", "exit"), ("os", "abort"), ("os", "kill")}
+_SIGNALS = {("os", "kill"), ("os", "killpg"), ("signal", "pthread_kill"), ("os", "pidfd_open")}
+_RUNNER_PIDS = {"getppid", "getpgid", "getpgrp", "getsid"}
+
+
+def _targets_runner(arg: ast.expr) -> bool:
+    """``os.getppid()``-like, or pid 0 / -1 / 1 (own group, everything, init)."""
+    for node in ast.walk(arg):
+        if isinstance(node, ast.Call) and _dotted(node.func)[-1:] in {(n,) for n in _RUNNER_PIDS}:
+            return True
+    value = arg.operand if isinstance(arg, ast.UnaryOp) else arg
+    return isinstance(value, ast.Constant) and value.value in (0, 1)
 
 
 @dataclass(frozen=True)
@@ -171,6 +182,8 @@ class _Flagger(ast.NodeVisitor):
         func = _dotted(node.func)
         if self.depth == 0 and (func[-2:] in _EXITS or func in {("exit",), ("quit",)}):
             self.flag(node, f"calls {'.'.join(func)}() at import time")
+        if func[-2:] in _SIGNALS and node.args and _targets_runner(node.args[0]):
+            self.flag(node, f"signals the test runner ({ast.unparse(node)[:80]})")
         if func in {("setattr",), ("delattr",)} and node.args:
             obj = _dotted(node.args[0])
             if obj[:1] in {("builtins",), ("__builtins__",), ("pytest",), ("_pytest",)}:

@@ -107,7 +107,9 @@ class BwrapSandbox(PooledSandbox):
         if self.privileged:
             args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
             args += ["--unshare-cgroup-try", "--cap-drop", "ALL"]
-            for cap in ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID"):
+            # SYS_ADMIN: per-sample namespaces and mounts; SETUID/SETGID: drop to the sample
+            # uid; KILL: the worker must be able to kill that uid's processes on timeout.
+            for cap in ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_KILL"):
                 args += ["--cap-add", cap]
         else:
             args += ["--unshare-all"]

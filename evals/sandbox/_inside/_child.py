@@ -120,6 +120,9 @@ def _drop_privileges(mode: str, uid: int) -> None:
         os.setresuid(uid, uid, uid)
     elif mode == "userns":
         _sys.drop_capabilities()
+    # After the credential change (which clears it): if the supervisor A dies, so does B,
+    # and with B (PID 1 of its namespace) every process the sample started.
+    _sys.prctl(_sys.PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _set_limits(limits: dict[str, Any]) -> None:
