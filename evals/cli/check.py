@@ -11,12 +11,15 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from evals.errors import GraderError
 from evals.schema import Grade
+
+if TYPE_CHECKING:
+    from graders._accuracy import Accuracy
 
 __all__ = ["graders_app", "register"]
 
@@ -98,11 +101,20 @@ def eval_graders(
     show_mistakes: Annotated[
         bool, typer.Option("--show-mistakes", help="List every misjudged example.")
     ] = False,
+    suite: Annotated[
+        Path | None,
+        typer.Option(
+            "--suite",
+            help="Also measure agreement with a task suite's gold and flawed solutions.",
+        ),
+    ] = None,
 ) -> None:
     """Precision, recall and F1 of each grader on its labelled good/bad examples.
 
     Exits 1 when a grader is below its floor (F1 0.95 for sql_construction and
-    typed_errors, 0.9 for the others).
+    typed_errors, 0.9 for the others) on the examples. ``--suite`` adds an out-of-sample
+    table (gold solutions must pass, flawed variants violating the rule must fail);
+    it is reported, not gated.
     """
     from graders._accuracy import DEFAULT_EXAMPLES, evaluate, load_examples
     from graders.check import accuracy_floor
@@ -117,10 +129,8 @@ def eval_graders(
                 f"no labelled examples for {name!r} under {root}/{name}/{{good,bad}}/",
                 field="--grader",
             )
-    typer.echo(
-        f"{'grader':20} {'good':>5} {'bad':>5} {'tp':>4} {'fp':>4} {'fn':>4} {'tn':>4} "
-        f"{'precision':>9} {'recall':>7} {'F1':>6} {'floor':>6}"
-    )
+    typer.echo(f"labelled examples ({root})")
+    typer.echo(_HEADER + f" {'floor':>6}")
     below: list[str] = []
     for name in names:
         acc = evaluate(name, root)
@@ -129,17 +139,39 @@ def eval_graders(
         if not ok:
             below.append(name)
         status = typer.style("ok" if ok else "BELOW", fg="green" if ok else "red")
-        typer.echo(
-            f"{name:20} {acc.tn + acc.fp:>5} {acc.tp + acc.fn:>5} {acc.tp:>4} {acc.fp:>4} "
-            f"{acc.fn:>4} {acc.tn:>4} {acc.precision:>9.3f} {acc.recall:>7.3f} {acc.f1:>6.3f} "
-            f"{floor:>6.2f} {status}"
-        )
+        typer.echo(f"{_row(acc)} {floor:>6.2f} {status}")
         if show_mistakes:
-            for label, path, verdict, reason in acc.mistakes:
-                typer.echo(f"    {label} example judged {verdict}: {path}: {reason}")
+            _print_mistakes(acc)
+    if suite is not None:
+        from graders._suite_agreement import suite_agreement
+
+        typer.echo(f"\nsuite agreement ({suite}: gold solutions and flawed variants)")
+        typer.echo(_HEADER)
+        for acc in suite_agreement(suite, names).values():
+            typer.echo(_row(acc))
+            if show_mistakes:
+                _print_mistakes(acc)
     if below:
         typer.echo(f"error: below the F1 floor: {', '.join(below)}", err=True)
         raise typer.Exit(1)
+
+
+_HEADER = (
+    f"{'grader':20} {'good':>5} {'bad':>5} {'tp':>4} {'fp':>4} {'fn':>4} {'tn':>4} "
+    f"{'precision':>9} {'recall':>7} {'F1':>6}"
+)
+
+
+def _row(acc: Accuracy) -> str:
+    return (
+        f"{acc.grader:20} {acc.tn + acc.fp:>5} {acc.tp + acc.fn:>5} {acc.tp:>4} {acc.fp:>4} "
+        f"{acc.fn:>4} {acc.tn:>4} {acc.precision:>9.3f} {acc.recall:>7.3f} {acc.f1:>6.3f}"
+    )
+
+
+def _print_mistakes(acc: Accuracy) -> None:
+    for label, path, verdict, reason in acc.mistakes:
+        typer.echo(f"    {label} example judged {verdict}: {path}: {reason}")
 
 
 def _with_examples(root: Path) -> list[str]:

@@ -137,3 +137,20 @@ def test_bench_graders_prints_per_grader_and_total() -> None:
     assert result.exit_code == 0, result.output
     assert "secrets_in_code" in result.output and "n_plus_one" in result.output
     assert "total" in result.output and "lines" in result.output
+
+
+@pytest.mark.slow
+def test_graders_agree_with_the_task_suite_labels() -> None:
+    """Out of sample: gold solutions pass, flawed variants breaking the rule fail."""
+    from graders._suite_agreement import suite_agreement
+
+    mine = [
+        "lint", "secrets_in_code", "async_blocking", "n_plus_one", "input_validation",
+        "structured_logging",
+    ]  # fmt: skip
+    suite = Path(__file__).resolve().parents[2] / "tasks"
+    for name, acc in suite_agreement(suite, mine).items():
+        assert acc.tp >= 1, name
+        assert acc.f1 >= 0.9, (name, acc.mistakes)
+    result = runner.invoke(app, ["graders", "eval", "-g", "lint", "--suite", str(suite)])
+    assert result.exit_code == 0 and "suite agreement" in result.output
