@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (verbatim code samples and a data table)
 """Hand-written borderline cases for the judge's labelled set (see make_labels.py)."""
 
 from __future__ import annotations

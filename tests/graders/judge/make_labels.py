@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a data table)
 """Build ``graders/judge/labels.jsonl`` from the suite's gold/flawed variants + handwritten cases.
 
 Run from the repository root: ``.venv/bin/python tests/graders/judge/make_labels.py``.
