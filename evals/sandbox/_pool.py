@@ -8,6 +8,7 @@ workers to callers from any thread and starts new ones up to its size.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -16,6 +17,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
@@ -28,6 +30,9 @@ _HEADER = struct.Struct(">I")
 START_TIMEOUT_S = 60.0
 
 
+_SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evals-sandbox-spawner")
+
+
 class SandboxInfraError(SandboxError):
     """The sandbox itself failed on one request (not the candidate): grade it ``error``."""
 
@@ -38,7 +43,10 @@ class Worker:
     def __init__(self, argv: Sequence[str], env: dict[str, str]) -> None:
         self._log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115  (closed in kill)
         try:
-            self.proc = subprocess.Popen(
+            # bwrap --die-with-parent (PR_SET_PDEATHSIG) fires when the *thread* that forked
+            # it exits, so workers are forked from one long-lived thread, never the caller's.
+            self.proc = _SPAWNER.submit(
+                subprocess.Popen,
                 list(argv),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -46,7 +54,7 @@ class Worker:
                 env=env,
                 start_new_session=True,
                 close_fds=True,
-            )
+            ).result()
         except OSError as exc:
             raise SandboxError(f"cannot start a sandbox worker ({argv[0]}): {exc}") from exc
         try:
@@ -120,8 +128,8 @@ class Worker:
             self.proc.wait()
         for stream in (self.proc.stdin, self.proc.stdout):
             if stream is not None:
-                stream.close()
-        self._log.close()
+                with contextlib.suppress(OSError):  # a dead worker's pipe may be broken
+                    stream.close()
 
 
 class WorkerPool:
