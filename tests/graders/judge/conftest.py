@@ -21,14 +21,27 @@ def tool_reply(verdicts: list[dict[str, Any]] | None, *, text: str = "") -> dict
     content: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
     if verdicts is not None:
         content.append(
-            {"type": "tool_use", "id": "toolu_t", "name": "record_verdicts",
-             "input": {"verdicts": verdicts}}
+            {
+                "type": "tool_use",
+                "id": "toolu_t",
+                "name": "record_verdicts",
+                "input": {"verdicts": verdicts},
+            }
         )
     return {
-        "id": "msg_t", "type": "message", "role": "assistant", "model": "claude-haiku-4-5",
-        "content": content, "stop_reason": "tool_use", "stop_sequence": None,
-        "usage": {"input_tokens": 1000, "output_tokens": 100,
-                  "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
+        "id": "msg_t",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-haiku-4-5",
+        "content": content,
+        "stop_reason": "tool_use",
+        "stop_sequence": None,
+        "usage": {
+            "input_tokens": 1000,
+            "output_tokens": 100,
+            "cache_creation_input_tokens": 0,
+            "cache_read_input_tokens": 0,
+        },
     }
 
 
@@ -49,8 +62,9 @@ class Script:
 
     def provider(self, model: str = "claude-haiku-4-5") -> Any:
         client = httpx2.AsyncClient(transport=httpx2.MockTransport(self))
-        return create(model, api_key="sk-ant-test", http_client=client, max_retries=0,
-                      malformed_delay_s=0)
+        return create(
+            model, api_key="sk-ant-test", http_client=client, max_retries=0, malformed_delay_s=0
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -36,25 +36,41 @@ def main() -> None:
         rubric = rubric_for(item.rule)
         assert rubric is not None
         system, user = render_prompt([rubric], "", item.files)
-        entry = {"rule_id": item.rule, "verdict": v["verdict"], "reason": v["reason"],
-                 "quote": v["quote"]}
+        entry = {
+            "rule_id": item.rule,
+            "verdict": v["verdict"],
+            "reason": v["reason"],
+            "quote": v["quote"],
+        }
         digest = hashlib.sha256(item.id.encode()).hexdigest()
         body = {
             "id": f"msg_rec_{digest[:20]}",
             "type": "message",
             "role": "assistant",
             "model": "recorded-judge",
-            "content": [{"type": "tool_use", "id": f"toolu_rec_{digest[20:40]}",
-                         "name": "record_verdicts", "input": {"verdicts": [entry]}}],
+            "content": [
+                {
+                    "type": "tool_use",
+                    "id": f"toolu_rec_{digest[20:40]}",
+                    "name": "record_verdicts",
+                    "input": {"verdicts": [entry]},
+                }
+            ],
             "stop_reason": "tool_use",
             "stop_sequence": None,
-            "usage": {"input_tokens": (len(system) + len(user)) // 4,
-                      "output_tokens": len(json.dumps(entry)) // 4,
-                      "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
+            "usage": {
+                "input_tokens": (len(system) + len(user)) // 4,
+                "output_tokens": len(json.dumps(entry)) // 4,
+                "cache_creation_input_tokens": 0,
+                "cache_read_input_tokens": 0,
+            },
         }
-        record = {"item": item.id,
-                  "match": {"rules": [item.rule], "nonce": files_nonce(item.files)},
-                  "status": 200, "body": body}
+        record = {
+            "item": item.id,
+            "match": {"rules": [item.rule], "nonce": files_nonce(item.files)},
+            "status": 200,
+            "body": body,
+        }
         (OUT / f"{item.id}.json").write_text(json.dumps(record, indent=1) + "\n", "utf-8")
     print(f"{len(verdicts)} recordings -> {OUT}")
 

@@ -27,13 +27,21 @@ def _call(*entries: dict[str, object]) -> tuple[ToolCall, ...]:
 
 def test_parse_votes_grounds_each_rule_and_flags_missing_or_bad_entries() -> None:
     calls = _call(
-        {"rule_id": "r1", "verdict": "fail", "reason": "raises", "quote": "raise ValueError('neg')"},
+        {
+            "rule_id": "r1",
+            "verdict": "fail",
+            "reason": "raises",
+            "quote": "raise ValueError('neg')",
+        },
         {"rule_id": "r2", "verdict": "pass", "reason": "ok", "quote": "not in the file at all"},
         {"rule_id": "r3", "verdict": "maybe", "reason": "?", "quote": ""},
     )
     votes = parse_votes(calls, ["r1", "r2", "r3", "r4"], FILES, "record_verdicts")
     assert [votes[r].verdict for r in ("r1", "r2", "r3", "r4")] == [
-        "fail", "unscored", "invalid", "invalid",
+        "fail",
+        "unscored",
+        "invalid",
+        "invalid",
     ]
     assert "no verdict for this rule" in votes["r4"].problem
     none = parse_votes((), ["r1"], FILES, "record_verdicts")
@@ -85,7 +93,11 @@ def test_confusion_keeps_the_verdict_order_and_per_rule_groups() -> None:
     assert list(table.columns) == ["pass", "fail", "unscored"]
     assert table.loc["fail", "unscored"] == 1
     frame = pd.DataFrame(
-        {"rule": ["x", "x", "y"], "human": ["pass", "fail", "pass"], "judge": ["pass", "fail", "fail"]}
+        {
+            "rule": ["x", "x", "y"],
+            "human": ["pass", "fail", "pass"],
+            "judge": ["pass", "fail", "fail"],
+        }
     )
     rows = per_rule(frame).set_index("rule")
     assert rows.loc["x", "agree"] == 1.0 and rows.loc["y", "agree"] == 0.0
