@@ -1,0 +1,55 @@
+"""`evals doctor` and `evals bench sandbox` through typer's CliRunner."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from evals.cli import app
+from evals.sandbox.bwrap import bwrap_problem
+
+runner = CliRunner()
+
+
+def test_doctor_reports_sandbox_and_runtime() -> None:
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 0, result.output
+    assert "runtime    ready" in result.output
+    if bwrap_problem():
+        assert "NOT ISOLATED" in result.output and "apt-get install bubblewrap" in result.output
+    else:
+        assert "sandbox    bwrap (isolated)" in result.output
+    assert re.search(r"probe      ran a command in the sandbox \(\d+ ms", result.output)
+
+
+def test_doctor_process_is_marked_not_isolated() -> None:
+    result = runner.invoke(app, ["doctor", "--sandbox", "process", "--no-probe"])
+    assert result.exit_code == 0
+    assert "process (NOT ISOLATED)" in result.output
+    assert "apt-get install bubblewrap" in result.output
+
+
+def test_doctor_unknown_sandbox_is_one_line_error() -> None:
+    result = runner.invoke(app, ["doctor", "--sandbox", "docker"])
+    assert result.exit_code == 2
+    assert "unknown sandbox 'docker'" in result.output
+
+
+@pytest.mark.parametrize("kind", [pytest.param("bwrap", marks=pytest.mark.sandbox), "process"])
+def test_bench_sandbox_prints_ratio(kind: str) -> None:
+    if kind == "bwrap" and bwrap_problem():
+        pytest.skip(bwrap_problem())
+    result = runner.invoke(
+        app, ["bench", "sandbox", "--n", "6", "--baseline-n", "2", "--sandbox", kind]
+    )
+    assert result.exit_code == 0, result.output
+    assert re.search(r"warm path    n=6: median [\d.]+ ms, p95 [\d.]+ ms", result.output)
+    assert re.search(r"baseline     n=2 .* median [\d.]+ ms", result.output)
+    assert re.search(r"ratio        [\d.]+x", result.output)
+
+
+def test_bench_rejects_zero_samples() -> None:
+    result = runner.invoke(app, ["bench", "sandbox", "--n", "0"])
+    assert result.exit_code == 2 and "--n" in result.output
