@@ -118,3 +118,44 @@ def test_pairwise_position_biased_judge_is_inconsistent() -> None:
     assert consistent.verdict == "tie"
     assert inconsistency_rate([result, consistent]) == 0.5
     assert math.isnan(inconsistency_rate([]))
+
+
+def test_compare_runs_pairs_samples_and_reports_per_rule(tmp_path: Any) -> None:
+    from evals.runner import RunLog, write_manifest
+    from evals.schema import Manifest, Sample
+    from graders.judge.pairwise_runs import compare_runs
+
+    for name, code in (("a", "GOOD = 1\n"), ("b", "bad=1;x=2\n")):
+        run = tmp_path / name
+        run.mkdir()
+        write_manifest(run, Manifest(run_id=name, harness_version="0"))
+        log = RunLog(run)
+        log.append(
+            Sample(
+                sample_id=f"{name}1",
+                task_id="t",
+                model="m",
+                persona="p",
+                persona_ref=name,
+                persona_sha=name,
+                files={"x.py": code},
+            )
+        )
+        log.close()
+    script = Script(_pair_reply(lambda _user: "A"))  # position-biased judge
+
+    async def go() -> Any:
+        provider = script.provider()
+        try:
+            return await compare_runs(
+                provider,
+                "anthropic/claude-haiku-4-5",
+                tmp_path / "a",
+                tmp_path / "b",
+                ["principle-readability"],
+            )
+        finally:
+            await provider.aclose()
+
+    table, rate = asyncio.run(go())
+    assert rate == 1.0 and table.loc[0, "inconsistent"] == 1 and table.loc[0, "pairs"] == 1
