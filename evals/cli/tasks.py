@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from evals.runner import DEFAULT_PERSONA
@@ -95,7 +96,7 @@ def validate(
         table.add_row(task_id, variant, "[red]FAIL[/red]" if (task_id, variant) in bad else "ok")
     _out.print(table)
     for issue in report.issues:
-        _err.print(f"[red]✗[/red] {issue.task_id} [{issue.variant}]: {issue.message}")
+        _err.print(f"[red]✗[/red] {escape(f'{issue.task_id} [{issue.variant}]: {issue.message}')}")
     n_tasks = len({t for t, _ in report.checked})
     _out.print(f"{len(report.checked)} samples over {n_tasks} tasks, {len(report.issues)} problems")
     if not report.ok:

@@ -89,10 +89,17 @@ def test_validate_catches_a_lying_declaration(tmp_path: Path) -> None:
     suite = tmp_path / "suite"
     shutil.copytree(SUITE, suite)
     spec = suite / "calc" / "task.yaml"
-    spec.write_text(spec.read_text().replace("hidden_tests: fail", "hidden_tests: pass"))
+    text = spec.read_text().replace(
+        "violates: [never-sql-concat, always-parameterized-queries]",
+        "violates: [never-deploy-untested]",
+    )
+    spec.write_text(text)
     result = _run("tasks", "validate", "--all", "--suite", str(suite), "--persona", PERSONA)
     assert result.exit_code == 1
-    assert "unexpectedly fails never-deploy-untested" in result.stderr
+    err = " ".join(result.stderr.split())
+    assert "[sql-fstring]: should fail never-deploy-untested" in err
+    assert "[sql-fstring]: unexpectedly fails always-parameterized-queries" in err
+    assert "no flawed variant violates never-sql-concat" in err
 
 
 def test_export_hf_and_run_from_it(tmp_path: Path) -> None:
