@@ -109,6 +109,10 @@ def coverage(
     persona: Annotated[str, typer.Option(help="Persona file.")] = DEFAULT_PERSONA,
     fmt: Annotated[str, typer.Option("--format", help="markdown or text.")] = "markdown",
     minimum: Annotated[int, typer.Option(help="Tasks each graded rule needs.")] = 3,
+    update: Annotated[
+        Path | None,
+        typer.Option(help="Rewrite the table between the coverage markers of this file."),
+    ] = None,
 ) -> None:
     """The rules × tasks table (✓ = the task tempts the rule). Exit 1 below --minimum."""
     from evals.persona import load_persona
@@ -126,7 +130,10 @@ def coverage(
             short.append(f"{rule.id} ({n})")
         graders = ", ".join(rule.graders) or "—"
         lines.append(f"| {rule.id} | {graders} | {n} | " + " | ".join(marks) + " |")
-    if fmt == "markdown":
+    if update is not None:
+        replace_block(update, "\n".join(lines))
+        _err.print(f"updated the coverage table in {update}")
+    elif fmt == "markdown":
         typer.echo("\n".join(lines))
     else:
         table = Table("rule", "graders", "tasks")
@@ -140,6 +147,21 @@ def coverage(
     if short:
         _err.print(f"rules exercised by fewer than {minimum} tasks: {', '.join(short)}")
         raise typer.Exit(1)
+
+
+START, END = "<!-- coverage:start -->", "<!-- coverage:end -->"
+
+
+def replace_block(path: Path, table: str) -> None:
+    """Replace the text between the coverage markers of ``path`` with ``table``."""
+    from evals.errors import ConfigError
+
+    text = path.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        raise ConfigError(f"has no {START} ... {END} markers; add them", path=path)
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    path.write_text(f"{head}{START}\n{table}\n{END}{tail}", encoding="utf-8")
 
 
 @tasks_app.command("export")

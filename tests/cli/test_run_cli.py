@@ -117,3 +117,15 @@ def test_export_hf_and_run_from_it(tmp_path: Path) -> None:
 
     task = load_suite(lean).tasks[0]
     assert task.hidden_tests == {} and task.solution == {} and task.starter
+
+
+def test_readme_coverage_table_is_current(tmp_path: Path) -> None:
+    """The README's rules × tasks table is generated; regenerate it when tasks change."""
+    readme = tmp_path / "README.md"
+    original = (ROOT / "README.md").read_text()
+    readme.write_text(original)
+    result = _run("tasks", "coverage", "--suite", str(ROOT / "tasks"), "--persona", PERSONA,
+                  "--update", str(readme))
+    assert result.exit_code == 0, result.output
+    assert readme.read_text() == original, (
+        "README coverage table is stale: run `evals tasks coverage --update README.md`")
