@@ -21,6 +21,7 @@ from reports._render import duration, render
 from reports.baseline import find_baseline
 from reports.compare import compare_units
 from reports.frame import RunData, scan_run
+from reports.judges import judge_section
 
 __all__ = ["build_context", "write_scorecard"]
 
@@ -214,6 +215,7 @@ def build_context(
         "flaky_tasks": int(flaky["task"].nunique()) if len(flaky) else 0,
         "pressure": pressure.to_dict("records"), "variants": variants.to_dict("records"),
         "drill": drilldown(run, limits),
+        "judges": judge_section(run.path, run.frame),
     }
 
 
