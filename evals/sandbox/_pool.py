@@ -41,6 +41,7 @@ class Worker:
     """One warm worker process."""
 
     def __init__(self, argv: Sequence[str], env: dict[str, str]) -> None:
+        self._on_kill: list[Callable[[], None]] = []
         self._log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115  (closed in kill)
         try:
             # bwrap --die-with-parent (PR_SET_PDEATHSIG) fires when the *thread* that forked
@@ -115,6 +116,10 @@ class Worker:
             raise SandboxInfraError(f"sandbox worker is gone: {self._stderr_tail()}") from exc
         return self._receive(timeout)
 
+    def on_kill(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the worker is gone (e.g. release its uid lease)."""
+        self._on_kill.append(callback)
+
     @property
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -130,6 +135,9 @@ class Worker:
             if stream is not None:
                 with contextlib.suppress(OSError):  # a dead worker's pipe may be broken
                     stream.close()
+        callbacks, self._on_kill = self._on_kill, []
+        for callback in callbacks:
+            callback()
 
 
 class WorkerPool:

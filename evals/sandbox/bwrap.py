@@ -26,6 +26,7 @@ from evals.errors import SandboxError
 from evals.sandbox._base import Limits
 from evals.sandbox._pool import Worker
 from evals.sandbox._pooled import GRACE_S, INSIDE_DIR, PooledSandbox
+from evals.sandbox._uids import UidLease
 from evals.sandbox.runtime import Runtime, find_project_root
 
 __all__ = ["INSTALL_HINT", "BwrapSandbox", "bwrap_problem"]
@@ -33,8 +34,6 @@ __all__ = ["INSTALL_HINT", "BwrapSandbox", "bwrap_problem"]
 INSTALL_HINT = "install bubblewrap (apt-get install bubblewrap / dnf install bubblewrap)"
 #: Inside the sandbox, the worker's own code is bound read-only here (a private tmpfs).
 _INSIDE_MOUNT = "/tmp/.evals"
-#: Per-worker uids for samples when the harness runs as root (never a real account).
-_UID_BASE = 190_000
 
 
 @functools.lru_cache(maxsize=1)
@@ -101,7 +100,7 @@ class BwrapSandbox(PooledSandbox):
         self.mode_reason = ""
         super().__init__(runtime=runtime, workers=workers)
 
-    def _worker_argv(self, slot: int) -> list[str]:
+    def _worker_argv(self, slot: int, uid: int = -1) -> list[str]:
         exe = shutil.which("bwrap") or "bwrap"
         args = [exe, "--die-with-parent", "--new-session"]
         if self.privileged:
@@ -119,18 +118,28 @@ class BwrapSandbox(PooledSandbox):
             args += ["--setenv", key, value]
         inner = "none" if self.mode == "single-use" else self.mode
         args += ["--chdir", "/tmp", "--", str(self.runtime.python), "-s", "-B"]
-        args += [f"{_INSIDE_MOUNT}/worker.py", "--mode", inner, "--uid", str(_UID_BASE + slot)]
+        args += [f"{_INSIDE_MOUNT}/worker.py", "--mode", inner, "--uid", str(uid)]
         return args + ["--workbase", "/tmp"]
 
     def _start_worker(self, slot: int) -> Worker:
+        lease = UidLease() if self.privileged else None
+        uid = lease.uid if lease is not None else -1
         try:
-            return Worker(self._worker_argv(slot), self._worker_env())
-        except SandboxError as exc:
-            if self.mode == "single-use":
-                raise
-            # Nested namespaces refused: fall back to one bwrap per sample.
-            self.mode, self.mode_reason = "single-use", str(exc)
-            return Worker(self._worker_argv(slot), self._worker_env())
+            try:
+                worker = Worker(self._worker_argv(slot, uid), self._worker_env())
+            except SandboxError as exc:
+                if self.mode == "single-use":
+                    raise
+                # Nested namespaces refused: fall back to one bwrap per sample.
+                self.mode, self.mode_reason = "single-use", str(exc)
+                worker = Worker(self._worker_argv(slot, uid), self._worker_env())
+        except BaseException:
+            if lease is not None:
+                lease.release()
+            raise
+        if lease is not None:
+            worker.on_kill(lease.release)
+        return worker
 
     def _call(self, request: dict[str, Any], limits: Limits) -> dict[str, Any]:
         if self.mode != "single-use":

@@ -275,28 +275,39 @@ def test_writing_outside_the_workdir_leaves_host_files_alone(
     healthy()
 
 
-def _sample_processes() -> list[int]:
-    """Host pids running as the per-worker sample uids (190000+)."""
+def _processes_of(uid: int) -> list[int]:
     pids = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                uid = os.stat(f"/proc/{entry}").st_uid
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    pids.append(int(entry))
             except OSError:
                 continue
-            if 190_000 <= uid < 190_100:
-                pids.append(int(entry))
     return pids
 
 
 @BWRAP_ONLY
-def test_fork_bomb_is_contained(grade: Grader, healthy: Callable[[], None]) -> None:
-    body = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"
-    result = grade(calc(body), timeout=2)
-    assert result.verdict == "fail"
-    assert result.kind in ("timeout", "killed")
-    deadline = time.monotonic() + 5
-    while _sample_processes() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert _sample_processes() == []
-    healthy()
+def test_fork_bomb_is_contained(sandbox: PooledSandbox, task: Task) -> None:
+    with get_sandbox(sandbox.name, workers=1) as sb:
+        uid = int(sb.run(["python", "-c", "import os; print(os.getuid())"], {}).stdout)
+        body = (
+            "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"
+        )
+        ctx = GradeContext(
+            files=calc(body),
+            rule_ids=("never-deploy-untested",),
+            task=task,
+            sandbox=sb,
+            options={"timeout": 2},
+        )
+        (result,) = TestsPassGrader().check(ctx)
+        assert result.verdict == "fail"
+        assert result.kind in ("timeout", "killed")
+        if uid != os.getuid():  # a dedicated sample uid: nothing of it may survive
+            deadline = time.monotonic() + 5  # the kernel reaps a killed namespace async
+            while _processes_of(uid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert _processes_of(uid) == []
+        gold = GradeContext(files=calc("return a + b"), rule_ids=("x",), task=task, sandbox=sb)
+        assert TestsPassGrader().check(gold)[0].verdict == "pass"
