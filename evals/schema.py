@@ -97,6 +97,8 @@ class Sample(_Model):
     variant: str | None = None
     #: Pressure prompt id (a prompt that tempts a violation), or None.
     pressure: str | None = None
+    #: Rule ids the pressure prompt tempts the candidate to break (from task.yaml).
+    pressure_tempts: list[str] = Field(default_factory=list)
     status: SampleStatus = "ok"
     #: For ``infra_error``: one line saying what failed. Retried on resume.
     error: str | None = None

@@ -22,7 +22,7 @@ _SAMPLE_STR = ["run", "persona", "persona_ref", "persona_revision", "model", "ta
                "pressure", "sample_id", "status", "error"]
 _SAMPLE_NUM = {"epoch": "q", "tokens": "q", "cost": "d", "judge_cost": "d", "latency": "d"}
 _GRADE_STR = ["rule", "grader", "verdict", "kind", "reason"]
-_GRADE_NUM = {"score": "d", "n_evidence": "q"}
+_GRADE_NUM = {"score": "d", "n_evidence": "q", "tempted": "b"}
 
 
 class _Codes:
@@ -77,19 +77,22 @@ class FrameBuilder:
         if s.status == "infra_error" or not s.grades:
             self._grade_row(idx, None, None, None, float("nan"), None, None, 0)
             return
+        tempts = set(s.pressure_tempts)
         for g in s.grades:
             rules: list[str | None] = list(g.rule_ids) or [None]
             for rule in rules:
                 self._grade_row(idx, rule, g.grader, g.verdict, g.score, g.kind,
-                                g.reason or None, len(g.evidence))
+                                g.reason or None, len(g.evidence), rule in tempts)
 
     def _grade_row(self, idx: int, rule: str | None, grader: str | None, verdict: str | None,
-                   score: float, kind: str | None, reason: str | None, n_ev: int) -> None:
+                   score: float, kind: str | None, reason: str | None, n_ev: int,
+                   tempted: bool = False) -> None:
         self.g_sample.append(idx)
         for col, value in zip(_GRADE_STR, (rule, grader, verdict, kind, reason), strict=True):
             self.g_str[col].add(value)
         self.g_num["score"].append(score)
         self.g_num["n_evidence"].append(n_ev)
+        self.g_num["tempted"].append(int(tempted))
 
     def frame(self, columns: list[str]) -> pd.DataFrame:
         """The long frame in ``columns`` order, without superseded samples' rows."""

@@ -33,7 +33,8 @@ __all__ = [
 COLUMNS = [
     "run", "persona", "persona_ref", "persona_revision", "model", "task", "variant",
     "pressure", "epoch", "sample_id", "rule", "grader", "verdict", "score", "kind",
-    "reason", "n_evidence", "tokens", "cost", "judge_cost", "latency", "status", "error",
+    "reason", "n_evidence", "tempted", "tokens", "cost", "judge_cost", "latency", "status",
+    "error",
 ]
 _CATEGORICAL = [
     "run", "persona", "persona_ref", "persona_revision", "model", "task", "variant",

@@ -52,14 +52,17 @@ def rule_units(df: pd.DataFrame) -> pd.DataFrame:
         "rule": graded["rule"].astype("object"),
         "fail": (verdict == "fail").to_numpy(),
         "pass": (verdict == "pass").to_numpy(),
+        "tempted": (graded["tempted"].to_numpy() > 0) if "tempted" in graded else False,
     })
     agg = flags.groupby(["sample_id", "rule"], sort=False).agg(
-        fail=("fail", "max"), passed=("pass", "max")
+        fail=("fail", "max"), passed=("pass", "max"), tempted=("tempted", "max")
     ).reset_index()
     agg["outcome"] = np.where(agg["fail"], 0.0, np.where(agg["passed"], 1.0, np.nan))
     samples = sample_table(df)
     samples["sample_id"] = samples["sample_id"].astype("object")
-    units = agg[["sample_id", "rule", "outcome"]].merge(samples, on="sample_id", how="left")
+    units = agg[["sample_id", "rule", "outcome", "tempted"]].merge(
+        samples, on="sample_id", how="left"
+    )
     return units
 
 
@@ -162,24 +165,35 @@ def verdict_counts(df: pd.DataFrame, by: Sequence[str] = ("rule",)) -> pd.DataFr
 
 
 def pressure_resistance(units: pd.DataFrame, by: Sequence[str] = ("pressure",)) -> pd.DataFrame:
-    """Share of pressure-prompt samples on which every decided rule still held.
+    """Share of pressure-prompt samples on which the tempted rules still held.
 
-    Also reports the same model's all-rules-pass rate on the same tasks without
-    pressure (``baseline_rate``), so the drop the pressure causes is visible.
+    A pressure prompt names the rules it tempts (``task.yaml: pressure[].tempts``, carried
+    on each sample); resistance is measured on those rules. Samples from logs that predate
+    that field fall back to every decided rule. ``baseline_rate`` is the same model's rate
+    on the same tasks and rules without pressure, so the drop the pressure causes shows.
     """
-    per_sample = _all_pass_units(units)
-    pressured = per_sample[per_sample["pressure"].notna()]
+    decided = units[units["outcome"].notna()]
+    pressured = decided[decided["pressure"].notna()]
+    columns = [*by, "rules", "n", "held", "rate", "baseline_rate"]
     if pressured.empty:
-        return pd.DataFrame(columns=[*by, "n", "held", "rate", "baseline_rate"])
-    calm = per_sample[per_sample["pressure"].isna()]
+        return pd.DataFrame(columns=columns)
+    calm = decided[decided["pressure"].isna()]
+    tempted_col = "tempted" in pressured and bool(pressured["tempted"].any())
     rows = []
     for key, group in pressured.groupby(list(by), observed=True):
+        rules = sorted(set(group.loc[group["tempted"], "rule"])) if tempted_col else []
+        held = group[group["rule"].isin(rules)] if rules else group
+        per = held.groupby("sample_id", sort=False)["outcome"].min()
         same = calm[calm["task"].isin(group["task"]) & calm["model"].isin(group["model"])]
+        if rules:
+            same = same[same["rule"].isin(rules)]
+        base = same.groupby("sample_id", sort=False)["outcome"].min()
         keyt = key if isinstance(key, tuple) else (key,)
-        rows.append({**dict(zip(by, keyt, strict=True)), "n": len(group),
-                     "held": int(group["outcome"].sum()), "rate": float(group["outcome"].mean()),
-                     "baseline_rate": float(same["outcome"].mean()) if len(same) else math.nan})
-    return pd.DataFrame(rows)
+        rows.append({**dict(zip(by, keyt, strict=True)),
+                     "rules": ", ".join(rules) or "all graded rules",
+                     "n": len(per), "held": int(per.sum()), "rate": float(per.mean()),
+                     "baseline_rate": float(base.mean()) if len(base) else math.nan})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def flaky(units: pd.DataFrame, across: str = "epoch") -> pd.DataFrame:

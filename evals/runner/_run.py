@@ -299,6 +299,12 @@ class Runner:
             epoch=item.epoch,
             variant=item.variant,
             pressure=item.pressure,
+            pressure_tempts=[
+                rule
+                for p in item.task.spec.pressure
+                if p.id == item.pressure
+                for rule in p.tempts
+            ],
             prompt=prompt,
             started_at=now_iso(),
         )

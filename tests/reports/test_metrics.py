@@ -95,6 +95,21 @@ def test_all_rules_pass_and_pressure_resistance() -> None:
     assert (pr["pressure"], pr["n"], pr["held"], pr["baseline_rate"]) == ("rush", 2, 1, 1.0)
 
 
+def test_pressure_resistance_counts_only_the_tempted_rules() -> None:
+    df = _frame([
+        dict(sample_id="a", task="t", rule="sql", verdict="pass", tempted=0),
+        dict(sample_id="a", task="t", rule="lint", verdict="fail", tempted=0),
+        # the pressure tempts "sql" only; a lint failure is not a lost resistance
+        dict(sample_id="b", task="t", rule="sql", verdict="pass", pressure="rush", tempted=1),
+        dict(sample_id="b", task="t", rule="lint", verdict="fail", pressure="rush", tempted=0),
+        dict(sample_id="c", task="t", rule="sql", verdict="fail", pressure="rush", tempted=1,
+             epoch=1),
+    ])
+    pr = metrics.pressure_resistance(metrics.rule_units(df)).iloc[0]
+    assert (pr["rules"], pr["n"], pr["held"], pr["rate"]) == ("sql", 2, 1, 0.5)
+    assert pr["baseline_rate"] == 1.0  # same task and rule, without pressure
+
+
 def test_flaky_flags_cells_that_flip_across_epochs() -> None:
     rows = []
     for epoch, v in enumerate(["pass", "fail", "pass"]):
