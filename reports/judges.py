@@ -55,11 +55,9 @@ def judge_section(run_dir: Path, frame: pd.DataFrame) -> dict[str, Any]:
             if grade.verdict == "skipped":
                 skipped_reasons[grade.reason] = skipped_reasons.get(grade.reason, 0) + 1
     agreement: list[dict[str, Any]] = []
-    try:
+    if samples:
         from graders.judge import agreement_table
-    except ImportError:  # reports stay usable without the judge package
-        agreement_table = None
-    if agreement_table is not None and samples:
+
         table = agreement_table(samples)
         agreement = [
             {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}

@@ -22,8 +22,19 @@ def _run(*args: str) -> object:
 
 def test_run_writes_log_manifest_and_scorecard(tmp_path: Path) -> None:
     out = tmp_path / "X"
-    result = _run("run", "--suite", SUITE, "--persona", PERSONA, "--model", "oracle/gold",
-                  "--model", "oracle/flawed", "--out", str(out))
+    result = _run(
+        "run",
+        "--suite",
+        SUITE,
+        "--persona",
+        PERSONA,
+        "--model",
+        "oracle/gold",
+        "--model",
+        "oracle/flawed",
+        "--out",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().splitlines()[-1] == str(out)
     assert (out / "samples.jsonl").exists() and (out / "manifest.json").exists()
@@ -46,7 +57,9 @@ def test_run_writes_log_manifest_and_scorecard(tmp_path: Path) -> None:
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], needle: str) -> None:
-    result = _run("run", "--suite", SUITE, "--persona", PERSONA, "--out", str(tmp_path / "r"), *args)
+    result = _run(
+        "run", "--suite", SUITE, "--persona", PERSONA, "--out", str(tmp_path / "r"), *args
+    )
     assert result.exit_code == 2, result.output
     assert needle in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -60,8 +73,12 @@ def test_resume_of_a_non_run_is_an_error(tmp_path: Path) -> None:
 
 def test_resume_refuses_to_change_the_plan(tmp_path: Path) -> None:
     out = tmp_path / "r"
-    assert _run("run", "--suite", SUITE, "--persona", PERSONA, "--no-report", "--out",
-                str(out)).exit_code == 0
+    assert (
+        _run(
+            "run", "--suite", SUITE, "--persona", PERSONA, "--no-report", "--out", str(out)
+        ).exit_code
+        == 0
+    )
     result = _run("run", "--resume", str(out), "--epochs", "3")
     assert result.exit_code == 2 and "cannot change epochs" in result.stderr
     assert _run("run", "--resume", str(out)).exit_code == 0
@@ -71,7 +88,9 @@ def test_tasks_list_show_coverage(tmp_path: Path) -> None:
     listed = _run("tasks", "list", "--suite", SUITE)
     assert listed.exit_code == 0 and "calc" in listed.stdout
     shown = _run("tasks", "show", "calc", "--suite", SUITE)
-    assert shown.exit_code == 0 and "off-by-one" in shown.stdout and "## How to answer" in shown.stdout
+    assert (
+        shown.exit_code == 0 and "off-by-one" in shown.stdout and "## How to answer" in shown.stdout
+    )
     cov = _run("tasks", "coverage", "--suite", SUITE, "--persona", PERSONA, "--minimum", "1")
     assert "| never-sql-concat | sql_construction | 1 | ✓ |" in cov.stdout
     assert cov.exit_code == 1  # many rules have no task in the one-task fixture suite
@@ -107,9 +126,13 @@ def test_export_hf_and_run_from_it(tmp_path: Path) -> None:
     out = tmp_path / "hf"
     result = _run("tasks", "export", str(out), "--suite", SUITE, "--include-hidden")
     assert result.exit_code == 0, result.output
-    assert (out / "data" / "train.parquet").exists() and "persona-evals" in (out / "README.md").read_text()
+    assert (out / "data" / "train.parquet").exists() and "persona-evals" in (
+        out / "README.md"
+    ).read_text()
     run_dir = tmp_path / "run"
-    ran = _run("run", "--suite", str(out), "--persona", PERSONA, "--no-report", "--out", str(run_dir))
+    ran = _run(
+        "run", "--suite", str(out), "--persona", PERSONA, "--no-report", "--out", str(run_dir)
+    )
     assert ran.exit_code == 0, ran.output
     lean = tmp_path / "lean"
     _run("tasks", "export", str(lean), "--suite", SUITE)
@@ -124,8 +147,17 @@ def test_readme_coverage_table_is_current(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     original = (ROOT / "README.md").read_text()
     readme.write_text(original)
-    result = _run("tasks", "coverage", "--suite", str(ROOT / "tasks"), "--persona", PERSONA,
-                  "--update", str(readme))
+    result = _run(
+        "tasks",
+        "coverage",
+        "--suite",
+        str(ROOT / "tasks"),
+        "--persona",
+        PERSONA,
+        "--update",
+        str(readme),
+    )
     assert result.exit_code == 0, result.output
     assert readme.read_text() == original, (
-        "README coverage table is stale: run `evals tasks coverage --update README.md`")
+        "README coverage table is stale: run `evals tasks coverage --update README.md`"
+    )

@@ -41,8 +41,14 @@ def test_sample_id_depends_on_every_coordinate() -> None:
 
 
 def _sample(i: int) -> Sample:
-    return Sample(sample_id=f"s{i}", task_id="t", model="m/x", persona="p", persona_ref="p.md",
-                  persona_sha="sha")
+    return Sample(
+        sample_id=f"s{i}",
+        task_id="t",
+        model="m/x",
+        persona="p",
+        persona_ref="p.md",
+        persona_sha="sha",
+    )
 
 
 def test_log_appends_and_repairs_a_torn_tail(tmp_path: Path) -> None:
@@ -75,7 +81,7 @@ def test_config_file_and_overrides(tmp_path: Path) -> None:
     merged = config.merged({"epochs": 5, "models": None})
     assert merged.epochs == 5 and merged.models == ["oracle/flawed"]
     py = tmp_path / "pyproject.toml"
-    py.write_text('[tool.evals]\nepochs = 2\n')
+    py.write_text("[tool.evals]\nepochs = 2\n")
     assert load_config(py).epochs == 2
 
 

@@ -47,7 +47,9 @@ def test_oracle_run_grades_gold_and_flawed(tmp_path: Path, fixture_suite: Path) 
     sql = {g.grader: g for g in samples[("sql-fstring", None)].grades}
     assert sql["sql_construction"].verdict == "fail" and sql["tests_pass"].verdict == "pass"
     assert set(sql["sql_construction"].rule_ids) == {
-        "never-sql-concat", "always-parameterized-queries"}
+        "never-sql-concat",
+        "always-parameterized-queries",
+    }
 
 
 def test_no_files_answer_is_a_grade_not_a_crash(tmp_path: Path, fixture_suite: Path) -> None:
@@ -65,17 +67,41 @@ def _count(run_dir: Path) -> list[str]:
     path = run_dir / "samples.jsonl"
     if not path.exists():
         return []
-    return [json.loads(line)["sample_id"] for line in path.read_text().splitlines() if line.endswith("}")]
+    return [
+        json.loads(line)["sample_id"]
+        for line in path.read_text().splitlines()
+        if line.endswith("}")
+    ]
 
 
-def test_sigkill_then_resume_has_no_duplicate_and_no_loss(tmp_path: Path, fixture_suite: Path) -> None:
+def test_sigkill_then_resume_has_no_duplicate_and_no_loss(
+    tmp_path: Path, fixture_suite: Path
+) -> None:
     run_dir = tmp_path / "run"
-    argv = [sys.executable, "-m", "evals.cli", "run", "--suite", str(fixture_suite),
-            "--persona", str(ROOT / "personas" / "backend-engineer.md"),
-            "--model", "oracle/gold", "--model", "oracle/flawed", "--epochs", "4",
-            "--max-concurrency", "1", "--no-report", "--out", str(run_dir)]
-    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    argv = [
+        sys.executable,
+        "-m",
+        "evals.cli",
+        "run",
+        "--suite",
+        str(fixture_suite),
+        "--persona",
+        str(ROOT / "personas" / "backend-engineer.md"),
+        "--model",
+        "oracle/gold",
+        "--model",
+        "oracle/flawed",
+        "--epochs",
+        "4",
+        "--max-concurrency",
+        "1",
+        "--no-report",
+        "--out",
+        str(run_dir),
+    ]
+    proc = subprocess.Popen(
+        argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 60
     while len(_count(run_dir)) < 3 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.02)
@@ -83,8 +109,13 @@ def test_sigkill_then_resume_has_no_duplicate_and_no_loss(tmp_path: Path, fixtur
     proc.wait(timeout=10)
     before = _count(run_dir)
     assert 3 <= len(before) < 16, "the run should have been killed mid-way"
-    resumed = subprocess.run([sys.executable, "-m", "evals.cli", "run", "--resume", str(run_dir)],
-                             cwd=ROOT, capture_output=True, text=True, timeout=300)
+    resumed = subprocess.run(
+        [sys.executable, "-m", "evals.cli", "run", "--resume", str(run_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stdout.strip().splitlines()[-1] == str(run_dir)
     after = _count(run_dir)
@@ -95,10 +126,25 @@ def test_sigkill_then_resume_has_no_duplicate_and_no_loss(tmp_path: Path, fixtur
 
 def test_sigint_exits_130_and_keeps_finished_samples(tmp_path: Path, fixture_suite: Path) -> None:
     run_dir = tmp_path / "run"
-    argv = [sys.executable, "-m", "evals.cli", "run", "--suite", str(fixture_suite),
-            "--persona", str(ROOT / "personas" / "backend-engineer.md"),
-            "--model", "oracle/gold", "--epochs", "20", "--max-concurrency", "1",
-            "--no-report", "--out", str(run_dir)]
+    argv = [
+        sys.executable,
+        "-m",
+        "evals.cli",
+        "run",
+        "--suite",
+        str(fixture_suite),
+        "--persona",
+        str(ROOT / "personas" / "backend-engineer.md"),
+        "--model",
+        "oracle/gold",
+        "--epochs",
+        "20",
+        "--max-concurrency",
+        "1",
+        "--no-report",
+        "--out",
+        str(run_dir),
+    ]
     proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while len(_count(run_dir)) < 2 and time.monotonic() < deadline and proc.poll() is None:
