@@ -2,7 +2,7 @@
 
 Each worker is a long-lived process (one bwrap each, or a bare runtime python for the
 process fallback) speaking length-prefixed JSON over its stdin/stdout; see
-``_inside/worker.py``. A worker serves one request at a time; the pool hands idle
+``_inside/_pe_worker.py``. A worker serves one request at a time; the pool hands idle
 workers to callers from any thread and starts new ones up to its size.
 """
 

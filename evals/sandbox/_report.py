@@ -1,7 +1,7 @@
 """What a sandboxed pytest run reports: verified per-test outcomes, and the process result.
 
 The outcomes come only from the signed out-of-band channel (see
-``_inside/reporter.py``); the worker has already dropped any record whose HMAC or
+``_inside/_pe_reporter.py``); the worker has already dropped any record whose HMAC or
 sequence number did not check out and counted it in :attr:`PytestReport.forged`.
 """
 

@@ -118,7 +118,7 @@ class BwrapSandbox(PooledSandbox):
             args += ["--setenv", key, value]
         inner = "none" if self.mode == "single-use" else self.mode
         args += ["--chdir", "/tmp", "--", str(self.runtime.python), "-s", "-B"]
-        args += [f"{_INSIDE_MOUNT}/worker.py", "--mode", inner, "--uid", str(uid)]
+        args += [f"{_INSIDE_MOUNT}/_pe_worker.py", "--mode", inner, "--uid", str(uid)]
         return args + ["--workbase", "/tmp"]
 
     def _start_worker(self, slot: int) -> Worker:

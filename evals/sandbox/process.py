@@ -33,7 +33,7 @@ class ProcessSandbox(PooledSandbox):
         super().__init__(runtime=runtime, workers=workers)
 
     def _worker_argv(self, slot: int) -> list[str]:
-        worker = f"{INSIDE_DIR}/worker.py"
+        worker = f"{INSIDE_DIR}/_pe_worker.py"
         return [
             str(self.runtime.python),
             "-s",

@@ -55,7 +55,7 @@ def test_infinite_loop_times_out(grade: Grader, healthy: Callable[[], None]) -> 
 def test_memory_bomb(grade: Grader, healthy: Callable[[], None]) -> None:
     result = grade(calc("hog = []\nwhile True:\n    hog.append(bytearray(64 * 2**20))"))
     assert result.verdict == "fail"
-    assert result.kind in ("tests_failed", "killed")
+    assert result.kind in ("tests_failed", "killed", "timeout")  # timeout: a loaded machine
     healthy()
 
 

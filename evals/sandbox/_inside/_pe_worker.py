@@ -32,8 +32,8 @@ from typing import Any
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-import _sys  # noqa: E402  (the sibling module, found through HERE)
-from _child import run_child  # noqa: E402
+import _pe_sys as _sys  # noqa: E402  (the sibling module, found through HERE)
+from _pe_child import run_child  # noqa: E402
 
 _HEADER = struct.Struct(">I")
 
@@ -294,7 +294,7 @@ def main() -> None:
     os.close(null)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     import pytest  # noqa: F401  (warm: imported once, inherited by every fork)
-    import reporter  # noqa: F401
+    import _pe_reporter  # noqa: F401
 
     _preload()
     if args.mode == "privileged":

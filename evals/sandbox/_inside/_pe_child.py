@@ -9,7 +9,7 @@ import sys
 import traceback
 from typing import Any, NoReturn
 
-import _sys
+import _pe_sys as _sys
 
 #: Where B's private workdir, home and temp live in the namespace modes.
 WORK = "/tmp/work"
@@ -229,7 +229,7 @@ def _run_pytest(
 
     _tempfile.tempdir = None
     import pytest
-    import reporter
+    import _pe_reporter as reporter
 
     args = [
         "-q",
