@@ -46,6 +46,15 @@ def test_wrong_answer_fails_with_assertion_evidence(grade: Grader) -> None:
     assert "assert 0 == 1" in result.evidence[0].message
 
 
+def test_ordinary_module_names_are_not_mistaken_for_the_runner(grade: Grader) -> None:
+    """A service with worker.py / reporter.py modules is normal code, not tampering."""
+    files = calc("from worker import double\nfrom reporter import ok\nreturn ok(double(a + b) // 2)")
+    files["worker.py"] = "def double(x):\n    return 2 * x\n"
+    files["reporter.py"] = "def ok(x):\n    return x\n"
+    result = grade(files)
+    assert (result.verdict, result.kind) == ("pass", None), result.reason
+
+
 def test_infinite_loop_times_out(grade: Grader, healthy: Callable[[], None]) -> None:
     result = grade(calc("while True:\n    pass"), timeout=1.5)
     assert (result.verdict, result.kind) == ("fail", "timeout")
