@@ -14,9 +14,10 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from pathlib import PurePosixPath
 
-from evals.schema import Evidence
+from evals.schema import Evidence, Grade
+from graders._base import error_grade, skipped_grade
+from graders._sources import is_test_path
 
 __all__ = [
     "Module",
@@ -29,6 +30,7 @@ __all__ = [
     "iter_scope",
     "looks_like_db",
     "parse_modules",
+    "parse_or_verdict",
 ]
 
 
@@ -88,15 +90,6 @@ def _lines(text: str) -> list[str]:
     return text.splitlines()
 
 
-def is_test_path(path: str) -> bool:
-    """True for test modules and files under test directories."""
-    p = PurePosixPath(path)
-    name = p.name
-    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
-        return True
-    return any(part in ("tests", "test") for part in p.parts[:-1])
-
-
 def _import_table(tree: ast.Module) -> dict[str, str]:
     table: dict[str, str] = {}
     for node in ast.walk(tree):
@@ -146,6 +139,22 @@ def parse_modules(
         else:
             modules.append(parsed)
     return modules, problems
+
+
+def parse_or_verdict(
+    grader: str, rules: tuple[str, ...], files: Mapping[str, str]
+) -> tuple[list[Module], list[Grade]]:
+    """Parse a sample's service modules, or return the grade that ends grading early.
+
+    An unparsable file is an ``error`` grade (never a silent pass); a sample with no
+    non-test Python file is ``skipped``. Otherwise the grade list is empty.
+    """
+    modules, problems = parse_modules(files)
+    if problems:
+        return [], [error_grade(grader, rules, "; ".join(p.reason for p in problems))]
+    if not modules:
+        return [], [skipped_grade(grader, rules, "no non-test Python files to grade")]
+    return modules, []
 
 
 _DB_NAME = re.compile(

@@ -21,8 +21,8 @@ import ast
 from typing import ClassVar, Literal
 
 from evals.schema import Evidence, Grade
-from graders._ast_util import Module, evidence, parse_modules
-from graders._base import GradeContext, StaticGrader, error_grade, skipped_grade
+from graders._ast_util import Module, evidence, parse_or_verdict
+from graders._base import GradeContext, StaticGrader
 from graders._blocking_calls import find_blocking, handles_in
 
 __all__ = ["AsyncBlockingGrader", "blocking_in_module"]
@@ -122,11 +122,9 @@ class AsyncBlockingGrader(StaticGrader):
     def check(self, ctx: GradeContext) -> list[Grade]:
         """Grade every non-test Python file of the sample as one grade."""
         rules = ctx.rule_ids or self.default_rules
-        modules, problems = parse_modules(ctx.files)
-        if problems:
-            return [error_grade(self.name, rules, "; ".join(p.reason for p in problems))]
-        if not modules:
-            return [skipped_grade(self.name, rules, "no non-test Python files to grade")]
+        modules, early = parse_or_verdict(self.name, rules, ctx.files)
+        if early:
+            return early
         found: list[Evidence] = []
         n_async = 0
         for module in modules:

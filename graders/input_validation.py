@@ -23,8 +23,8 @@ import ast
 from typing import Any, ClassVar, Literal
 
 from evals.schema import Evidence, Grade
-from graders._ast_util import Module, dotted, evidence, parse_modules
-from graders._base import GradeContext, StaticGrader, error_grade, skipped_grade
+from graders._ast_util import Module, dotted, evidence, parse_or_verdict
+from graders._base import GradeContext, StaticGrader
 from graders._validation_flow import is_validated, raw_reads, validating_classes
 
 __all__ = ["InputValidationGrader", "route_of"]
@@ -68,11 +68,9 @@ class InputValidationGrader(StaticGrader):
     def check(self, ctx: GradeContext) -> list[Grade]:
         """Grade every non-test Python file of the sample as one grade."""
         rules = ctx.rule_ids or self.default_rules
-        modules, problems = parse_modules(ctx.files)
-        if problems:
-            return [error_grade(self.name, rules, "; ".join(p.reason for p in problems))]
-        if not modules:
-            return [skipped_grade(self.name, rules, "no non-test Python files to grade")]
+        modules, early = parse_or_verdict(self.name, rules, ctx.files)
+        if early:
+            return early
         classes = validating_classes(modules)
         endpoints = 0
         with_raw = 0

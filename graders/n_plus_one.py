@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from evals.schema import Evidence, Grade
-from graders._ast_util import Module, dotted, evidence, iter_scope, parse_modules
-from graders._base import GradeContext, StaticGrader, error_grade, skipped_grade
+from graders._ast_util import Module, dotted, evidence, iter_scope, parse_or_verdict
+from graders._base import GradeContext, StaticGrader
 from graders._n1_queries import (
     QueryModel,
     has_eager,
@@ -236,11 +236,9 @@ class NPlusOneGrader(StaticGrader):
     def check(self, ctx: GradeContext) -> list[Grade]:
         """Grade every non-test Python file of the sample as one grade."""
         rules = ctx.rule_ids or self.default_rules
-        modules, problems = parse_modules(ctx.files)
-        if problems:
-            return [error_grade(self.name, rules, "; ".join(p.reason for p in problems))]
-        if not modules:
-            return [skipped_grade(self.name, rules, "no non-test Python files to grade")]
+        modules, early = parse_or_verdict(self.name, rules, ctx.files)
+        if early:
+            return early
         helpers = _query_helpers(modules)
         relations = relationship_names(modules)
         found: list[Evidence] = []

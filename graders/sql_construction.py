@@ -12,7 +12,7 @@ psycopg ``sql.SQL`` and Django ``raw``/``extra``/``RawSQL``.
 Severities: ``injection`` when non-constant data enters SQL text, ``style`` when SQL
 text is assembled from constants only. Option ``fail_on`` (default ``["injection"]``)
 says which severities fail the rule. Test files are not graded (see
-:mod:`graders._sql_sources`).
+:mod:`graders._sources`).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from typing import ClassVar, Literal
 from evals.errors import GraderError
 from evals.schema import Evidence, Grade
 from graders._base import GradeContext, StaticGrader, error_grade, skipped_grade
+from graders._sources import parse_sources
 from graders._sql_flow import analyse_module
-from graders._sql_sources import parse_sources
 
 __all__ = ["SEVERITIES", "SqlConstructionGrader"]
 

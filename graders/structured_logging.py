@@ -23,8 +23,8 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal
 
 from evals.schema import Evidence, Grade
-from graders._ast_util import evidence, parse_modules
-from graders._base import GradeContext, StaticGrader, error_grade, skipped_grade
+from graders._ast_util import evidence, parse_or_verdict
+from graders._base import GradeContext, StaticGrader
 from graders._logging_facts import log_facts
 
 __all__ = ["StructuredLoggingGrader"]
@@ -40,11 +40,9 @@ class StructuredLoggingGrader(StaticGrader):
     def check(self, ctx: GradeContext) -> list[Grade]:
         """Grade every non-test Python file of the sample as one grade."""
         rules = ctx.rule_ids or self.default_rules
-        modules, problems = parse_modules(ctx.files)
-        if problems:
-            return [error_grade(self.name, rules, "; ".join(p.reason for p in problems))]
-        if not modules:
-            return [skipped_grade(self.name, rules, "no non-test Python files to grade")]
+        modules, early = parse_or_verdict(self.name, rules, ctx.files)
+        if early:
+            return early
         found: list[Evidence] = []
         kinds: set[str] = set()
         propagation: list[str] = []

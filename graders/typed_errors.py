@@ -7,7 +7,7 @@ body (see :mod:`graders._typed_checks`). Passes custom exception hierarchies, ap
 built-ins, broad catches that log and re-raise or route the failure, and narrow
 catches that deliberately ignore. Also reports, in the grade's metadata, whether
 errors are mapped to HTTP status codes (:mod:`graders._typed_http`). Test files are
-not graded (see :mod:`graders._sql_sources`).
+not graded (see :mod:`graders._sources`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import ClassVar, Literal
 
 from evals.schema import Evidence, Grade
 from graders._base import GradeContext, StaticGrader, error_grade, skipped_grade
-from graders._sql_sources import parse_sources
+from graders._sources import parse_sources
 from graders._typed_checks import check_module
 from graders._typed_http import http_mapping
 
