@@ -70,8 +70,10 @@ def _mount_args(runtime: Runtime) -> list[str]:
     for path in hidden:
         args += ["--tmpfs", str(path)]
     created: set[Path] = set()
+    # /tmp is a fresh tmpfs too: a project cloned under /tmp keeps its runtime venv.
+    covering = [*hidden, Path("/tmp").resolve()]
     for keep in dict.fromkeys((runtime.venv.resolve(), runtime.base_prefix.resolve())):
-        cover = [h for h in hidden if keep.is_relative_to(h) and keep != h]
+        cover = [h for h in covering if keep.is_relative_to(h) and keep != h]
         if not cover:
             continue
         for parent in reversed(keep.parents):

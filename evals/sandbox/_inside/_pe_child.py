@@ -84,7 +84,20 @@ def _setup_namespace_fs(mode: str, uid: int, limits: dict[str, Any]) -> None:
     owner = f",uid={uid},gid={uid}" if mode == "privileged" else ""
     _sys.mount("none", "/", None, _sys.MS_REC | _sys.MS_PRIVATE, None)
     nosuid = _sys.MS_NOSUID | _sys.MS_NODEV
+    # A project checked out under /tmp keeps its runtime venv there: hold it by a file
+    # descriptor across the fresh /tmp, then bind it back read-only at the same path.
+    kept = [
+        (path, os.open(path, os.O_PATH | os.O_DIRECTORY))
+        for path in dict.fromkeys(os.path.realpath(p) for p in (sys.prefix, sys.base_prefix))
+        if path.startswith("/tmp/")
+    ]
     _sys.mount("tmpfs", "/tmp", "tmpfs", nosuid, f"mode=0755,size={size}m")
+    for path, fd in kept:
+        os.makedirs(path, mode=0o755, exist_ok=True)
+        _sys.mount(f"/proc/self/fd/{fd}", path, None, _sys.MS_BIND | _sys.MS_REC, None)
+        _sys.mount("none", path, None,
+                   _sys.MS_REMOUNT | _sys.MS_BIND | _sys.MS_RDONLY | nosuid, None)
+        os.close(fd)
     os.mkdir(WORK)
     # The workdir is its own mount point: it cannot be renamed away and replaced.
     _sys.mount("tmpfs", WORK, "tmpfs", nosuid, f"mode=1777,size={size}m{owner}")
