@@ -49,6 +49,9 @@ def build_http_client(
     """
     import httpx2
 
+    async def sending(request: Any) -> None:
+        limiter.sending()
+
     async def observe(response: Any) -> None:
         limiter.observe(response.status_code, response.headers)
 
@@ -61,6 +64,7 @@ def build_http_client(
             follow_redirects=True,
         )
     hooks = http_client.event_hooks
+    hooks.setdefault("request", []).append(sending)
     hooks.setdefault("response", []).append(observe)
     http_client.event_hooks = hooks
     return http_client

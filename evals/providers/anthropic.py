@@ -19,7 +19,6 @@ API version has no ``temperature``; True sends it anyway via ``extra_body``).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -126,10 +125,9 @@ class AnthropicProvider:
         return [None]
 
     def _check_cache(self, system: str) -> None:
-        digest = hashlib.sha256(system.encode()).hexdigest()
-        if digest in self._warned_systems:
+        if system in self._warned_systems:
             return
-        self._warned_systems.add(digest)
+        self._warned_systems.add(system)
         warning = cache_warning(self.model, system) if self.cache_system else None
         if warning:
             self.warnings.append(warning)
@@ -147,8 +145,7 @@ class AnthropicProvider:
         client = self.clients[self._turn % len(self.clients)]
 
         async def attempt() -> ProviderResponse:
-            raw = await client.messages.with_raw_response.create(**params)
-            message = await raw.parse()
+            message = await client.messages.create(**params)
             return to_response(message, self.model, time.perf_counter() - started)
 
         async with self.limiter:

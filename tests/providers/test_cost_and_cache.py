@@ -141,7 +141,7 @@ def test_limiter_halves_under_sustained_429s_and_recovers() -> None:
 
 
 def test_limiter_bounds_concurrency() -> None:
-    limiter = AdaptiveLimiter(3, min_interval_s=0)
+    limiter = AdaptiveLimiter(3)
     peak = 0
 
     async def one() -> None:
@@ -155,3 +155,45 @@ def test_limiter_bounds_concurrency() -> None:
 
     asyncio.run(go())
     assert peak == 3 and limiter.in_flight == 0
+
+
+def test_limiter_admits_in_order_and_a_cancelled_waiter_gives_nothing_away() -> None:
+    limiter = AdaptiveLimiter(1, one_sender=False)
+    order: list[int] = []
+
+    async def one(i: int) -> None:
+        async with limiter:
+            order.append(i)
+            await asyncio.sleep(0.005)
+
+    async def go() -> None:
+        tasks = [asyncio.create_task(one(i)) for i in range(5)]
+        await asyncio.sleep(0)
+        tasks[2].cancel()  # cancelled while queued for a slot
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    asyncio.run(go())
+    assert order == [0, 1, 3, 4] and limiter.in_flight == 0
+
+
+def test_limiter_lets_one_admitted_request_build_at_a_time() -> None:
+    limiter = AdaptiveLimiter(4)
+    events: list[str] = []
+
+    async def one(i: int, sends: bool) -> None:
+        async with limiter:
+            events.append(f"in{i}")
+            await asyncio.sleep(0.005)  # building its request (awaits included)
+            if sends:
+                limiter.sending()  # the request hook: the next one may build now
+            events.append(f"sent{i}")
+            await asyncio.sleep(0.005)  # awaiting the response: others go on
+
+    async def go() -> None:
+        # The second ends without sending (an error before the request hook).
+        await asyncio.gather(one(0, True), one(1, False), one(2, True))
+
+    asyncio.run(go())
+    assert events[:4] == ["in0", "sent0", "in1", "sent1"]
+    assert events.index("in2") > events.index("sent1")
+    assert limiter.in_flight == 0 and limiter._sender is None
