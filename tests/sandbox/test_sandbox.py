@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,9 @@ from evals.sandbox import (
     sandbox_status,
 )
 from evals.sandbox.bwrap import bwrap_problem
+from evals.tasks import Task
+from graders import GradeContext
+from graders.tests_pass import TestsPassGrader
 
 
 def test_exports() -> None:
@@ -169,3 +173,42 @@ def test_workers_outlive_the_thread_that_started_them(sandbox: PooledSandbox) ->
         thread.start()
         thread.join()
         assert sb.run(["python", "-c", "print('alive')"], {}).stdout == "alive\n"
+
+
+@pytest.mark.sandbox
+def test_runtime_venv_under_tmp_stays_visible(tmp_path: Path, task: Task) -> None:
+    """CI may clone the project under /tmp, which the sandbox replaces with a fresh tmpfs."""
+    import subprocess
+    import sys as _sys
+
+    from evals.sandbox.bwrap import BwrapSandbox, bwrap_problem
+    from evals.sandbox.runtime import Runtime
+
+    if bwrap_problem():
+        pytest.skip(f"bwrap unusable: {bwrap_problem()}")
+    assert str(tmp_path).startswith("/tmp/")
+    base_python = Path(_sys.base_prefix) / "bin" / "python3"
+    probe = subprocess.run([base_python, "-c", "import pytest"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("the base interpreter has no pytest for a throwaway runtime venv")
+    venv = tmp_path / "proj" / ".runtime-venv"
+    subprocess.run([base_python, "-m", "venv", "--without-pip", "--system-site-packages",
+                    str(venv)], check=True)
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    (site / "runtime_marker.py").write_text("WHERE = 'runtime venv'\n")
+    runtime = Runtime(venv=venv, python=venv / "bin" / "python",
+                      base_prefix=Path(_sys.base_prefix))
+    sandbox = BwrapSandbox(runtime=runtime, workers=1)
+    try:
+        code = "import sys, runtime_marker; print(sys.prefix, runtime_marker.WHERE)"
+        result = sandbox.run(["python", "-c", code], {})
+        # The hidden-tests path forks per sample and mounts a fresh /tmp of its own.
+        candidate = "import runtime_marker\n\n\ndef add(a, b):\n    return a + b\n"
+        ctx = GradeContext(files={"calc.py": candidate}, rule_ids=("never-deploy-untested",),
+                           task=task, sandbox=sandbox)
+        (graded,) = TestsPassGrader().check(ctx)
+    finally:
+        sandbox.close()
+    assert result.ok, result.stderr
+    assert result.stdout.strip() == f"{venv} runtime venv"
+    assert graded.verdict == "pass", graded.reason
