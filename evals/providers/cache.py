@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import hashlib
 import itertools
 import json
@@ -45,7 +46,7 @@ __all__ = [
 
 CACHE_DIR_ENV = "PERSONA_EVALS_CACHE_DIR"
 #: Bump when the key's inputs change meaning; old entries are then simply not found.
-KEY_VERSION = 1
+KEY_VERSION = 2
 _TMP_NAMES = itertools.count()
 
 
@@ -59,13 +60,19 @@ def default_cache_dir() -> Path:
     return base / "persona-evals" / "responses"
 
 
+@functools.lru_cache(maxsize=64)
+def _text_digest(text: str) -> str:
+    # The persona system prompt is the same ~10 KB on every request of a run: hash it once.
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def cache_key(identity: str, request: ProviderRequest) -> str:
     """sha256 of the canonical request; ``identity`` names provider (and endpoint)."""
     payload = {
         "v": KEY_VERSION,
         "provider": identity,
         "model": request.model,
-        "system": request.system,
+        "system_sha256": _text_digest(request.system),
         "messages": list(request.messages),
         "max_tokens": request.max_tokens,
         "temperature": request.temperature,
