@@ -1,12 +1,16 @@
 """The scorecard's judge section: verdicts per rule, κ against labels and against rule graders.
 
-Only runs that hold judge grades pay for this: the run log is streamed once more and
-only lines mentioning the judge are parsed, with outputs and files dropped.
+Verdict counts and skip reasons come from the long frame. κ against the labels (stored
+by ``evals judge calibrate --save`` in each judge grade's metadata) and the
+second-opinion agreement need the grades' metadata, so the run log is streamed once more:
+only lines that mention ``kappa`` or ``second_opinion`` are parsed, one at a time, with
+outputs and files dropped, so memory stays flat.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +21,25 @@ from evals.schema import Sample
 __all__ = ["judge_section"]
 
 
-def _judge_samples(run_dir: Path) -> list[Sample]:
-    out: list[Sample] = []
+def _stream(run_dir: Path, labels: dict[str, float]) -> Iterator[Sample]:
+    """Yield second-opinion samples (trimmed); record label κ per judge on the way."""
     path = run_dir / "samples.jsonl"
     if not path.exists():
-        return out
+        return
     with path.open(encoding="utf-8") as fh:
         for line in fh:
-            if '"judge"' not in line or not line.endswith("\n"):
+            has_kappa = '"kappa"' in line
+            second = '"second_opinion"' in line
+            if not (has_kappa or second) or not line.endswith("\n"):
                 continue
             data = json.loads(line)
-            data.update(output="", prompt="", files={})
-            out.append(Sample.model_validate(data))
-    return out
+            for grade in data.get("grades", []):
+                meta = grade.get("metadata") or {}
+                if grade.get("grader") == "judge" and "kappa" in meta:
+                    labels[str(meta.get("judge"))] = float(meta["kappa"])
+            if second:
+                data.update(output="", prompt="", files={})
+                yield Sample.model_validate(data)
 
 
 def judge_section(run_dir: Path, frame: pd.DataFrame) -> dict[str, Any]:
@@ -43,29 +53,19 @@ def judge_section(run_dir: Path, frame: pd.DataFrame) -> dict[str, Any]:
                           ("pass", "fail", "unscored", "error", "skipped")}}
         for rule, row in counts.iterrows()
     ]
-    samples = _judge_samples(run_dir)
+    skipped = judged[judged["verdict"] == "skipped"].drop_duplicates(["sample_id", "rule"])
+    reasons = skipped["reason"].astype(str).value_counts()
     labels: dict[str, float] = {}
-    skipped_reasons: dict[str, int] = {}
-    for sample in samples:
-        for grade in sample.grades:
-            if grade.grader != "judge":
-                continue
-            if "kappa" in grade.metadata:
-                labels[str(grade.metadata.get("judge"))] = float(grade.metadata["kappa"])
-            if grade.verdict == "skipped":
-                skipped_reasons[grade.reason] = skipped_reasons.get(grade.reason, 0) + 1
-    agreement: list[dict[str, Any]] = []
-    if samples:
-        from graders.judge import agreement_table
+    from graders.judge import agreement_table
 
-        table = agreement_table(samples)
-        agreement = [
-            {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-            for row in table.to_dict("records")
-        ]
+    table = agreement_table(_stream(run_dir, labels))
+    agreement = [
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+        for row in table.to_dict("records")
+    ]
     return {
         "verdicts": verdicts,
         "label_kappa": sorted(labels.items()),
         "agreement": agreement,
-        "skipped": sorted(skipped_reasons.items(), key=lambda kv: -kv[1]),
+        "skipped": [(reason, int(n)) for reason, n in reasons.items() if n],
     }
