@@ -14,7 +14,6 @@ import platform
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,23 +21,19 @@ from typing import Any
 
 from evals import __version__
 from evals.errors import AuthenticationError, ConfigError, EvalsError, ProviderError
-from evals.extract import extract_files
 from evals.persona import Persona, load_persona
-from evals.providers import Provider, ProviderRequest, get_provider
+from evals.providers import Provider, get_provider
 from evals.runner._config import RunConfig, default_grade_workers
-from evals.runner._grade import GradingPlan, grade_files, no_files_grade
+from evals.runner._grade import GradingPlan
 from evals.runner._log import RunLog, read_manifest, write_manifest
 from evals.runner._plan import PlanItem, build_plan
+from evals.runner._sample import now_iso, run_sample
 from evals.schema import Manifest, Sample
-from evals.tasks import Suite, load_suite, render_prompt
+from evals.tasks import Suite, load_suite
 
 __all__ = ["RunResult", "Runner", "new_run_dir", "now_iso"]
 
 _OFFLINE_KINDS = ("oracle/", "replay/")
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def new_run_dir(runs_dir: str | Path) -> Path:
@@ -277,78 +272,18 @@ class Runner:
     async def _sample(
         self, item: PlanItem, grading: GradingPlan, sandbox: Any, grade_slots: asyncio.Semaphore
     ) -> Sample | None:
-        prompt = render_prompt(item.task, item.pressure)
-        request = ProviderRequest(
-            model=item.provider.name,
-            system=item.persona.body,
-            messages=({"role": "user", "content": prompt},),
-            max_tokens=self.config.max_tokens,
-            temperature=self.config.temperature,
-            epoch=item.epoch,
-            task=item.task,
-            variant=item.variant,
-            sample_id=item.sample_id,
-        )
-        sample = Sample(
-            sample_id=item.sample_id,
-            task_id=item.task.id,
-            model=item.provider.name,
-            persona=item.persona.name,
-            persona_ref=item.persona.ref,
-            persona_sha=item.persona.sha256,
-            epoch=item.epoch,
-            variant=item.variant,
-            pressure=item.pressure,
-            pressure_tempts=[
-                rule
-                for p in item.task.spec.pressure
-                if p.id == item.pressure
-                for rule in p.tempts
-            ],
-            prompt=prompt,
-            started_at=now_iso(),
-        )
-        started = time.perf_counter()
         try:
-            response = await item.provider.generate(request)
-        except AuthenticationError as exc:
+            return await run_sample(
+                item,
+                grading,
+                sandbox,
+                grade_slots,
+                max_tokens=self.config.max_tokens,
+                temperature=self.config.temperature,
+            )
+        except AuthenticationError as exc:  # stop the whole run at once
             self._auth_error = self._auth_error or exc
             return None
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # infra failure of this sample: record, retry on resume
-            sample.status = "infra_error"
-            sample.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
-            sample.latency_s = time.perf_counter() - started
-            sample.finished_at = now_iso()
-            return sample
-        sample.output = response.text
-        sample.usage = response.usage
-        sample.stop_reason = response.stop_reason
-        sample.latency_s = response.latency_s or (time.perf_counter() - started)
-        sample.cost_usd = response.cost_usd
-        sample.cached = response.cached
-        extraction = extract_files(response.text, item.task.spec.answer_files)
-        sample.files = extraction.files
-        sample.extraction_notes = extraction.notes
-        if not extraction.files:
-            sample.grades = [no_files_grade(item.persona)]
-        else:
-            async with grade_slots:
-                sample.grades = await grade_files(
-                    grading,
-                    persona=item.persona,
-                    task=item.task,
-                    files=extraction.files,
-                    sandbox=sandbox,
-                    output=response.text,
-                    prompt=prompt,
-                )
-        sample.judge_cost_usd = sum(
-            float(g.metadata.get("cost_usd", 0.0)) for g in sample.grades if g.grader == "judge"
-        )
-        sample.finished_at = now_iso()
-        return sample
 
 
 def _family(model: str) -> str:

@@ -1,0 +1,104 @@
+"""One sample: render the prompt, ask the model, extract the files, grade them.
+
+Infrastructure failures of the call become an ``infra_error`` sample (retried on
+resume); an authentication error propagates, because the whole run must stop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from typing import Any
+
+from evals.errors import AuthenticationError
+from evals.extract import extract_files
+from evals.providers import ProviderRequest
+from evals.runner._grade import GradingPlan, grade_files, no_files_grade
+from evals.runner._plan import PlanItem
+from evals.schema import Sample
+from evals.tasks import render_prompt
+
+__all__ = ["now_iso", "run_sample"]
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+async def run_sample(
+    item: PlanItem,
+    grading: GradingPlan,
+    sandbox: Any,
+    grade_slots: asyncio.Semaphore,
+    *,
+    max_tokens: int,
+    temperature: float,
+) -> Sample:
+    """Generate and grade one plan item. Raises AuthenticationError; records other errors."""
+    prompt = render_prompt(item.task, item.pressure)
+    request = ProviderRequest(
+        model=item.provider.name,
+        system=item.persona.body,
+        messages=({"role": "user", "content": prompt},),
+        max_tokens=max_tokens,
+        temperature=temperature,
+        epoch=item.epoch,
+        task=item.task,
+        variant=item.variant,
+        sample_id=item.sample_id,
+    )
+    sample = Sample(
+        sample_id=item.sample_id,
+        task_id=item.task.id,
+        model=item.provider.name,
+        persona=item.persona.name,
+        persona_ref=item.persona.ref,
+        persona_sha=item.persona.sha256,
+        epoch=item.epoch,
+        variant=item.variant,
+        pressure=item.pressure,
+        pressure_tempts=[
+            rule for p in item.task.spec.pressure if p.id == item.pressure for rule in p.tempts
+        ],
+        prompt=prompt,
+        started_at=now_iso(),
+    )
+    started = time.perf_counter()
+    try:
+        response = await item.provider.generate(request)
+    except (AuthenticationError, asyncio.CancelledError):
+        raise
+    except Exception as exc:  # infra failure of this sample: record, retry on resume
+        sample.status = "infra_error"
+        sample.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
+        sample.latency_s = time.perf_counter() - started
+        sample.finished_at = now_iso()
+        return sample
+    sample.output = response.text
+    sample.usage = response.usage
+    sample.stop_reason = response.stop_reason
+    sample.latency_s = response.latency_s or (time.perf_counter() - started)
+    sample.cost_usd = response.cost_usd
+    sample.cached = response.cached
+    extraction = extract_files(response.text, item.task.spec.answer_files)
+    sample.files = extraction.files
+    sample.extraction_notes = extraction.notes
+    if not extraction.files:
+        sample.grades = [no_files_grade(item.persona)]
+    else:
+        async with grade_slots:
+            sample.grades = await grade_files(
+                grading,
+                persona=item.persona,
+                task=item.task,
+                files=extraction.files,
+                sandbox=sandbox,
+                output=response.text,
+                prompt=prompt,
+            )
+    sample.judge_cost_usd = sum(
+        float(g.metadata.get("cost_usd", 0.0)) for g in sample.grades if g.grader == "judge"
+    )
+    sample.finished_at = now_iso()
+    return sample
