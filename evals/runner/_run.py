@@ -168,8 +168,8 @@ class Runner:
         from evals.sandbox import get_sandbox
         from evals.sandbox.runtime import ensure_runtime
 
+        suite, personas, providers = self._load_inputs()  # bad input fails before any write
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        suite, personas, providers = self._load_inputs()
         tasks = suite.select(self.config.tasks or None, self.config.limit)
         plan = build_plan(
             personas, providers, tasks, self.config.epochs, pressure=self.config.pressure
