@@ -110,3 +110,31 @@ def test_cached_rerun_makes_zero_requests(
     assert all(s.cached and s.cost_usd == 0 for s in read_samples(tmp_path / "b"))
     fresh = asyncio.run(Runner(config.merged({"cache": False}), tmp_path / "c").run())
     assert fresh.done == 8 and server.count() == before + 8
+
+
+def test_judge_runs_in_evals_run_and_skips_without_credentials(
+    tmp_path: Path, fixture_suite: Path, server: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _config(
+        fixture_suite,
+        tmp_path / "cache",
+        models=["oracle/gold"],
+        epochs=1,
+        pressure=False,
+        graders=["sql_construction", "judge"],
+        judge=MODEL,
+    )
+    result = asyncio.run(Runner(config, tmp_path / "judged").run())
+    assert result.done == 1
+    (sample,) = read_samples(tmp_path / "judged")
+    judged = [g for g in sample.grades if g.grader == "judge"]
+    assert {tuple(g.rule_ids) for g in judged} >= {("principle-readability",)}
+    # The fake judge's canned tool call quotes nothing from the answer: never a pass.
+    assert all(g.verdict in ("unscored", "error") for g in judged), judged
+    assert server.count("/v1/messages") >= 1
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    asyncio.run(Runner(config.merged({"cache": False}), tmp_path / "offline").run())
+    (offline,) = read_samples(tmp_path / "offline")
+    skipped = [g for g in offline.grades if g.grader == "judge"]
+    assert skipped and all(g.verdict == "skipped" for g in skipped)
+    assert "no credentials" in skipped[0].reason
