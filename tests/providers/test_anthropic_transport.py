@@ -166,3 +166,15 @@ def test_missing_sdk_says_the_exact_pip_install(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setitem(sys.modules, "anthropic", None)
     with pytest.raises(ProviderError, match=r"pip install 'persona-evals\[anthropic\]'"):
         create("claude-haiku-4-5", api_key="k")
+
+
+def test_sdk_import_settles_the_heap_once() -> None:
+    import gc
+
+    from evals.providers import _sdk
+
+    _sdk.import_sdk("anthropic", "anthropic")
+    frozen = gc.get_freeze_count()
+    assert "anthropic" in _sdk._settled and frozen > 10_000  # the SDK's objects are frozen
+    _sdk.import_sdk("anthropic", "anthropic")
+    assert gc.get_freeze_count() == frozen  # not collected and frozen again
