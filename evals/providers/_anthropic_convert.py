@@ -84,45 +84,64 @@ def build_params(
     return params
 
 
+def _field(obj: Any, name: str) -> Any:
+    """``obj.name`` of an SDK model, or ``obj[name]`` of the decoded JSON; None if absent."""
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
 def usage_from(raw: Any) -> Usage:
-    """Our :class:`Usage` from the SDK's usage object (missing cache fields count as 0)."""
+    """Our :class:`Usage` from the response's usage (SDK object or JSON object).
+
+    Missing cache fields count as 0.
+    """
     if raw is None:
         raise MalformedResponse("response has no usage")
+    if not isinstance(raw, dict) and isinstance(raw, list | str | int | float):
+        raise MalformedResponse("response usage is not an object")
     return Usage(
-        input_tokens=int(getattr(raw, "input_tokens", 0) or 0),
-        output_tokens=int(getattr(raw, "output_tokens", 0) or 0),
-        cache_creation_input_tokens=int(getattr(raw, "cache_creation_input_tokens", 0) or 0),
-        cache_read_input_tokens=int(getattr(raw, "cache_read_input_tokens", 0) or 0),
+        input_tokens=int(_field(raw, "input_tokens") or 0),
+        output_tokens=int(_field(raw, "output_tokens") or 0),
+        cache_creation_input_tokens=int(_field(raw, "cache_creation_input_tokens") or 0),
+        cache_read_input_tokens=int(_field(raw, "cache_read_input_tokens") or 0),
     )
 
 
 def to_response(
     message: Any, model: str, latency_s: float, batch: bool = False
 ) -> ProviderResponse:
-    """Convert an SDK ``Message``; raises :class:`MalformedResponse` if it is not one."""
-    content = getattr(message, "content", None)
+    """Convert a message: an SDK ``Message`` or the decoded JSON body of one.
+
+    Raises :class:`MalformedResponse` if it is not one.
+    """
+    if not isinstance(message, dict) and isinstance(message, list | str | int | float):
+        raise MalformedResponse("response body is not a JSON object")
+    content = _field(message, "content")
     if not isinstance(content, list):
         raise MalformedResponse("response has no content list")
     texts: list[str] = []
     calls: list[ToolCall] = []
     for block in content:
-        kind = getattr(block, "type", None)
+        kind = _field(block, "type")
         if kind == "text":
-            texts.append(str(getattr(block, "text", "")))
+            texts.append(str(_field(block, "text") or ""))
         elif kind == "tool_use":
-            payload = getattr(block, "input", None)
-            calls.append(ToolCall(name=str(block.name), input=dict(payload or {})))
-    usage = usage_from(getattr(message, "usage", None))
-    reported = str(getattr(message, "model", None) or model)
+            payload = _field(block, "input")
+            if payload is not None and not isinstance(payload, dict):
+                payload = dict(payload)
+            calls.append(ToolCall(name=str(_field(block, "name")), input=dict(payload or {})))
+    usage = usage_from(_field(message, "usage"))
+    reported = str(_field(message, "model") or model)
     # Price what the API says answered; fall back to the requested id if that is unknown.
     priced = reported if load_prices().lookup(reported) is not None else model
     return ProviderResponse(
         text="".join(texts),
         usage=usage,
-        stop_reason=getattr(message, "stop_reason", None),
+        stop_reason=_field(message, "stop_reason"),
         latency_s=latency_s,
         cost_usd=cost_usd(priced, usage, batch=batch),
         model=reported,
         tool_calls=tuple(calls),
-        raw_id=getattr(message, "id", None),
+        raw_id=_field(message, "id"),
     )

@@ -145,8 +145,12 @@ class AnthropicProvider:
         client = self.clients[self._turn % len(self.clients)]
 
         async def attempt() -> ProviderResponse:
-            message = await client.messages.create(**params)
-            return to_response(message, self.model, time.perf_counter() - started)
+            # The raw response is the same SDK call (retries, errors, headers) without
+            # building the pydantic Message (~0.3 ms, a quarter of the client's CPU per
+            # request); to_response reads the decoded JSON body directly.
+            raw = await client.messages.with_raw_response.create(**params)
+            body = await raw.json()
+            return to_response(body, self.model, time.perf_counter() - started)
 
         async with self.limiter:
             try:

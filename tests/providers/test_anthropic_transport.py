@@ -178,3 +178,29 @@ def test_sdk_import_settles_the_heap_once() -> None:
     assert "anthropic" in _sdk._settled and frozen > 10_000  # the SDK's objects are frozen
     _sdk.import_sdk("anthropic", "anthropic")
     assert gc.get_freeze_count() == frozen  # not collected and frozen again
+
+
+def test_to_response_reads_the_json_body_like_the_sdk_message() -> None:
+    from evals.providers._anthropic_convert import MalformedResponse, to_response
+
+    body = {
+        "id": "msg_1",
+        "model": "claude-haiku-4-5",
+        "stop_reason": "tool_use",
+        "content": [
+            {"type": "text", "text": "Running it."},
+            {"type": "tool_use", "id": "t1", "name": "run", "input": {"cmd": "pytest"}},
+        ],
+        "usage": {"input_tokens": 10, "output_tokens": 5, "cache_read_input_tokens": 1830},
+    }
+    response = to_response(body, "claude-haiku-4-5", 0.1)
+    assert response.text == "Running it." and response.raw_id == "msg_1"
+    assert response.tool_calls[0].name == "run" and response.tool_calls[0].input == {
+        "cmd": "pytest"
+    }
+    assert response.usage.cache_read_input_tokens == 1830
+    assert response.usage.cache_creation_input_tokens == 0
+    assert response.cost_usd == cost_usd("claude-haiku-4-5", response.usage)
+    for bad in ([], "x", {"content": "x"}, {"content": [], "usage": None}):
+        with pytest.raises(MalformedResponse):
+            to_response(bad, "claude-haiku-4-5", 0.1)
