@@ -108,7 +108,7 @@ def static_problems(task: Task, persona: Persona) -> list[str]:
         covered |= set(spec.violates)
     for rule in sorted(declared - covered):
         graders = persona.rule(rule).graders if rule in known else ()
-        if graders and set(graders) != {"judge"}:
+        if graders:
             problems.append(f"no flawed variant violates {rule}; add one")
     return problems
 

@@ -48,7 +48,9 @@ def test_wrong_answer_fails_with_assertion_evidence(grade: Grader) -> None:
 
 def test_ordinary_module_names_are_not_mistaken_for_the_runner(grade: Grader) -> None:
     """A service with worker.py / reporter.py modules is normal code, not tampering."""
-    files = calc("from worker import double\nfrom reporter import ok\nreturn ok(double(a + b) // 2)")
+    files = calc(
+        "from worker import double\nfrom reporter import ok\nreturn ok(double(a + b) // 2)"
+    )
     files["worker.py"] = "def double(x):\n    return 2 * x\n"
     files["reporter.py"] = "def ok(x):\n    return x\n"
     result = grade(files)

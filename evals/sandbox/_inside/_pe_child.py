@@ -241,8 +241,8 @@ def _run_pytest(
     import tempfile as _tempfile
 
     _tempfile.tempdir = None
-    import pytest
     import _pe_reporter as reporter
+    import pytest
 
     args = [
         "-q",

@@ -293,8 +293,8 @@ def main() -> None:
     os.dup2(null, 1)
     os.close(null)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    import pytest  # noqa: F401  (warm: imported once, inherited by every fork)
     import _pe_reporter  # noqa: F401
+    import pytest  # noqa: F401  (warm: imported once, inherited by every fork)
 
     _preload()
     if args.mode == "privileged":
