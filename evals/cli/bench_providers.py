@@ -24,7 +24,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -88,14 +88,18 @@ async def _bench(n: int, latency_s: float, concurrency: int, cache_dir: Path) ->
         system=_SYSTEM,
         messages=({"role": "user", "content": "warm-up"},),
     )
-    with SpawnedFakeServer(latency_s=latency_s) as server:
-        inner = create(
+
+    def make(url: str) -> Any:
+        return create(
             "claude-haiku-4-5",
-            base_url=server.url,
+            base_url=url,
             api_key="bench",
             max_connections=concurrency,
             max_retries=0,
         )
+
+    with SpawnedFakeServer(latency_s=latency_s) as server:
+        inner = make(server.url)
         provider = CachingProvider(inner, ResponseCache(cache_dir))
         try:
             await inner.generate(warmup)
@@ -107,13 +111,7 @@ async def _bench(n: int, latency_s: float, concurrency: int, cache_dir: Path) ->
         finally:
             await provider.aclose()
     with SpawnedFakeServer(latency_s=0.0) as server:
-        inner = create(
-            "claude-haiku-4-5",
-            base_url=server.url,
-            api_key="bench",
-            max_connections=concurrency,
-            max_retries=0,
-        )
+        inner = make(server.url)
         try:
             await inner.generate(warmup)
             zero = await _timed(inner, requests)
