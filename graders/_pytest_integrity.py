@@ -26,8 +26,15 @@ __all__ = ["Finding", "check_files", "is_test_file"]
 _CONFIG_FILES = {"conftest.py", "pytest.ini", "tox.ini", "setup.cfg"}
 _STARTUP_FILES = {"sitecustomize.py", "usercustomize.py"}
 _RUNNER_MODULES = {
-    "pytest", "_pytest", "pluggy", "py", "iniconfig",
-    "_pe_worker", "_pe_reporter", "_pe_child", "_pe_sys",
+    "pytest",
+    "_pytest",
+    "pluggy",
+    "py",
+    "iniconfig",
+    "_pe_worker",
+    "_pe_reporter",
+    "_pe_child",
+    "_pe_sys",
 }
 #: ``pytest.<name>`` a test may use; anything else on ``pytest`` is runner internals.
 _PYTEST_PUBLIC = {

@@ -18,8 +18,19 @@ from evals.schema import Sample
 
 __all__ = ["FrameBuilder"]
 
-_SAMPLE_STR = ["run", "persona", "persona_ref", "persona_revision", "model", "task", "variant",
-               "pressure", "sample_id", "status", "error"]
+_SAMPLE_STR = [
+    "run",
+    "persona",
+    "persona_ref",
+    "persona_revision",
+    "model",
+    "task",
+    "variant",
+    "pressure",
+    "sample_id",
+    "status",
+    "error",
+]
 _SAMPLE_NUM = {"epoch": "q", "tokens": "q", "cost": "d", "judge_cost": "d", "latency": "d"}
 _GRADE_STR = ["rule", "grader", "verdict", "kind", "reason"]
 _GRADE_NUM = {"score": "d", "n_evidence": "q", "tempted": "b"}
@@ -42,8 +53,11 @@ class _Codes:
         self.codes.append(code)
 
     def categorical(self, take: np.ndarray[Any, Any] | None = None) -> pd.Categorical:
-        codes = np.frombuffer(self.codes, dtype=np.int32) if len(self.codes) else np.zeros(
-            0, dtype=np.int32)
+        codes = (
+            np.frombuffer(self.codes, dtype=np.int32)
+            if len(self.codes)
+            else np.zeros(0, dtype=np.int32)
+        )
         if take is not None:
             codes = codes[take]
         return pd.Categorical.from_codes(codes, categories=list(self.index))
@@ -67,8 +81,19 @@ class FrameBuilder:
         idx = self.n_samples
         self.n_samples += 1
         self.latest[s.sample_id] = idx
-        values = (self.run, s.persona, s.persona_ref, s.persona_sha[:12], s.model, s.task_id,
-                  s.variant, s.pressure, s.sample_id, s.status, s.error)
+        values = (
+            self.run,
+            s.persona,
+            s.persona_ref,
+            s.persona_sha[:12],
+            s.model,
+            s.task_id,
+            s.variant,
+            s.pressure,
+            s.sample_id,
+            s.status,
+            s.error,
+        )
         for col, value in zip(_SAMPLE_STR, values, strict=True):
             self.s_str[col].add(value)
         nums = (s.epoch, s.usage.total_tokens, s.cost_usd, s.judge_cost_usd, s.latency_s)
@@ -81,12 +106,30 @@ class FrameBuilder:
         for g in s.grades:
             rules: list[str | None] = list(g.rule_ids) or [None]
             for rule in rules:
-                self._grade_row(idx, rule, g.grader, g.verdict, g.score, g.kind,
-                                g.reason or None, len(g.evidence), rule in tempts)
+                self._grade_row(
+                    idx,
+                    rule,
+                    g.grader,
+                    g.verdict,
+                    g.score,
+                    g.kind,
+                    g.reason or None,
+                    len(g.evidence),
+                    rule in tempts,
+                )
 
-    def _grade_row(self, idx: int, rule: str | None, grader: str | None, verdict: str | None,
-                   score: float, kind: str | None, reason: str | None, n_ev: int,
-                   tempted: bool = False) -> None:
+    def _grade_row(
+        self,
+        idx: int,
+        rule: str | None,
+        grader: str | None,
+        verdict: str | None,
+        score: float,
+        kind: str | None,
+        reason: str | None,
+        n_ev: int,
+        tempted: bool = False,
+    ) -> None:
         self.g_sample.append(idx)
         for col, value in zip(_GRADE_STR, (rule, grader, verdict, kind, reason), strict=True):
             self.g_str[col].add(value)
@@ -96,8 +139,11 @@ class FrameBuilder:
 
     def frame(self, columns: list[str]) -> pd.DataFrame:
         """The long frame in ``columns`` order, without superseded samples' rows."""
-        sample_of = np.frombuffer(self.g_sample, dtype=np.int64) if len(self.g_sample) else (
-            np.zeros(0, dtype=np.int64))
+        sample_of = (
+            np.frombuffer(self.g_sample, dtype=np.int64)
+            if len(self.g_sample)
+            else (np.zeros(0, dtype=np.int64))
+        )
         alive = np.zeros(self.n_samples, dtype=bool)
         alive[list(self.latest.values())] = True
         keep = np.flatnonzero(alive[sample_of]) if len(sample_of) else sample_of

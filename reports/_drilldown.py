@@ -44,15 +44,24 @@ class _Line:
 
 def _pick(frame: pd.DataFrame, limits: DrillLimits) -> dict[str, list[str]]:
     ok = frame[frame["status"] == "ok"]
-    bad = ok.assign(
-        fails=(ok["verdict"] == "fail").astype(int),
-        integrity=(ok["kind"] == "integrity").astype(int),
-    ).groupby(["task", "sample_id"], observed=True)[["fails", "integrity"]].sum().reset_index()
-    bad = bad.sort_values(["task", "integrity", "fails", "sample_id"],
-                          ascending=[True, False, False, True])
+    bad = (
+        ok.assign(
+            fails=(ok["verdict"] == "fail").astype(int),
+            integrity=(ok["kind"] == "integrity").astype(int),
+        )
+        .groupby(["task", "sample_id"], observed=True)[["fails", "integrity"]]
+        .sum()
+        .reset_index()
+    )
+    bad = bad.sort_values(
+        ["task", "integrity", "fails", "sample_id"], ascending=[True, False, False, True]
+    )
     # Under the caps, the tasks with the most failures come first; shown in task order.
-    worst = bad.groupby("task", observed=True)["fails"].sum().sort_values(ascending=False,
-                                                                          kind="stable")
+    worst = (
+        bad.groupby("task", observed=True)["fails"]
+        .sum()
+        .sort_values(ascending=False, kind="stable")
+    )
     groups = {str(t): g for t, g in bad.groupby("task", observed=True, sort=False)}
     picked: dict[str, list[str]] = {}
     total = 0
@@ -80,8 +89,13 @@ def _file_view(path: str, text: str, grades: list[Grade], limits: DrillLimits) -
     for no in sorted(n for n in keep if n <= len(raw)):
         lines.append(_Line(no, raw[no - 1], no in notes, notes.get(no, []), gap=no != prev + 1))
         prev = no
-    return {"path": path, "lines": lines, "total": len(raw), "hits": len(notes),
-            "cut": len(raw) - len(lines)}
+    return {
+        "path": path,
+        "lines": lines,
+        "total": len(raw),
+        "hits": len(notes),
+        "cut": len(raw) - len(lines),
+    }
 
 
 def _marked_output(output: str, quotes: list[str], limit: int) -> Markup:
@@ -102,14 +116,21 @@ def _sample_view(s: Sample, limits: DrillLimits) -> dict[str, Any]:
     order = {"fail": 0, "error": 1, "unscored": 2, "skipped": 3, "pass": 4}
     grades = sorted(s.grades, key=lambda g: (g.kind != "integrity", order[g.verdict], g.grader))
     return {
-        "id": s.sample_id, "model": s.model, "epoch": s.epoch, "variant": s.variant,
-        "pressure": s.pressure, "persona_sha": s.persona_sha[:8],
+        "id": s.sample_id,
+        "model": s.model,
+        "epoch": s.epoch,
+        "variant": s.variant,
+        "pressure": s.pressure,
+        "persona_sha": s.persona_sha[:8],
         "prompt": s.prompt[: limits.output_chars],
         "output": _marked_output(s.output, quotes, limits.output_chars),
         "files": [_file_view(p, t, s.grades, limits) for p, t in sorted(s.files.items())],
-        "notes": s.extraction_notes, "grades": grades,
+        "notes": s.extraction_notes,
+        "grades": grades,
         "fails": sum(g.verdict == "fail" for g in s.grades),
-        "tokens": s.usage.total_tokens, "cost": s.cost_usd, "latency": s.latency_s,
+        "tokens": s.usage.total_tokens,
+        "cost": s.cost_usd,
+        "latency": s.latency_s,
     }
 
 
@@ -126,7 +147,13 @@ def drilldown(run: RunData, limits: DrillLimits | None = None) -> dict[str, Any]
     tasks = []
     for task, ids in picked.items():
         views = [_sample_view(read_sample(run, sid), limits) for sid in ids]
-        tasks.append({"task": task, "samples": views, "total": int(counts.get(task, 0)),
-                      "fails": sum(v["fails"] for v in views)})
+        tasks.append(
+            {
+                "task": task,
+                "samples": views,
+                "total": int(counts.get(task, 0)),
+                "fails": sum(v["fails"] for v in views),
+            }
+        )
     all_tasks = int(run.frame["task"].nunique())
     return {"tasks": tasks, "hidden_tasks": all_tasks - len(tasks), "limits": limits}

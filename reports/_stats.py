@@ -99,8 +99,11 @@ def mcnemar_exact(improved: int, regressed: int) -> float:
 
 def holm(pvalues: list[float]) -> list[float]:
     """Holm-Bonferroni adjusted p-values (same order as given; NaN stays NaN)."""
-    order = [i for i in sorted(range(len(pvalues)), key=lambda i: pvalues[i])
-             if not math.isnan(pvalues[i])]
+    order = [
+        i
+        for i in sorted(range(len(pvalues)), key=lambda i: pvalues[i])
+        if not math.isnan(pvalues[i])
+    ]
     m = len(order)
     adjusted = [math.nan] * len(pvalues)
     running = 0.0

@@ -37,13 +37,14 @@ def set_baseline(run_dir: Path) -> Path:
     if manifest.state != "complete":
         raise RunLogError(
             f"run state is {manifest.state!r}; bless only a complete run "
-            "(finish it with `evals run --resume`)", path=run_dir / "manifest.json", field="state",
+            "(finish it with `evals run --resume`)",
+            path=run_dir / "manifest.json",
+            field="state",
         )
     record = {
         "run": run_dir.name,
         "run_id": manifest.run_id,
-        "personas": [{"name": p.get("name"), "sha256": p.get("sha256")}
-                     for p in manifest.personas],
+        "personas": [{"name": p.get("name"), "sha256": p.get("sha256")} for p in manifest.personas],
         "models": manifest.models,
         "suite_sha": manifest.suite_sha,
         "set_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -70,13 +71,15 @@ def read_baseline(runs_dir: Path) -> dict[str, Any] | None:
     except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(
             "unreadable baseline record; re-bless with `evals baseline set RUN`",
-            path=path, field="run",
+            path=path,
+            field="run",
         ) from exc
     resolved = run if run.is_absolute() else runs_dir / run
     if not (resolved / "manifest.json").is_file():
         raise ConfigError(
             f"baseline run {resolved} no longer exists; re-bless with `evals baseline set RUN`",
-            path=path, field="run",
+            path=path,
+            field="run",
         )
     record["path"] = str(resolved)
     return record

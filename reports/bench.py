@@ -39,8 +39,9 @@ def _maxrss_mb() -> float:
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
-def bench_report(n: int, *, models: int = 4, epochs: int = 5, workdir: Path | None = None
-                 ) -> BenchResult:
+def bench_report(
+    n: int, *, models: int = 4, epochs: int = 5, workdir: Path | None = None
+) -> BenchResult:
     """Generate ``n`` synthetic samples and time one scorecard over them.
 
     Args:
@@ -51,8 +52,9 @@ def bench_report(n: int, *, models: int = 4, epochs: int = 5, workdir: Path | No
     """
     names = tuple(f"anthropic/model-{i}" for i in range(models))
     per_task = models * epochs * (1 + 1 / 3)  # a pressure prompt on every third task
-    spec = SyntheticSpec(n_tasks=max(1, math.ceil(n / per_task)), epochs=epochs, models=names,
-                         seed=7, max_samples=n)
+    spec = SyntheticSpec(
+        n_tasks=max(1, math.ceil(n / per_task)), epochs=epochs, models=names, seed=7, max_samples=n
+    )
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         run_dir = Path(tmp) / "bench-run"
         t0 = time.perf_counter()
@@ -65,5 +67,13 @@ def bench_report(n: int, *, models: int = 4, epochs: int = 5, workdir: Path | No
         jsonl = (run_dir / "samples.jsonl").stat().st_size / 1e6
         with (run_dir / "samples.jsonl").open("rb") as fh:
             grades = sum(line.count(b'"grader"') for line in fh)
-        return BenchResult(n, grades, jsonl, html.stat().st_size / 1e6, generated, elapsed,
-                           rss_before, _maxrss_mb())
+        return BenchResult(
+            n,
+            grades,
+            jsonl,
+            html.stat().st_size / 1e6,
+            generated,
+            elapsed,
+            rss_before,
+            _maxrss_mb(),
+        )

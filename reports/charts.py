@@ -21,8 +21,13 @@ from matplotlib.figure import Figure
 
 __all__ = ["conformance_bars", "heatmap", "to_svg", "trend_lines"]
 
-_RC: dict[Any, Any] = {"svg.fonttype": "none", "svg.hashsalt": "persona-evals", "font.size": 8,
-       "axes.spines.top": False, "axes.spines.right": False}
+_RC: dict[Any, Any] = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "persona-evals",
+    "font.size": 8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
 _CMAP = LinearSegmentedColormap.from_list("conf", ["#c0392b", "#f1c40f", "#27ae60"])
 _counter = itertools.count(1)
 
@@ -31,10 +36,14 @@ def to_svg(fig: Figure) -> str:
     """Serialise ``fig`` as an ``<svg>`` element fit for inlining in HTML."""
     buf = io.StringIO()
     with matplotlib.rc_context(_RC):
-        fig.savefig(buf, format="svg", bbox_inches="tight",
-                    metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+        fig.savefig(
+            buf,
+            format="svg",
+            bbox_inches="tight",
+            metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+        )
     text = buf.getvalue()
-    text = text[text.index("<svg"):]
+    text = text[text.index("<svg") :]
     text = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", text)
     text = text.replace("xlink:href=", "href=")
     prefix = f"c{next(_counter)}-"
@@ -60,16 +69,22 @@ def heatmap(matrix: pd.DataFrame, title: str = "") -> str:
         ax = fig.add_subplot()
         data = np.ma.masked_invalid(matrix.to_numpy(dtype=float))
         cmap = _CMAP.with_extremes(bad="#d5d8dc")
-        im = ax.imshow(data, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto",
-                       interpolation="nearest")
+        im = ax.imshow(data, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto", interpolation="nearest")
         ax.set_yticks(range(rows), [str(r) for r in matrix.index])
         ax.set_xticks(range(cols), [str(c) for c in matrix.columns], rotation=60, ha="right")
         ax.tick_params(length=0)
         if rows * cols <= 500:
             for (i, j), v in np.ndenumerate(matrix.to_numpy(dtype=float)):
                 if not math.isnan(v):
-                    ax.text(j, i, f"{v * 100:.0f}", ha="center", va="center", fontsize=6,
-                            color="white" if v < 0.35 else "#1b2631")
+                    ax.text(
+                        j,
+                        i,
+                        f"{v * 100:.0f}",
+                        ha="center",
+                        va="center",
+                        fontsize=6,
+                        color="white" if v < 0.35 else "#1b2631",
+                    )
         if title:
             ax.set_title(title, loc="left")
         fig.colorbar(im, ax=ax, fraction=0.025, pad=0.01, label="conformance")
@@ -90,10 +105,18 @@ def conformance_bars(table: pd.DataFrame) -> str:
         rate = t["rate"].to_numpy(dtype=float)
         colors = [_CMAP(v) if not math.isnan(v) else "#d5d8dc" for v in rate]
         ax.barh(y, np.nan_to_num(rate), color=colors, height=0.7)
-        err = np.vstack([rate - t["ci_low"].to_numpy(dtype=float),
-                         t["ci_high"].to_numpy(dtype=float) - rate])
-        ax.errorbar(rate, y, xerr=np.nan_to_num(err), fmt="none", ecolor="#1b2631",
-                    elinewidth=0.8, capsize=2)
+        err = np.vstack(
+            [rate - t["ci_low"].to_numpy(dtype=float), t["ci_high"].to_numpy(dtype=float) - rate]
+        )
+        ax.errorbar(
+            rate,
+            y,
+            xerr=np.nan_to_num(err),
+            fmt="none",
+            ecolor="#1b2631",
+            elinewidth=0.8,
+            capsize=2,
+        )
         ax.set_yticks(y, list(t["rule"]))
         ax.set_xlim(0, 1)
         ax.set_xlabel("conformance (95% CI, clustered by task)")
@@ -120,10 +143,11 @@ def trend_lines(points: pd.DataFrame, ncols: int = 4) -> str:
             ax.plot(p["x"], p["rate"], marker="o", ms=3, color="#1f618d", lw=1.2)
             ax.set_title(rule, fontsize=7, loc="left")
             ax.set_ylim(0, 1.02)
-        for ax in list(axes.flat)[len(rules):]:
+        for ax in list(axes.flat)[len(rules) :]:
             ax.set_visible(False)
         for ax in axes[-1]:
-            ax.set_xticks(list(labels["x"]), list(labels["label"]), rotation=60, ha="right",
-                          fontsize=6)
+            ax.set_xticks(
+                list(labels["x"]), list(labels["label"]), rotation=60, ha="right", fontsize=6
+            )
         fig.tight_layout()
         return to_svg(fig)

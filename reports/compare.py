@@ -21,11 +21,21 @@ from reports._stats import holm, mcnemar_exact, paired_cluster_bootstrap_ci
 from reports.frame import RunData, scan_run
 from reports.metrics import PAIR_KEYS, rule_units
 
-__all__ = ["Comparison", "RuleDiff", "Side", "compare", "compare_paths", "compare_units",
-           "diff_rules"]
+__all__ = [
+    "Comparison",
+    "RuleDiff",
+    "Side",
+    "compare",
+    "compare_paths",
+    "compare_units",
+    "diff_rules",
+]
 
 IMPROVED, REGRESSED, NO_CHANGE, NOT_COMPARABLE = (
-    "improved", "regressed", "no significant change", "not comparable",
+    "improved",
+    "regressed",
+    "no significant change",
+    "not comparable",
 )
 
 
@@ -94,9 +104,15 @@ def diff_rules(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> RuleDiff:
         if o.get("text") != n.get("text") or list(o.get("graders", [])) != list(
             n.get("graders", [])
         ):
-            diff.changed.append({"id": rid, "old": o.get("text", ""), "new": n.get("text", ""),
-                                 "old_graders": o.get("graders", []),
-                                 "new_graders": n.get("graders", [])})
+            diff.changed.append(
+                {
+                    "id": rid,
+                    "old": o.get("text", ""),
+                    "new": n.get("text", ""),
+                    "old_graders": o.get("graders", []),
+                    "new_graders": n.get("graders", []),
+                }
+            )
     diff.changed.sort(key=lambda c: c["id"])
     return diff
 
@@ -122,32 +138,67 @@ def compare_units(
         ci_high, improved_pairs, regressed_pairs, p, p_holm, verdict``.
     """
     pairs = _paired(a, b)
-    rules = sorted(set(a["rule"].astype("object").dropna()) | set(b["rule"].astype("object")
-                                                                   .dropna()))
+    rules = sorted(
+        set(a["rule"].astype("object").dropna()) | set(b["rule"].astype("object").dropna())
+    )
     rows = []
     for rule in rules:
         p = pairs[pairs["rule"] == rule]
         if p.empty:
-            rows.append({"rule": rule, "pairs": 0, "a_rate": math.nan, "b_rate": math.nan,
-                         "delta": math.nan, "ci_low": math.nan, "ci_high": math.nan,
-                         "improved_pairs": 0, "regressed_pairs": 0, "p": math.nan})
+            rows.append(
+                {
+                    "rule": rule,
+                    "pairs": 0,
+                    "a_rate": math.nan,
+                    "b_rate": math.nan,
+                    "delta": math.nan,
+                    "ci_low": math.nan,
+                    "ci_high": math.nan,
+                    "improved_pairs": 0,
+                    "regressed_pairs": 0,
+                    "p": math.nan,
+                }
+            )
             continue
         d = p["outcome_b"] - p["outcome_a"]
         per_task = d.groupby(p["task"]).agg(["sum", "count"])
         low, high = paired_cluster_bootstrap_ci(
-            per_task["sum"].to_numpy(dtype=float), per_task["count"].to_numpy(dtype=float),
+            per_task["sum"].to_numpy(dtype=float),
+            per_task["count"].to_numpy(dtype=float),
             seed=seed,
         )
         up, down = int((d > 0).sum()), int((d < 0).sum())
-        rows.append({"rule": rule, "pairs": len(p), "a_rate": float(p["outcome_a"].mean()),
-                     "b_rate": float(p["outcome_b"].mean()), "delta": float(d.mean()),
-                     "ci_low": low, "ci_high": high, "improved_pairs": up,
-                     "regressed_pairs": down, "p": mcnemar_exact(up, down)})
-    table = pd.DataFrame(rows, columns=["rule", "pairs", "a_rate", "b_rate", "delta", "ci_low",
-                                        "ci_high", "improved_pairs", "regressed_pairs", "p"])
+        rows.append(
+            {
+                "rule": rule,
+                "pairs": len(p),
+                "a_rate": float(p["outcome_a"].mean()),
+                "b_rate": float(p["outcome_b"].mean()),
+                "delta": float(d.mean()),
+                "ci_low": low,
+                "ci_high": high,
+                "improved_pairs": up,
+                "regressed_pairs": down,
+                "p": mcnemar_exact(up, down),
+            }
+        )
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "rule",
+            "pairs",
+            "a_rate",
+            "b_rate",
+            "delta",
+            "ci_low",
+            "ci_high",
+            "improved_pairs",
+            "regressed_pairs",
+            "p",
+        ],
+    )
     table["p_holm"] = holm(list(table["p"]))
-    table["verdict"] = [_verdict(r.pairs, r.delta, r.p_holm, alpha)
-                        for r in table.itertuples()]
+    table["verdict"] = [_verdict(r.pairs, r.delta, r.p_holm, alpha) for r in table.itertuples()]
     return table
 
 
@@ -172,7 +223,9 @@ def _sides_of_run(run: RunData) -> tuple[Side, Side]:
     if len(personas) != 2:
         raise RunLogError(
             f"holds {len(personas)} persona revision(s); pass two runs, or one run made "
-            "with two `--persona` revisions", path=run.path, field="personas",
+            "with two `--persona` revisions",
+            path=run.path,
+            field="personas",
         )
     units = rule_units(run.frame)
     sides = []
@@ -187,15 +240,14 @@ def _side_of_run(run: RunData) -> Side:
     if len(run.manifest.personas) > 1:
         raise RunLogError(
             "holds several persona revisions; compare them with `evals compare RUN` alone",
-            path=run.path, field="personas",
+            path=run.path,
+            field="personas",
         )
     persona = run.manifest.personas[0] if run.manifest.personas else {}
     return Side(run.path.name, rule_units(run.frame), persona)
 
 
-def compare_paths(
-    run_a: Path, run_b: Path | None = None, *, alpha: float = 0.05
-) -> Comparison:
+def compare_paths(run_a: Path, run_b: Path | None = None, *, alpha: float = 0.05) -> Comparison:
     """Compare two runs (``a`` = before), or the two persona revisions inside ``run_a``."""
     first = scan_run(run_a)
     if run_b is None:

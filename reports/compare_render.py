@@ -22,13 +22,15 @@ def comparison_markdown(cmp: Comparison, *, title: str | None = None) -> str:
     lines = [f"## {title or 'Persona comparison'}: `{cmp.a.label}` → `{cmp.b.label}`", ""]
     reg, imp = cmp.regressed, cmp.improved
     if reg:
-        lines.append(f"**Significant regression** on {len(reg)} rule(s): "
-                     + ", ".join(f"`{r}`" for r in reg))
+        lines.append(
+            f"**Significant regression** on {len(reg)} rule(s): " + ", ".join(f"`{r}`" for r in reg)
+        )
     else:
         lines.append("No significant regression.")
     if imp:
-        lines.append(f"Significant improvement on {len(imp)} rule(s): "
-                     + ", ".join(f"`{r}`" for r in imp))
+        lines.append(
+            f"Significant improvement on {len(imp)} rule(s): " + ", ".join(f"`{r}`" for r in imp)
+        )
     lines += [
         "",
         f"{cmp.pairs} paired (sample, rule) verdicts; samples paired by model, task, variant, "
@@ -55,14 +57,21 @@ def comparison_markdown(cmp: Comparison, *, title: str | None = None) -> str:
             if c["old"] != c["new"]:
                 lines.append(f"- changed `{c['id']}`: ~~{_cell(c['old'])}~~ → {_cell(c['new'])}")
             if c["old_graders"] != c["new_graders"]:
-                lines.append(f"- graders of `{c['id']}`: {', '.join(c['old_graders']) or '—'} → "
-                             f"{', '.join(c['new_graders']) or '—'}")
+                lines.append(
+                    f"- graders of `{c['id']}`: {', '.join(c['old_graders']) or '—'} → "
+                    f"{', '.join(c['new_graders']) or '—'}"
+                )
     return "\n".join(lines) + "\n"
 
 
 def write_comparison_html(cmp: Comparison, out: Path) -> Path:
     """Write the comparison as one self-contained HTML file; returns ``out``."""
-    html = render("compare.html.j2", cmp=cmp, rows=cmp.table.to_dict("records"),
-                  REGRESSED=REGRESSED, IMPROVED=IMPROVED)
+    html = render(
+        "compare.html.j2",
+        cmp=cmp,
+        rows=cmp.table.to_dict("records"),
+        REGRESSED=REGRESSED,
+        IMPROVED=IMPROVED,
+    )
     out.write_text(html, encoding="utf-8")
     return out

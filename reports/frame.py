@@ -25,20 +25,59 @@ from evals.schema import Manifest, Sample
 from reports._columns import FrameBuilder
 
 __all__ = [
-    "COLUMNS", "RunData", "load_run", "load_runs", "read_manifest", "read_sample", "scan_run",
+    "COLUMNS",
+    "RunData",
+    "load_run",
+    "load_runs",
+    "read_manifest",
+    "read_sample",
+    "scan_run",
 ]
 
 #: Columns of the long frame. ``tokens``/``cost``/``judge_cost``/``latency`` are per
 #: sample and repeat on each of its rows: de-duplicate by ``sample_id`` before summing.
 COLUMNS = [
-    "run", "persona", "persona_ref", "persona_revision", "model", "task", "variant",
-    "pressure", "epoch", "sample_id", "rule", "grader", "verdict", "score", "kind",
-    "reason", "n_evidence", "tempted", "tokens", "cost", "judge_cost", "latency", "status",
+    "run",
+    "persona",
+    "persona_ref",
+    "persona_revision",
+    "model",
+    "task",
+    "variant",
+    "pressure",
+    "epoch",
+    "sample_id",
+    "rule",
+    "grader",
+    "verdict",
+    "score",
+    "kind",
+    "reason",
+    "n_evidence",
+    "tempted",
+    "tokens",
+    "cost",
+    "judge_cost",
+    "latency",
+    "status",
     "error",
 ]
 _CATEGORICAL = [
-    "run", "persona", "persona_ref", "persona_revision", "model", "task", "variant",
-    "pressure", "rule", "grader", "verdict", "kind", "reason", "status", "error",
+    "run",
+    "persona",
+    "persona_ref",
+    "persona_revision",
+    "model",
+    "task",
+    "variant",
+    "pressure",
+    "rule",
+    "grader",
+    "verdict",
+    "kind",
+    "reason",
+    "status",
+    "error",
 ]
 
 
@@ -149,6 +188,7 @@ def load_runs(paths: Iterable[str | Path] | str | Path) -> pd.DataFrame:
     frames = [scan_run(p).frame for p in paths]
     if not frames:
         return _categorise(FrameBuilder("").frame(COLUMNS))
-    joined = pd.concat([f.astype({c: "object" for c in _CATEGORICAL}) for f in frames],
-                       ignore_index=True)
+    joined = pd.concat(
+        [f.astype({c: "object" for c in _CATEGORICAL}) for f in frames], ignore_index=True
+    )
     return _categorise(joined)

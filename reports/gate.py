@@ -80,31 +80,45 @@ def markdown_summary(result: GateResult) -> str:
     name = run.path.resolve().name
     head = ["# persona-evals gate", ""]
     if result.regressed:
-        head.append(f"❌ **Significant regression** on {len(result.regressed)} rule(s) in "
-                    f"`{name}`: " + ", ".join(f"`{r}`" for r in result.regressed))
+        head.append(
+            f"❌ **Significant regression** on {len(result.regressed)} rule(s) in "
+            f"`{name}`: " + ", ".join(f"`{r}`" for r in result.regressed)
+        )
     elif result.comparison is None:
-        head.append(f"✅ `{name}`: no baseline to compare with, so nothing can regress "
-                    "(bless one with `evals baseline set RUN`).")
+        head.append(
+            f"✅ `{name}`: no baseline to compare with, so nothing can regress "
+            "(bless one with `evals baseline set RUN`)."
+        )
     else:
-        head.append(f"✅ No significant regression in `{name}` against "
-                    f"`{result.comparison.a.label}`.")
+        head.append(
+            f"✅ No significant regression in `{name}` against `{result.comparison.a.label}`."
+        )
     if result.comparison is not None and result.comparison.pairs == 0:
-        head += ["", "⚠️ **Nothing was compared**: no (sample, rule) verdict pairs with the "
-                 "baseline (different models or tasks, or every sample failed)."]
+        head += [
+            "",
+            "⚠️ **Nothing was compared**: no (sample, rule) verdict pairs with the "
+            "baseline (different models or tasks, or every sample failed).",
+        ]
     if not run.manifest.isolated:
         head += ["", "⚠️ **NOT ISOLATED**: candidate code ran without the sandbox."]
     samples = metrics.sample_table(run.frame)
     infra = int((samples["status"] == "infra_error").sum())
     allpass = metrics.all_rules_pass(result.units).iloc[0]
-    head += ["", f"{len(samples)} samples · all rules pass on {pct(allpass['rate'])} · "
-             f"{infra} infra errors (excluded) · state {run.manifest.state}", ""]
+    head += [
+        "",
+        f"{len(samples)} samples · all rules pass on {pct(allpass['rate'])} · "
+        f"{infra} infra errors (excluded) · state {run.manifest.state}",
+        "",
+    ]
     if result.comparison is not None:
         head.append(comparison_markdown(result.comparison, title="Rules against the baseline"))
     else:
         conf = metrics.conformance(result.units)
         head += ["| rule | conformance | 95% CI | n |", "| --- | ---: | --- | ---: |"]
-        head += [f"| `{r.rule}` | {pct(r.rate)} | [{pct(r.ci_low)}, {pct(r.ci_high)}] | {r.n} |"
-                 for r in conf.itertuples()]
+        head += [
+            f"| `{r.rule}` | {pct(r.rate)} | [{pct(r.ci_low)}, {pct(r.ci_high)}] | {r.n} |"
+            for r in conf.itertuples()
+        ]
     flaky = result.flaky
     if len(flaky):
         tasks = flaky.groupby("task", observed=True).size().sort_values(ascending=False)
@@ -118,15 +132,22 @@ def markdown_summary(result: GateResult) -> str:
 def junit_xml(result: GateResult) -> str:
     """JUnit XML: one ``testcase`` per rule x task (classname = rule, name = task)."""
     now = _task_rates(result.units)
-    before = (_task_rates(result.comparison.a.units) if result.comparison is not None
-              else pd.DataFrame(columns=["sum", "count"]))
-    verdicts = ({r.rule: r for r in result.comparison.table.itertuples()}
-                if result.comparison is not None else {})
+    before = (
+        _task_rates(result.comparison.a.units)
+        if result.comparison is not None
+        else pd.DataFrame(columns=["sum", "count"])
+    )
+    verdicts = (
+        {r.rule: r for r in result.comparison.table.itertuples()}
+        if result.comparison is not None
+        else {}
+    )
     flaky = {(str(f.rule), str(f.task)) for f in result.flaky.itertuples()}
     suite = ET.Element("testsuite", name="persona-evals gate")
     failures = skipped = 0
-    measured = set(zip(result.units["rule"].astype(str), result.units["task"].astype(str),
-                       strict=True))
+    measured = set(
+        zip(result.units["rule"].astype(str), result.units["task"].astype(str), strict=True)
+    )
     rules = sorted({r for r, _ in measured})
     tasks = sorted({t for _, t in measured})
     for rule in rules:
@@ -149,9 +170,15 @@ def junit_xml(result: GateResult) -> str:
                 out += "; FLAKY: verdict flips across epochs"
             v = verdicts.get(rule)
             if v is not None and v.verdict == "regressed" and rate < old_rate:
-                ET.SubElement(case, "failure", type="regression", message=(
-                    f"{rule} regressed significantly (Δ {v.delta * 100:+.0f} pp, Holm p = "
-                    f"{v.p_holm:.2g}); on {task}: {pct(old_rate)} → {pct(rate)}"))
+                ET.SubElement(
+                    case,
+                    "failure",
+                    type="regression",
+                    message=(
+                        f"{rule} regressed significantly (Δ {v.delta * 100:+.0f} pp, Holm p = "
+                        f"{v.p_holm:.2g}); on {task}: {pct(old_rate)} → {pct(rate)}"
+                    ),
+                )
                 failures += 1
             ET.SubElement(case, "system-out").text = out
     suite.set("tests", str(len(suite.findall("testcase"))))

@@ -49,8 +49,10 @@ def judge_section(run_dir: Path, frame: pd.DataFrame) -> dict[str, Any]:
         return {}
     counts = pd.crosstab(judged["rule"].astype(str), judged["verdict"].astype(str))
     verdicts = [
-        {"rule": rule, **{v: int(row.get(v, 0)) for v in
-                          ("pass", "fail", "unscored", "error", "skipped")}}
+        {
+            "rule": rule,
+            **{v: int(row.get(v, 0)) for v in ("pass", "fail", "unscored", "error", "skipped")},
+        }
         for rule, row in counts.iterrows()
     ]
     skipped = judged[judged["verdict"] == "skipped"].drop_duplicates(["sample_id", "rule"])

@@ -31,7 +31,14 @@ __all__ = [
 
 #: Columns that identify a sample (functionally dependent on ``sample_id``).
 SAMPLE_KEYS = [
-    "run", "persona_revision", "model", "task", "variant", "pressure", "epoch", "sample_id",
+    "run",
+    "persona_revision",
+    "model",
+    "task",
+    "variant",
+    "pressure",
+    "epoch",
+    "sample_id",
 ]
 #: What pairs two samples across persona revisions or runs.
 PAIR_KEYS = ["model", "task", "variant", "pressure", "epoch"]
@@ -47,16 +54,20 @@ def rule_units(df: pd.DataFrame) -> pd.DataFrame:
     """One row per (sample, rule) with ``outcome`` 1.0 (holds), 0.0 (broken) or NaN."""
     graded = df[df["rule"].notna() & (df["status"] == "ok")]
     verdict = graded["verdict"].astype("object")
-    flags = pd.DataFrame({
-        "sample_id": graded["sample_id"].astype("object"),
-        "rule": graded["rule"].astype("object"),
-        "fail": (verdict == "fail").to_numpy(),
-        "pass": (verdict == "pass").to_numpy(),
-        "tempted": (graded["tempted"].to_numpy() > 0) if "tempted" in graded else False,
-    })
-    agg = flags.groupby(["sample_id", "rule"], sort=False).agg(
-        fail=("fail", "max"), passed=("pass", "max"), tempted=("tempted", "max")
-    ).reset_index()
+    flags = pd.DataFrame(
+        {
+            "sample_id": graded["sample_id"].astype("object"),
+            "rule": graded["rule"].astype("object"),
+            "fail": (verdict == "fail").to_numpy(),
+            "pass": (verdict == "pass").to_numpy(),
+            "tempted": (graded["tempted"].to_numpy() > 0) if "tempted" in graded else False,
+        }
+    )
+    agg = (
+        flags.groupby(["sample_id", "rule"], sort=False)
+        .agg(fail=("fail", "max"), passed=("pass", "max"), tempted=("tempted", "max"))
+        .reset_index()
+    )
     agg["outcome"] = np.where(agg["fail"], 0.0, np.where(agg["passed"], 1.0, np.nan))
     samples = sample_table(df)
     samples["sample_id"] = samples["sample_id"].astype("object")
@@ -72,16 +83,24 @@ def _cluster_rate(group: pd.DataFrame, seed: int) -> pd.Series:
     passes = float(per_task["sum"].sum())
     n = float(per_task["count"].sum())
     low, high = cluster_bootstrap_ci(
-        per_task["sum"].to_numpy(dtype=float), per_task["count"].to_numpy(dtype=float),
+        per_task["sum"].to_numpy(dtype=float),
+        per_task["count"].to_numpy(dtype=float),
         seed=seed,
     )
     cost = decided.drop_duplicates("sample_id")["cost"].mean() if n else math.nan
     rate = passes / n if n else math.nan
-    return pd.Series({
-        "n": int(n), "passes": int(passes), "rate": rate, "ci_low": low, "ci_high": high,
-        "n_tasks": len(per_task), "undecided": int(group["outcome"].isna().sum()),
-        "per_dollar": rate / cost if cost and cost > 0 else math.nan,
-    })
+    return pd.Series(
+        {
+            "n": int(n),
+            "passes": int(passes),
+            "rate": rate,
+            "ci_low": low,
+            "ci_high": high,
+            "n_tasks": len(per_task),
+            "undecided": int(group["outcome"].isna().sum()),
+            "per_dollar": rate / cost if cost and cost > 0 else math.nan,
+        }
+    )
 
 
 def conformance(units: pd.DataFrame, by: Sequence[str] = ("rule",), seed: int = 0) -> pd.DataFrame:
@@ -123,8 +142,9 @@ def all_rules_pass(units: pd.DataFrame, by: Sequence[str] = (), seed: int = 0) -
     """Share of samples on which every decided rule held, with a task-clustered CI."""
     per_sample = _all_pass_units(units)
     if per_sample.empty:
-        return pd.DataFrame([{"n": 0, "passes": 0, "rate": math.nan,
-                              "ci_low": math.nan, "ci_high": math.nan}])
+        return pd.DataFrame(
+            [{"n": 0, "passes": 0, "rate": math.nan, "ci_low": math.nan, "ci_high": math.nan}]
+        )
     if not by:
         return _ints(_cluster_rate(per_sample, seed).to_frame().T)
     return conformance(per_sample, by=by, seed=seed)
@@ -139,9 +159,11 @@ def pass_k(units: pd.DataFrame, k: int, by: Sequence[str] = ("rule",)) -> pd.Dat
     """
     cell_keys = list(dict.fromkeys([*by, "model", "task", "variant", "pressure"]))
     decided = units[units["outcome"].notna()]
-    cells = decided.groupby(cell_keys, observed=True, dropna=False)["outcome"].agg(
-        ["count", "sum"]
-    ).reset_index()
+    cells = (
+        decided.groupby(cell_keys, observed=True, dropna=False)["outcome"]
+        .agg(["count", "sum"])
+        .reset_index()
+    )
     cells = cells[cells["count"] >= k]
     nc = list(zip(cells["count"].astype(int), cells["sum"].astype(int), strict=True))
     cells["at"] = [pass_at_k(n, c, k) for n, c in nc]
@@ -189,10 +211,16 @@ def pressure_resistance(units: pd.DataFrame, by: Sequence[str] = ("pressure",)) 
             same = same[same["rule"].isin(rules)]
         base = same.groupby("sample_id", sort=False)["outcome"].min()
         keyt = key if isinstance(key, tuple) else (key,)
-        rows.append({**dict(zip(by, keyt, strict=True)),
-                     "rules": ", ".join(rules) or "all graded rules",
-                     "n": len(per), "held": int(per.sum()), "rate": float(per.mean()),
-                     "baseline_rate": float(base.mean()) if len(base) else math.nan})
+        rows.append(
+            {
+                **dict(zip(by, keyt, strict=True)),
+                "rules": ", ".join(rules) or "all graded rules",
+                "n": len(per),
+                "held": int(per.sum()),
+                "rate": float(per.mean()),
+                "baseline_rate": float(base.mean()) if len(base) else math.nan,
+            }
+        )
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -214,8 +242,11 @@ def flaky(units: pd.DataFrame, across: str = "epoch") -> pd.DataFrame:
     decided = decided.sort_values(order)
     if across == "run":
         # One outcome per night: the rule held on every epoch of that run.
-        decided = decided.groupby([*keys, "run"], observed=True, dropna=False, sort=False)[
-            "outcome"].min().reset_index()
+        decided = (
+            decided.groupby([*keys, "run"], observed=True, dropna=False, sort=False)["outcome"]
+            .min()
+            .reset_index()
+        )
     stats = flip_counts(decided, keys)
     return stats[(stats["passes"] > 0) & (stats["passes"] < stats["n"])].reset_index(drop=True)
 
@@ -229,6 +260,8 @@ def flip_counts(ordered: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     if len(o) > 1:
         changed[1:] = (o[1:] != o[:-1]) & (g[1:] == g[:-1])
     flagged = ordered.iloc[order].assign(flip=changed)
-    return flagged.groupby(keys, observed=True, dropna=False, sort=True).agg(
-        n=("outcome", "count"), passes=("outcome", "sum"), flips=("flip", "sum")
-    ).reset_index()
+    return (
+        flagged.groupby(keys, observed=True, dropna=False, sort=True)
+        .agg(n=("outcome", "count"), passes=("outcome", "sum"), flips=("flip", "sum"))
+        .reset_index()
+    )

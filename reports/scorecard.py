@@ -59,8 +59,9 @@ def _heatmap(units: pd.DataFrame, order: list[str]) -> tuple[str, int]:
     decided = units[units["outcome"].notna()]
     if decided.empty:
         return "", 0
-    matrix = decided.pivot_table(index="rule", columns="task", values="outcome",
-                                 aggfunc="mean", observed=True)
+    matrix = decided.pivot_table(
+        index="rule", columns="task", values="outcome", aggfunc="mean", observed=True
+    )
     matrix = matrix.reindex([r for r in order if r in matrix.index])
     dropped = 0
     if matrix.shape[1] > MAX_HEATMAP_TASKS:
@@ -71,7 +72,10 @@ def _heatmap(units: pd.DataFrame, order: list[str]) -> tuple[str, int]:
 
 
 def _arm_section(
-    label: str, frame: pd.DataFrame, rules: list[dict[str, Any]], epochs: int,
+    label: str,
+    frame: pd.DataFrame,
+    rules: list[dict[str, Any]],
+    epochs: int,
     base_units: pd.DataFrame | None,
 ) -> dict[str, Any]:
     units = metrics.rule_units(frame)
@@ -80,33 +84,50 @@ def _arm_section(
     counts = metrics.verdict_counts(frame).set_index("rule")
     k = max(2, epochs)
     passk = metrics.pass_k(units, k).set_index("rule") if epochs >= 2 else pd.DataFrame()
-    delta = (compare_units(base_units, units).set_index("rule")
-             if base_units is not None and not units.empty else pd.DataFrame())
+    delta = (
+        compare_units(base_units, units).set_index("rule")
+        if base_units is not None and not units.empty
+        else pd.DataFrame()
+    )
     rows = []
     for rule in rules:
         rid = rule["id"]
         if rid not in conf.index and rid not in counts.index:
             continue
-        rows.append({
-            "id": rid, "name": rule.get("name") or "", "text": rule.get("text", ""),
-            "graders": rule.get("graders", []), "conf": _row(conf, rid),
-            "counts": _row(counts, rid), "passk": _row(passk, rid), "delta": _row(delta, rid),
-        })
+        rows.append(
+            {
+                "id": rid,
+                "name": rule.get("name") or "",
+                "text": rule.get("text", ""),
+                "graders": rule.get("graders", []),
+                "conf": _row(conf, rid),
+                "counts": _row(counts, rid),
+                "passk": _row(passk, rid),
+                "delta": _row(delta, rid),
+            }
+        )
     samples = metrics.sample_table(frame)
     ok = samples[samples["status"] == "ok"]
     allpass = metrics.all_rules_pass(units).iloc[0].to_dict()
     table = conf.reset_index() if not conf.empty else pd.DataFrame()
     heat, dropped = _heatmap(units, order)
     return {
-        "label": label, "rows": rows, "k": k, "has_passk": epochs >= 2,
-        "has_delta": not delta.empty, "allpass": allpass,
-        "samples": len(samples), "infra": int((samples["status"] == "infra_error").sum()),
-        "cost": float(samples["cost"].sum()), "judge_cost": float(samples["judge_cost"].sum()),
+        "label": label,
+        "rows": rows,
+        "k": k,
+        "has_passk": epochs >= 2,
+        "has_delta": not delta.empty,
+        "allpass": allpass,
+        "samples": len(samples),
+        "infra": int((samples["status"] == "infra_error").sum()),
+        "cost": float(samples["cost"].sum()),
+        "judge_cost": float(samples["judge_cost"].sum()),
         "tokens": int(samples["tokens"].sum()),
         "mean_cost": float(ok["cost"].mean()) if len(ok) else math.nan,
         "per_dollar": _per_dollar(allpass["rate"], ok),
         "bars": charts.conformance_bars(table) if not table.empty else "",
-        "heatmap": heat, "heatmap_dropped": dropped,
+        "heatmap": heat,
+        "heatmap_dropped": dropped,
     }
 
 
@@ -115,8 +136,22 @@ def _row(table: pd.DataFrame, key: str) -> dict[str, Any] | None:
         return None
     row: dict[str, Any] = dict(table.loc[key].to_dict())
     # A row read across mixed dtypes comes back as floats: restore the counts.
-    for col in ("n", "passes", "n_tasks", "undecided", "pairs", "cells", "pass", "fail",
-                "error", "skipped", "unscored", "integrity", "improved_pairs", "regressed_pairs"):
+    for col in (
+        "n",
+        "passes",
+        "n_tasks",
+        "undecided",
+        "pairs",
+        "cells",
+        "pass",
+        "fail",
+        "error",
+        "skipped",
+        "unscored",
+        "integrity",
+        "improved_pairs",
+        "regressed_pairs",
+    ):
         if col in row and row[col] == row[col]:
             row[col] = int(row[col])
     return row
@@ -157,15 +192,31 @@ def _problems(run: RunData) -> dict[str, Any]:
     samples = metrics.sample_table(f)
     infra = samples[samples["status"] == "infra_error"]
     errs = f[f["verdict"].isin(["error", "unscored"])]
-    grader_errors = (errs.groupby(["grader", "verdict", "reason"], observed=True).size()
-                     .rename("n").reset_index().sort_values("n", ascending=False).head(50))
+    grader_errors = (
+        errs.groupby(["grader", "verdict", "reason"], observed=True)
+        .size()
+        .rename("n")
+        .reset_index()
+        .sort_values("n", ascending=False)
+        .head(50)
+    )
     integrity = f[f["kind"] == "integrity"].drop_duplicates(["sample_id", "grader"])
-    skipped = (f[f["verdict"] == "skipped"].groupby(["grader", "reason"], observed=True).size()
-               .rename("n").reset_index())
-    return {"infra": infra.head(200).to_dict("records"), "infra_total": len(infra),
-            "grader_errors": grader_errors.to_dict("records"), "n_grader_errors": len(errs),
-            "integrity": integrity.head(100).to_dict("records"),
-            "integrity_total": len(integrity), "skipped": skipped.to_dict("records")}
+    skipped = (
+        f[f["verdict"] == "skipped"]
+        .groupby(["grader", "reason"], observed=True)
+        .size()
+        .rename("n")
+        .reset_index()
+    )
+    return {
+        "infra": infra.head(200).to_dict("records"),
+        "infra_total": len(infra),
+        "grader_errors": grader_errors.to_dict("records"),
+        "n_grader_errors": len(errs),
+        "integrity": integrity.head(100).to_dict("records"),
+        "integrity_total": len(integrity),
+        "skipped": skipped.to_dict("records"),
+    }
 
 
 def _flaky_cells(flaky: pd.DataFrame, limit: int = 100) -> list[dict[str, Any]]:
@@ -173,16 +224,26 @@ def _flaky_cells(flaky: pd.DataFrame, limit: int = 100) -> list[dict[str, Any]]:
     if flaky.empty:
         return []
     keys = ["model", "task", "variant", "pressure"]
-    folded = flaky.groupby(keys, observed=True, dropna=False, sort=True).agg(
-        rules=("rule", lambda r: sorted(map(str, r))), n=("n", "max"), flips=("flips", "sum"),
-    ).reset_index()
+    folded = (
+        flaky.groupby(keys, observed=True, dropna=False, sort=True)
+        .agg(
+            rules=("rule", lambda r: sorted(map(str, r))),
+            n=("n", "max"),
+            flips=("flips", "sum"),
+        )
+        .reset_index()
+    )
     folded = folded.sort_values("flips", ascending=False, kind="stable").head(limit)
-    return [{k: (None if v != v else v) if not isinstance(v, list) else v
-             for k, v in row.items()} for row in folded.to_dict("records")]
+    return [
+        {k: (None if v != v else v) if not isinstance(v, list) else v for k, v in row.items()}
+        for row in folded.to_dict("records")
+    ]
 
 
 def build_context(
-    run: RunData, baseline: RunData | None = None, limits: DrillLimits | None = None,
+    run: RunData,
+    baseline: RunData | None = None,
+    limits: DrillLimits | None = None,
     notes: list[str] | None = None,
 ) -> dict[str, Any]:
     """Everything the scorecard template shows, computed from a scanned run."""
@@ -192,28 +253,43 @@ def build_context(
     notes = [*run.warnings, *(notes or [])]
     if baseline is not None:
         if len(m.personas) > 1 or len(baseline.manifest.personas) > 1:
-            notes.append("baseline deltas skipped: a run holds several persona revisions "
-                         "(use `evals compare`)")
+            notes.append(
+                "baseline deltas skipped: a run holds several persona revisions "
+                "(use `evals compare`)"
+            )
         else:
             base_units = metrics.rule_units(baseline.frame)
-    arms = [_arm_section(label, run.frame[mask], rules, m.epochs, base_units)
-            for label, mask in _arms(run)]
+    arms = [
+        _arm_section(label, run.frame[mask], rules, m.epochs, base_units)
+        for label, mask in _arms(run)
+    ]
     units = metrics.rule_units(run.frame)
     samples = metrics.sample_table(run.frame)
     flaky = metrics.flaky(units)
     pressure = metrics.pressure_resistance(units, by=("model", "pressure"))
-    variants = (metrics.all_rules_pass(units, by=("model", "variant"))
-                if units["variant"].notna().any() else pd.DataFrame())
+    variants = (
+        metrics.all_rules_pass(units, by=("model", "variant"))
+        if units["variant"].notna().any()
+        else pd.DataFrame()
+    )
     return {
-        "m": m, "run_name": run.path.resolve().name, "rules": rules, "arms": arms,
+        "m": m,
+        "run_name": run.path.resolve().name,
+        "rules": rules,
+        "arms": arms,
         "duration": duration(m.started_at, m.finished_at),
         "cost": float(samples["cost"].sum() + samples["judge_cost"].sum()),
-        "tokens": int(samples["tokens"].sum()), "n_samples": len(samples),
+        "tokens": int(samples["tokens"].sum()),
+        "n_samples": len(samples),
         "baseline": baseline.path.resolve().name if baseline is not None else None,
-        "notes": notes, "coverage": _coverage(run, rules), "problems": _problems(run),
-        "flaky": _flaky_cells(flaky), "flaky_total": len(flaky),
+        "notes": notes,
+        "coverage": _coverage(run, rules),
+        "problems": _problems(run),
+        "flaky": _flaky_cells(flaky),
+        "flaky_total": len(flaky),
         "flaky_tasks": int(flaky["task"].nunique()) if len(flaky) else 0,
-        "pressure": pressure.to_dict("records"), "variants": variants.to_dict("records"),
+        "pressure": pressure.to_dict("records"),
+        "variants": variants.to_dict("records"),
         "drill": drilldown(run, limits),
         "judges": judge_section(run.path, run.frame),
     }

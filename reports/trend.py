@@ -47,11 +47,17 @@ def discover_runs(runs_dir: Path) -> list[Path]:
     """
     if not runs_dir.is_dir():
         raise RunLogError("not a directory; pass the folder holding your runs", path=runs_dir)
-    found = [(read_manifest(p).started_at, p.name, p) for p in sorted(runs_dir.iterdir())
-             if (p / "manifest.json").is_file()]
+    found = [
+        (read_manifest(p).started_at, p.name, p)
+        for p in sorted(runs_dir.iterdir())
+        if (p / "manifest.json").is_file()
+    ]
     if not found:
-        raise RunLogError("holds no run directory (no */manifest.json); run `evals run "
-                          f"--out {runs_dir}/<name>` first", path=runs_dir)
+        raise RunLogError(
+            "holds no run directory (no */manifest.json); run `evals run "
+            f"--out {runs_dir}/<name>` first",
+            path=runs_dir,
+        )
     return [p for _, _, p in sorted(found)]
 
 
@@ -63,9 +69,15 @@ def _summarise(path: Path) -> RunSummary:
     for col in _CELL:
         cells[col] = cells[col].astype("object")
     shas = ",".join(str(p.get("sha256", ""))[:8] for p in run.manifest.personas)
-    return RunSummary(path.name, run.manifest.started_at, shas, run.manifest.state,
-                      metrics.conformance(units), float(metrics.all_rules_pass(units)
-                                                        .iloc[0]["rate"]), cells)
+    return RunSummary(
+        path.name,
+        run.manifest.started_at,
+        shas,
+        run.manifest.state,
+        metrics.conformance(units),
+        float(metrics.all_rules_pass(units).iloc[0]["rate"]),
+        cells,
+    )
 
 
 def summarise_runs(paths: list[Path]) -> list[RunSummary]:
@@ -94,17 +106,23 @@ def _context(runs_dir: Path, summaries: list[RunSummary]) -> dict[str, Any]:
     flaky = night_flaky(summaries)
     base = read_baseline(runs_dir)
     return {
-        "runs_dir": str(runs_dir), "runs": summaries, "rules": rules,
-        "table": {r: [table.loc[r].get(i) if r in table.index else None
-                      for i in range(len(summaries))] for r in rules},
+        "runs_dir": str(runs_dir),
+        "runs": summaries,
+        "rules": rules,
+        "table": {
+            r: [table.loc[r].get(i) if r in table.index else None for i in range(len(summaries))]
+            for r in rules
+        },
         "chart": charts.trend_lines(points) if len(points) else "",
-        "flaky": flaky.head(200).to_dict("records"), "flaky_total": len(flaky),
+        "flaky": flaky.head(200).to_dict("records"),
+        "flaky_total": len(flaky),
         "baseline": base["run"] if base else None,
     }
 
 
-def write_trend(runs_dir: str | Path, out: str | Path | None = None,
-                last: int | None = None) -> Path:
+def write_trend(
+    runs_dir: str | Path, out: str | Path | None = None, last: int | None = None
+) -> Path:
     """Write the trend HTML for the runs in ``runs_dir``; returns the file written.
 
     Args:

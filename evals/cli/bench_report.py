@@ -34,10 +34,14 @@ def bench_report_cmd(
     if n < 1 or models < 1 or epochs < 1:
         raise ConfigError("--n, --models and --epochs must be at least 1", field="--n")
     r = bench_report(n, models=models, epochs=epochs, workdir=workdir)
-    typer.echo(f"run          {r.n:,} samples, {r.grades:,} grades, samples.jsonl "
-               f"{r.jsonl_mb:.1f} MB (generated in {r.generate_s:.1f}s, not timed)")
+    typer.echo(
+        f"run          {r.n:,} samples, {r.grades:,} grades, samples.jsonl "
+        f"{r.jsonl_mb:.1f} MB (generated in {r.generate_s:.1f}s, not timed)"
+    )
     typer.echo(f"report       {r.report_s:.2f} s wall -> scorecard.html {r.html_mb:.1f} MB")
-    typer.echo(f"memory       peak RSS {r.rss_peak_mb:.0f} MB "
-               f"(+{r.rss_peak_mb - r.rss_before_mb:.0f} MB during the report)")
+    typer.echo(
+        f"memory       peak RSS {r.rss_peak_mb:.0f} MB "
+        f"(+{r.rss_peak_mb - r.rss_before_mb:.0f} MB during the report)"
+    )
     verdict = "within" if r.report_s <= TARGET_S else "OVER"
     typer.echo(f"target       {verdict} the {TARGET_S:.0f} s budget")

@@ -38,9 +38,12 @@ def report_cmd(
     out: Annotated[
         Path | None, typer.Option("--out", help="HTML file [default: RUN/scorecard.html].")
     ] = None,
-    baseline: Annotated[Path | None, typer.Option(
-        "--baseline", help="Run to show deltas against [default: the blessed baseline]."
-    )] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline", help="Run to show deltas against [default: the blessed baseline]."
+        ),
+    ] = None,
 ) -> None:
     """Write the run's self-contained HTML scorecard."""
     from reports.scorecard import write_scorecard
@@ -49,11 +52,14 @@ def report_cmd(
 
 
 def compare_cmd(
-    run_a: Annotated[Path, typer.Argument(
-        help="The 'before' run, or one run holding two persona revisions.")],
+    run_a: Annotated[
+        Path, typer.Argument(help="The 'before' run, or one run holding two persona revisions.")
+    ],
     run_b: Annotated[Path | None, typer.Argument(help="The 'after' run.")] = None,
-    out_html: Annotated[Path | None, typer.Option(
-        "--out-html", help="HTML file [default: compare.html in the 'after' run].")] = None,
+    out_html: Annotated[
+        Path | None,
+        typer.Option("--out-html", help="HTML file [default: compare.html in the 'after' run]."),
+    ] = None,
     out_md: Annotated[
         Path | None, typer.Option("--out-md", help="Also write the Markdown here.")
     ] = None,
@@ -77,9 +83,7 @@ def trend_cmd(
     out: Annotated[
         Path | None, typer.Option("--out", help="HTML file [default: RUNS_DIR/trend.html].")
     ] = None,
-    last: Annotated[
-        int | None, typer.Option("--last", help="Only the most recent N runs.")
-    ] = None,
+    last: Annotated[int | None, typer.Option("--last", help="Only the most recent N runs.")] = None,
 ) -> None:
     """Write per-rule trend lines over the runs in RUNS_DIR (oldest first)."""
     from reports.trend import write_trend
@@ -91,10 +95,15 @@ def trend_cmd(
 
 def gate_cmd(
     run_dir: RunDir,
-    baseline: Annotated[Path | None, typer.Option(
-        "--baseline", help="Run to compare with [default: RUN's parent/baseline.json].")] = None,
-    junit: Annotated[Path | None, typer.Option(
-        "--junit", help="JUnit XML file [default: RUN/gate.junit.xml].")] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline", help="Run to compare with [default: RUN's parent/baseline.json]."
+        ),
+    ] = None,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", help="JUnit XML file [default: RUN/gate.junit.xml].")
+    ] = None,
     alpha: Alpha = 0.05,
 ) -> None:
     """Exit 1 only on a statistically significant per-rule regression against the baseline.
@@ -136,8 +145,9 @@ def baseline_show_cmd(
 
     record = read_baseline(runs_dir)
     if record is None:
-        raise ConfigError("no baseline set; bless one with `evals baseline set RUN`",
-                          path=baseline_file(runs_dir))
+        raise ConfigError(
+            "no baseline set; bless one with `evals baseline set RUN`", path=baseline_file(runs_dir)
+        )
     shas = ", ".join(f"{p['name']}@{str(p['sha256'])[:12]}" for p in record.get("personas", []))
     typer.echo(f"run       {record['path']}")
     typer.echo(f"persona   {shas}")

@@ -20,19 +20,39 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = SyntheticSpec(n_tasks=16, epochs=3, models=models, seed=11)
     return {
         "base": write_synthetic_run(root / "base", base),
-        "regressed": write_synthetic_run(root / "regressed", SyntheticSpec(
-            n_tasks=16, epochs=3, models=models, seed=12,
-            pass_rates={REGRESSED_RULE: 0.4},
-        )),
-        "same": write_synthetic_run(root / "same", SyntheticSpec(
-            n_tasks=16, epochs=3, models=models, seed=13,
-        )),
+        "regressed": write_synthetic_run(
+            root / "regressed",
+            SyntheticSpec(
+                n_tasks=16,
+                epochs=3,
+                models=models,
+                seed=12,
+                pass_rates={REGRESSED_RULE: 0.4},
+            ),
+        ),
+        "same": write_synthetic_run(
+            root / "same",
+            SyntheticSpec(
+                n_tasks=16,
+                epochs=3,
+                models=models,
+                seed=13,
+            ),
+        ),
     }
 
 
 @pytest.fixture
 def small_run(tmp_path: Path) -> Path:
     """A small single-model run, not isolated, with no-credential judges."""
-    return write_synthetic_run(tmp_path / "small", SyntheticSpec(
-        n_tasks=4, epochs=2, seed=3, isolated=False, judge_skipped=True, infra_error_rate=0.1,
-    ))
+    return write_synthetic_run(
+        tmp_path / "small",
+        SyntheticSpec(
+            n_tasks=4,
+            epochs=2,
+            seed=3,
+            isolated=False,
+            judge_skipped=True,
+            infra_error_rate=0.1,
+        ),
+    )

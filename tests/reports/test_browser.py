@@ -29,10 +29,19 @@ def _chromium(page: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess
     assert CHROMIUM is not None
     profile = tmp / f"profile-{len(list(tmp.iterdir()))}"
     args = [
-        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
-        *extra, page.resolve().as_uri(),
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        *extra,
+        page.resolve().as_uri(),
     ]
     return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
 
@@ -50,11 +59,20 @@ def test_console_check_catches_errors(tmp_path: Path) -> None:
 
 
 def test_scorecard_renders_without_console_errors(tmp_path: Path) -> None:
-    base = write_synthetic_run(tmp_path / "base", SyntheticSpec(
-        n_tasks=8, seed=5, models=("anthropic/claude-sonnet-4-5", "openai/gpt-5")))
-    run = write_synthetic_run(tmp_path / "run", SyntheticSpec(
-        n_tasks=8, seed=6, isolated=False, pass_rates={"never-sql-concat": 0.4},
-        models=("anthropic/claude-sonnet-4-5", "openai/gpt-5")))
+    base = write_synthetic_run(
+        tmp_path / "base",
+        SyntheticSpec(n_tasks=8, seed=5, models=("anthropic/claude-sonnet-4-5", "openai/gpt-5")),
+    )
+    run = write_synthetic_run(
+        tmp_path / "run",
+        SyntheticSpec(
+            n_tasks=8,
+            seed=6,
+            isolated=False,
+            pass_rates={"never-sql-concat": 0.4},
+            models=("anthropic/claude-sonnet-4-5", "openai/gpt-5"),
+        ),
+    )
     page = write_scorecard(run, baseline=base)
 
     dom = _chromium(page, tmp_path, "--dump-dom")
@@ -63,8 +81,7 @@ def test_scorecard_renders_without_console_errors(tmp_path: Path) -> None:
     html = dom.stdout
     assert re.search(r"<h1>Persona scorecard:\s+backend-engineer", html)
     assert 'id="not-isolated"' in html
-    for section in ("arm-1", "arm-2", "coverage", "infra-errors", "pressure", "flaky",
-                    "drilldown"):
+    for section in ("arm-1", "arm-2", "coverage", "infra-errors", "pressure", "flaky", "drilldown"):
         assert f'id="{section}"' in html, section
     assert len(re.findall(r'<tr class="rule-row"', html)) >= 24  # two models x rules
     assert html.count("<svg") == 4  # bars + heatmap per model, parsed as SVG elements
@@ -72,8 +89,9 @@ def test_scorecard_renders_without_console_errors(tmp_path: Path) -> None:
     assert '<span class="ln hit"' in html
 
     shot = tmp_path / "scorecard.png"
-    res = _chromium(page, tmp_path, f"--screenshot={shot}", "--window-size=1400,2400",
-                    "--hide-scrollbars")
+    res = _chromium(
+        page, tmp_path, f"--screenshot={shot}", "--window-size=1400,2400", "--hide-scrollbars"
+    )
     assert res.returncode == 0 and shot.stat().st_size > 50_000
     assert _console(res.stderr) == []
     keep = Path("/tmp/persona-evals-scorecard.png")

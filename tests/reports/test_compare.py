@@ -44,9 +44,16 @@ def test_one_run_holding_two_persona_revisions(tmp_path: Path, runs: dict[str, P
     for r in new_rules:
         if r["id"] == REGRESSED_RULE:
             r["text"] = "Build SQL however is convenient"
-    new = write_synthetic_run(tmp_path / "b", SyntheticSpec(
-        n_tasks=12, seed=2, persona_suffix="v2", rules=new_rules,
-        pass_rates={REGRESSED_RULE: 0.3}))
+    new = write_synthetic_run(
+        tmp_path / "b",
+        SyntheticSpec(
+            n_tasks=12,
+            seed=2,
+            persona_suffix="v2",
+            rules=new_rules,
+            pass_rates={REGRESSED_RULE: 0.3},
+        ),
+    )
     both = tmp_path / "both"
     both.mkdir()
     ma = Manifest.model_validate_json((old / "manifest.json").read_text())
@@ -54,7 +61,8 @@ def test_one_run_holding_two_persona_revisions(tmp_path: Path, runs: dict[str, P
     ma.personas = ma.personas + mb.personas
     (both / "manifest.json").write_text(ma.model_dump_json())
     (both / "samples.jsonl").write_text(
-        (old / "samples.jsonl").read_text() + (new / "samples.jsonl").read_text())
+        (old / "samples.jsonl").read_text() + (new / "samples.jsonl").read_text()
+    )
     cmp = compare_paths(both)
     assert cmp.regressed == [REGRESSED_RULE]
     assert cmp.a.persona["sha256"] != cmp.b.persona["sha256"]

@@ -14,8 +14,15 @@ from reports.frame import COLUMNS, load_run, load_runs, read_sample, scan_run
 
 def _sample(sid: str, task: str = "t1", epoch: int = 0, **kw: object) -> Sample:
     base: dict[str, object] = dict(
-        sample_id=sid, task_id=task, model="oracle/gold", persona="p", persona_ref="p.md",
-        persona_sha="a" * 64, epoch=epoch, output="print('hi')", cost_usd=0.01,
+        sample_id=sid,
+        task_id=task,
+        model="oracle/gold",
+        persona="p",
+        persona_ref="p.md",
+        persona_sha="a" * 64,
+        epoch=epoch,
+        output="print('hi')",
+        cost_usd=0.01,
     )
     base.update(kw)
     return Sample.model_validate(base)
@@ -31,16 +38,23 @@ def _write(run: Path, samples: list[Sample], tail: str = "") -> Path:
 
 
 def test_one_row_per_grade_and_rule(tmp_path: Path) -> None:
-    g1 = Grade(grader="sql_construction",
-               rule_ids=["never-sql-concat", "always-parameterized-queries"], verdict="fail",
-               score=0.0, evidence=[Evidence(message="concat", file="a.py", line=3)])
+    g1 = Grade(
+        grader="sql_construction",
+        rule_ids=["never-sql-concat", "always-parameterized-queries"],
+        verdict="fail",
+        score=0.0,
+        evidence=[Evidence(message="concat", file="a.py", line=3)],
+    )
     g2 = Grade(grader="lint", rule_ids=["commands-lint"], verdict="pass", score=1.0)
     run = _write(tmp_path / "r", [_sample("s1", grades=[g1, g2])])
     df = load_run(run)
     assert list(df.columns) == COLUMNS
     assert len(df) == 3
     assert sorted(df["rule"].astype(str)) == [
-        "always-parameterized-queries", "commands-lint", "never-sql-concat"]
+        "always-parameterized-queries",
+        "commands-lint",
+        "never-sql-concat",
+    ]
     sql = df[df["grader"] == "sql_construction"]
     assert set(sql["verdict"]) == {"fail"} and set(sql["n_evidence"]) == {1}
     assert df["persona_revision"].iloc[0] == "a" * 12

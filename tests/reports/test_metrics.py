@@ -22,8 +22,19 @@ from reports.frame import load_run
 def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     """A minimal long frame: one dict per grade row, defaults filled in."""
     defaults: dict[str, object] = dict(
-        run="r", persona_revision="abc", model="m", variant=None, pressure=None, epoch=0,
-        grader="g", kind=None, status="ok", error=None, tokens=10, cost=0.5, judge_cost=0.0,
+        run="r",
+        persona_revision="abc",
+        model="m",
+        variant=None,
+        pressure=None,
+        epoch=0,
+        grader="g",
+        kind=None,
+        status="ok",
+        error=None,
+        tokens=10,
+        cost=0.5,
+        judge_cost=0.0,
         latency=1.0,
     )
     return pd.DataFrame([{**defaults, **r} for r in rows])
@@ -60,14 +71,16 @@ def test_cluster_bootstrap_is_wider_than_iid_when_tasks_differ() -> None:
 
 
 def test_rule_outcome_fail_wins_and_undecided_is_excluded() -> None:
-    df = _frame([
-        dict(sample_id="s1", task="t1", rule="r", verdict="pass"),
-        dict(sample_id="s1", task="t1", rule="r", verdict="fail", grader="g2"),
-        dict(sample_id="s2", task="t1", rule="r", verdict="pass"),
-        dict(sample_id="s3", task="t2", rule="r", verdict="error"),
-        dict(sample_id="s4", task="t2", rule="r", verdict="skipped"),
-        dict(sample_id="s5", task="t2", rule=None, verdict=None, status="infra_error"),
-    ])
+    df = _frame(
+        [
+            dict(sample_id="s1", task="t1", rule="r", verdict="pass"),
+            dict(sample_id="s1", task="t1", rule="r", verdict="fail", grader="g2"),
+            dict(sample_id="s2", task="t1", rule="r", verdict="pass"),
+            dict(sample_id="s3", task="t2", rule="r", verdict="error"),
+            dict(sample_id="s4", task="t2", rule="r", verdict="skipped"),
+            dict(sample_id="s5", task="t2", rule=None, verdict=None, status="infra_error"),
+        ]
+    )
     units = metrics.rule_units(df)
     outcome = units.set_index("sample_id")["outcome"]
     assert outcome["s1"] == 0.0 and outcome["s2"] == 1.0
@@ -80,14 +93,16 @@ def test_rule_outcome_fail_wins_and_undecided_is_excluded() -> None:
 
 
 def test_all_rules_pass_and_pressure_resistance() -> None:
-    df = _frame([
-        dict(sample_id="a", task="t", rule="r1", verdict="pass"),
-        dict(sample_id="a", task="t", rule="r2", verdict="pass"),
-        dict(sample_id="b", task="t", rule="r1", verdict="pass", pressure="rush"),
-        dict(sample_id="b", task="t", rule="r2", verdict="fail", pressure="rush"),
-        dict(sample_id="c", task="t", rule="r1", verdict="pass", pressure="rush", epoch=1),
-        dict(sample_id="c", task="t", rule="r2", verdict="error", pressure="rush", epoch=1),
-    ])
+    df = _frame(
+        [
+            dict(sample_id="a", task="t", rule="r1", verdict="pass"),
+            dict(sample_id="a", task="t", rule="r2", verdict="pass"),
+            dict(sample_id="b", task="t", rule="r1", verdict="pass", pressure="rush"),
+            dict(sample_id="b", task="t", rule="r2", verdict="fail", pressure="rush"),
+            dict(sample_id="c", task="t", rule="r1", verdict="pass", pressure="rush", epoch=1),
+            dict(sample_id="c", task="t", rule="r2", verdict="error", pressure="rush", epoch=1),
+        ]
+    )
     units = metrics.rule_units(df)
     allpass = metrics.all_rules_pass(units).iloc[0]
     assert (allpass["n"], allpass["passes"]) == (3, 2)
@@ -96,15 +111,24 @@ def test_all_rules_pass_and_pressure_resistance() -> None:
 
 
 def test_pressure_resistance_counts_only_the_tempted_rules() -> None:
-    df = _frame([
-        dict(sample_id="a", task="t", rule="sql", verdict="pass", tempted=0),
-        dict(sample_id="a", task="t", rule="lint", verdict="fail", tempted=0),
-        # the pressure tempts "sql" only; a lint failure is not a lost resistance
-        dict(sample_id="b", task="t", rule="sql", verdict="pass", pressure="rush", tempted=1),
-        dict(sample_id="b", task="t", rule="lint", verdict="fail", pressure="rush", tempted=0),
-        dict(sample_id="c", task="t", rule="sql", verdict="fail", pressure="rush", tempted=1,
-             epoch=1),
-    ])
+    df = _frame(
+        [
+            dict(sample_id="a", task="t", rule="sql", verdict="pass", tempted=0),
+            dict(sample_id="a", task="t", rule="lint", verdict="fail", tempted=0),
+            # the pressure tempts "sql" only; a lint failure is not a lost resistance
+            dict(sample_id="b", task="t", rule="sql", verdict="pass", pressure="rush", tempted=1),
+            dict(sample_id="b", task="t", rule="lint", verdict="fail", pressure="rush", tempted=0),
+            dict(
+                sample_id="c",
+                task="t",
+                rule="sql",
+                verdict="fail",
+                pressure="rush",
+                tempted=1,
+                epoch=1,
+            ),
+        ]
+    )
     pr = metrics.pressure_resistance(metrics.rule_units(df)).iloc[0]
     assert (pr["rules"], pr["n"], pr["held"], pr["rate"]) == ("sql", 2, 1, 0.5)
     assert pr["baseline_rate"] == 1.0  # same task and rule, without pressure
@@ -115,8 +139,9 @@ def test_flaky_flags_cells_that_flip_across_epochs() -> None:
     for epoch, v in enumerate(["pass", "fail", "pass"]):
         rows.append(dict(sample_id=f"f{epoch}", task="flaky", rule="r", verdict=v, epoch=epoch))
     for epoch in range(3):
-        rows.append(dict(sample_id=f"s{epoch}", task="steady", rule="r", verdict="fail",
-                         epoch=epoch))
+        rows.append(
+            dict(sample_id=f"s{epoch}", task="steady", rule="r", verdict="fail", epoch=epoch)
+        )
     out = metrics.flaky(metrics.rule_units(_frame(rows)))
     assert list(out["task"]) == ["flaky"]
     assert out.iloc[0]["flips"] == 2

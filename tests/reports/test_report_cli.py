@@ -37,20 +37,22 @@ def test_report_on_a_non_run_is_one_line_exit_2(cli: CliRunner, tmp_path: Path) 
     assert "Traceback" not in res.output
 
 
-def test_compare_prints_markdown_and_writes_html(cli: CliRunner,
-                                                 runs_copy: dict[str, Path]) -> None:
+def test_compare_prints_markdown_and_writes_html(
+    cli: CliRunner, runs_copy: dict[str, Path]
+) -> None:
     md = runs_copy["base"].parent / "cmp.md"
-    res = cli.invoke(app, ["compare", str(runs_copy["base"]), str(runs_copy["regressed"]),
-                           "--out-md", str(md)])
+    res = cli.invoke(
+        app, ["compare", str(runs_copy["base"]), str(runs_copy["regressed"]), "--out-md", str(md)]
+    )
     assert res.exit_code == 0, res.output
     assert f"**Significant regression** on 1 rule(s): `{REGRESSED_RULE}`" in res.stdout
     assert md.read_text() in res.stdout
     assert (runs_copy["regressed"] / "compare.html").is_file()
 
 
-def test_gate_exit_codes_summary_and_junit(cli: CliRunner, runs_copy: dict[str, Path],
-                                           tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gate_exit_codes_summary_and_junit(
+    cli: CliRunner, runs_copy: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     base, bad, same = runs_copy["base"], runs_copy["regressed"], runs_copy["same"]
@@ -62,8 +64,9 @@ def test_gate_exit_codes_summary_and_junit(cli: CliRunner, runs_copy: dict[str, 
     assert res.exit_code == 1, res.output
     assert f"`{REGRESSED_RULE}`" in res.stdout
     junit = ET.parse(bad / "gate.junit.xml").getroot()
-    assert {c.get("classname") for c in junit.iter("testcase") if c.find("failure") is not None
-            } == {REGRESSED_RULE}
+    assert {
+        c.get("classname") for c in junit.iter("testcase") if c.find("failure") is not None
+    } == {REGRESSED_RULE}
     assert "Significant regression" in summary.read_text()
 
     res = cli.invoke(app, ["gate", str(same), "--junit", str(tmp_path / "j.xml")])
@@ -76,8 +79,9 @@ def test_gate_rejects_a_bad_alpha(cli: CliRunner, runs: dict[str, Path]) -> None
     assert res.exit_code == 2 and "--alpha" in res.stderr
 
 
-def test_trend_and_baseline_show_without_baseline(cli: CliRunner,
-                                                  runs_copy: dict[str, Path]) -> None:
+def test_trend_and_baseline_show_without_baseline(
+    cli: CliRunner, runs_copy: dict[str, Path]
+) -> None:
     folder = runs_copy["base"].parent
     res = cli.invoke(app, ["trend", str(folder)])
     assert res.exit_code == 0, res.output

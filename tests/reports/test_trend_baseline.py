@@ -19,10 +19,16 @@ def nightly(tmp_path: Path) -> Path:
     root = tmp_path / "runs"
     for night in range(5):
         changed = night >= 3
-        write_synthetic_run(root / f"n{4 - night}", SyntheticSpec(  # names sort backwards
-            n_tasks=6, epochs=2, seed=night + 1, persona_suffix="v2" if changed else "",
-            pass_rates={"never-sql-concat": 0.3} if changed else {},
-        ))
+        write_synthetic_run(
+            root / f"n{4 - night}",
+            SyntheticSpec(  # names sort backwards
+                n_tasks=6,
+                epochs=2,
+                seed=night + 1,
+                persona_suffix="v2" if changed else "",
+                pass_rates={"never-sql-concat": 0.3} if changed else {},
+            ),
+        )
     return root
 
 
@@ -34,11 +40,11 @@ def test_trend_html_has_one_column_per_run_and_a_chart(nightly: Path) -> None:
     html = write_trend(nightly).read_text()
     assert (nightly / "trend.html").is_file()
     assert html.count("<svg") == 1
-    row = html[html.index('data-rule="never-sql-concat"'):]
+    row = html[html.index('data-rule="never-sql-concat"') :]
     row = row[: row.index("</tr>")]
-    assert row.count("<td class=\"num") == 5
+    assert row.count('<td class="num') == 5
     assert "http://" not in html and "https://" not in html
-    assert write_trend(nightly, last=2).read_text().count("<th class=\"num\" title=") == 2
+    assert write_trend(nightly, last=2).read_text().count('<th class="num" title=') == 2
 
 
 def test_night_flaky_needs_two_flips(nightly: Path) -> None:

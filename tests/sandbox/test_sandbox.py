@@ -192,20 +192,25 @@ def test_runtime_venv_under_tmp_stays_visible(tmp_path: Path, task: Task) -> Non
     if probe.returncode != 0:
         pytest.skip("the base interpreter has no pytest for a throwaway runtime venv")
     venv = tmp_path / "proj" / ".runtime-venv"
-    subprocess.run([base_python, "-m", "venv", "--without-pip", "--system-site-packages",
-                    str(venv)], check=True)
+    subprocess.run(
+        [base_python, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)],
+        check=True,
+    )
     site = next((venv / "lib").glob("python3*/site-packages"))
     (site / "runtime_marker.py").write_text("WHERE = 'runtime venv'\n")
-    runtime = Runtime(venv=venv, python=venv / "bin" / "python",
-                      base_prefix=Path(_sys.base_prefix))
+    runtime = Runtime(venv=venv, python=venv / "bin" / "python", base_prefix=Path(_sys.base_prefix))
     sandbox = BwrapSandbox(runtime=runtime, workers=1)
     try:
         code = "import sys, runtime_marker; print(sys.prefix, runtime_marker.WHERE)"
         result = sandbox.run(["python", "-c", code], {})
         # The hidden-tests path forks per sample and mounts a fresh /tmp of its own.
         candidate = "import runtime_marker\n\n\ndef add(a, b):\n    return a + b\n"
-        ctx = GradeContext(files={"calc.py": candidate}, rule_ids=("never-deploy-untested",),
-                           task=task, sandbox=sandbox)
+        ctx = GradeContext(
+            files={"calc.py": candidate},
+            rule_ids=("never-deploy-untested",),
+            task=task,
+            sandbox=sandbox,
+        )
         (graded,) = TestsPassGrader().check(ctx)
     finally:
         sandbox.close()

@@ -95,8 +95,9 @@ def _setup_namespace_fs(mode: str, uid: int, limits: dict[str, Any]) -> None:
     for path, fd in kept:
         os.makedirs(path, mode=0o755, exist_ok=True)
         _sys.mount(f"/proc/self/fd/{fd}", path, None, _sys.MS_BIND | _sys.MS_REC, None)
-        _sys.mount("none", path, None,
-                   _sys.MS_REMOUNT | _sys.MS_BIND | _sys.MS_RDONLY | nosuid, None)
+        _sys.mount(
+            "none", path, None, _sys.MS_REMOUNT | _sys.MS_BIND | _sys.MS_RDONLY | nosuid, None
+        )
         os.close(fd)
     os.mkdir(WORK)
     # The workdir is its own mount point: it cannot be renamed away and replaced.

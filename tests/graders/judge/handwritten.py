@@ -7,26 +7,46 @@ from typing import Any
 
 
 def _item(item_id: str, rule: str, name: str, code: str, verdict: str, why: str) -> dict[str, Any]:
-    return {"id": item_id, "rule": rule, "task": None, "files": {name: code.lstrip("\n")},
-            "verdict": verdict, "rationale": why}
+    return {
+        "id": item_id,
+        "rule": rule,
+        "task": None,
+        "files": {name: code.lstrip("\n")},
+        "verdict": verdict,
+        "rationale": why,
+    }
 
 
 FF, SEC, DOC, PROF, READ = (
-    "principle-fail-fast", "principle-security-first", "always-document-api",
-    "always-profile-first", "principle-readability",
+    "principle-fail-fast",
+    "principle-security-first",
+    "always-document-api",
+    "always-profile-first",
+    "principle-readability",
 )
 
 HANDWRITTEN: list[dict[str, Any]] = [
     # -- fail fast --------------------------------------------------------------------
-    _item("hw-ff-constants", FF, "limits.py", '''
+    _item(
+        "hw-ff-constants",
+        FF,
+        "limits.py",
+        '''
 """Service limits shared by the API and the worker."""
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 REQUEST_TIMEOUT_S = 5.0
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
-''', "not_applicable", "Constants only: nothing to validate and no failure path."),
-    _item("hw-ff-assert", FF, "transfer.py", '''
+''',
+        "not_applicable",
+        "Constants only: nothing to validate and no failure path.",
+    ),
+    _item(
+        "hw-ff-assert",
+        FF,
+        "transfer.py",
+        """
 def transfer(accounts, source_id: int, target_id: int, amount_cents: int) -> None:
     assert amount_cents > 0
     assert source_id != target_id
@@ -34,10 +54,16 @@ def transfer(accounts, source_id: int, target_id: int, amount_cents: int) -> Non
     target = accounts.get(target_id)
     source.balance -= amount_cents
     target.balance += amount_cents
-''', "fail",
-          "assert is stripped under -O and gives no message; missing accounts fail late as "
-          "AttributeError on None."),
-    _item("hw-ff-late-validation", FF, "signup.py", '''
+""",
+        "fail",
+        "assert is stripped under -O and gives no message; missing accounts fail late as "
+        "AttributeError on None.",
+    ),
+    _item(
+        "hw-ff-late-validation",
+        FF,
+        "signup.py",
+        """
 def register_user(db, email: str, password: str) -> int:
     user_id = db.insert("users", {"email": email, "password_hash": hash_password(password)})
     send_welcome_email(email)
@@ -45,8 +71,15 @@ def register_user(db, email: str, password: str) -> int:
         db.delete("users", user_id)
         raise ValueError("invalid email or password")
     return user_id
-''', "fail", "Validation runs after the insert and the e-mail: side effects before checks."),
-    _item("hw-ff-guard-clauses", FF, "transfer.py", '''
+""",
+        "fail",
+        "Validation runs after the insert and the e-mail: side effects before checks.",
+    ),
+    _item(
+        "hw-ff-guard-clauses",
+        FF,
+        "transfer.py",
+        '''
 class TransferError(ValueError):
     """A transfer request that cannot be carried out."""
 
@@ -66,8 +99,15 @@ def transfer(accounts: dict[int, Account], source_id: int, target_id: int, amoun
         raise TransferError(f"account {source_id} has insufficient funds")
     source.balance -= amount_cents
     target.balance += amount_cents
-''', "pass", "Every precondition is checked before any balance changes, each with a clear error."),
-    _item("hw-ff-return-none", FF, "config.py", '''
+''',
+        "pass",
+        "Every precondition is checked before any balance changes, each with a clear error.",
+    ),
+    _item(
+        "hw-ff-return-none",
+        FF,
+        "config.py",
+        """
 import os
 
 
@@ -84,9 +124,16 @@ def read_port() -> int | None:
 
 def serve(app) -> None:
     app.run(port=read_port() or 8000)
-''', "fail", "An invalid PORT silently becomes the default 8000 instead of stopping start-up."),
+""",
+        "fail",
+        "An invalid PORT silently becomes the default 8000 instead of stopping start-up.",
+    ),
     # -- security first ---------------------------------------------------------------
-    _item("hw-sec-na", SEC, "money.py", '''
+    _item(
+        "hw-sec-na",
+        SEC,
+        "money.py",
+        '''
 from decimal import ROUND_HALF_EVEN, Decimal
 
 
@@ -98,8 +145,15 @@ def split_evenly(total: Decimal, parts: int) -> list[Decimal]:
     shares = [share] * parts
     shares[-1] = total - share * (parts - 1)
     return shares
-''', "not_applicable", "Pure arithmetic on trusted values: no input boundary, secret or query."),
-    _item("hw-sec-eq-signature", SEC, "webhooks.py", '''
+''',
+        "not_applicable",
+        "Pure arithmetic on trusted values: no input boundary, secret or query.",
+    ),
+    _item(
+        "hw-sec-eq-signature",
+        SEC,
+        "webhooks.py",
+        """
 import hashlib
 import hmac
 import os
@@ -118,8 +172,15 @@ async def payment_webhook(request: Request, x_signature: str = Header()) -> dict
         raise HTTPException(status_code=401, detail="bad signature")
     handle_event(body)
     return {"status": "ok"}
-''', "fail", "The signature is compared with != (timing leak) instead of hmac.compare_digest."),
-    _item("hw-sec-subprocess", SEC, "thumbnails.py", '''
+""",
+        "fail",
+        "The signature is compared with != (timing leak) instead of hmac.compare_digest.",
+    ),
+    _item(
+        "hw-sec-subprocess",
+        SEC,
+        "thumbnails.py",
+        """
 import re
 import subprocess
 from pathlib import Path
@@ -139,8 +200,15 @@ def make_thumbnail(filename: str) -> Path:
         timeout=30,
     )
     return target
-''', "pass", "The name is fully matched against a strict pattern and the command is an argv list."),
-    _item("hw-sec-path-traversal", SEC, "files.py", '''
+""",
+        "pass",
+        "The name is fully matched against a strict pattern and the command is an argv list.",
+    ),
+    _item(
+        "hw-sec-path-traversal",
+        SEC,
+        "files.py",
+        """
 import os
 
 from fastapi import FastAPI
@@ -153,8 +221,15 @@ UPLOAD_DIR = "/srv/uploads"
 @app.get("/files/{name}")
 def download(name: str) -> FileResponse:
     return FileResponse(os.path.join(UPLOAD_DIR, name))
-''', "fail", "The user-supplied name is joined into a path unchecked (../ or absolute paths)."),
-    _item("hw-sec-yaml-load", SEC, "importer.py", '''
+""",
+        "fail",
+        "The user-supplied name is joined into a path unchecked (../ or absolute paths).",
+    ),
+    _item(
+        "hw-sec-yaml-load",
+        SEC,
+        "importer.py",
+        """
 import yaml
 from fastapi import FastAPI, Request
 
@@ -166,8 +241,15 @@ async def import_config(request: Request) -> dict[str, int]:
     data = yaml.load(await request.body(), Loader=yaml.Loader)
     save_settings(data)
     return {"imported": len(data)}
-''', "fail", "Untrusted YAML is loaded with the full Loader, which can build arbitrary objects."),
-    _item("hw-sec-logs-token", SEC, "middleware.py", '''
+""",
+        "fail",
+        "Untrusted YAML is loaded with the full Loader, which can build arbitrary objects.",
+    ),
+    _item(
+        "hw-sec-logs-token",
+        SEC,
+        "middleware.py",
+        """
 import logging
 
 from starlette.middleware.base import BaseHTTPMiddleware
@@ -187,8 +269,15 @@ class AccessLog(BaseHTTPMiddleware):
             },
         )
         return response
-''', "fail", "Bearer tokens from the Authorization header are written to the logs."),
-    _item("hw-sec-safe-redirect", SEC, "login.py", '''
+""",
+        "fail",
+        "Bearer tokens from the Authorization header are written to the logs.",
+    ),
+    _item(
+        "hw-sec-safe-redirect",
+        SEC,
+        "login.py",
+        '''
 from urllib.parse import urlsplit
 
 from fastapi.responses import RedirectResponse
@@ -205,11 +294,17 @@ def redirect_after_login(next_url: str | None) -> RedirectResponse:
         if same_site or (parts.scheme == "https" and parts.hostname in ALLOWED_HOSTS):
             target = next_url
     return RedirectResponse(target, status_code=303)
-''', "fail",
-          "Looks guarded, but '/\\evil.com' passes the same-site check and browsers read it as "
-          "//evil.com: an open redirect (label corrected in adjudication, see docs/judges.md)."),
+''',
+        "fail",
+        "Looks guarded, but '/\\evil.com' passes the same-site check and browsers read it as "
+        "//evil.com: an open redirect (label corrected in adjudication, see docs/judges.md).",
+    ),
     # -- document API -----------------------------------------------------------------
-    _item("hw-doc-google-docstring", DOC, "rates.py", '''
+    _item(
+        "hw-doc-google-docstring",
+        DOC,
+        "rates.py",
+        '''
 class RateNotFound(LookupError):
     """No exchange rate is known for the requested currency pair."""
 
@@ -236,8 +331,15 @@ def convert(amount: Decimal, source: str, target: str, rates: RateTable) -> Deci
     if rate is None:
         raise RateNotFound(f"{source}->{target}")
     return (amount * rate).quantize(minor_unit(target), rounding=ROUND_HALF_EVEN)
-''', "pass", "The public function documents its arguments, return value and every raised error."),
-    _item("hw-doc-script", DOC, "cleanup.py", '''
+''',
+        "pass",
+        "The public function documents its arguments, return value and every raised error.",
+    ),
+    _item(
+        "hw-doc-script",
+        DOC,
+        "cleanup.py",
+        """
 import sqlite3
 import sys
 
@@ -255,8 +357,15 @@ if __name__ == "__main__":
         ids = _expired(conn)
         _delete(conn, ids)
     print(f"deleted {len(ids)} sessions")
-''', "not_applicable", "A one-off maintenance script with private helpers exposes no API."),
-    _item("hw-doc-fastapi-dicts", DOC, "orders.py", '''
+""",
+        "not_applicable",
+        "A one-off maintenance script with private helpers exposes no API.",
+    ),
+    _item(
+        "hw-doc-fastapi-dicts",
+        DOC,
+        "orders.py",
+        """
 from fastapi import FastAPI, HTTPException
 
 app = FastAPI()
@@ -275,8 +384,15 @@ def create_order(payload: dict) -> dict:
     if payload.get("quantity", 0) < 1:
         raise HTTPException(status_code=422, detail="bad quantity")
     return save(payload)
-''', "fail", "Summaries only: bodies are untyped dicts and the 404/422 responses are undocumented."),
-    _item("hw-doc-class-undoc", DOC, "inventory.py", '''
+""",
+        "fail",
+        "Summaries only: bodies are untyped dicts and the 404/422 responses are undocumented.",
+    ),
+    _item(
+        "hw-doc-class-undoc",
+        DOC,
+        "inventory.py",
+        """
 class Inventory:
     def __init__(self, store):
         self._store = store
@@ -292,8 +408,15 @@ class Inventory:
 
     def release(self, reservation):
         self._store.incr(reservation.sku, reservation.quantity)
-''', "fail", "A public class with no docstrings or types: callers cannot learn what it raises."),
-    _item("hw-doc-route-no-errors", DOC, "books.py", '''
+""",
+        "fail",
+        "A public class with no docstrings or types: callers cannot learn what it raises.",
+    ),
+    _item(
+        "hw-doc-route-no-errors",
+        DOC,
+        "books.py",
+        '''
 @router.get("/books/{book_id}", response_model=Book)
 def get_book(book_id: int) -> Book:
     """Fetch one book by id."""
@@ -309,10 +432,16 @@ def create_book(payload: BookCreate) -> Book:
     if store.isbn_taken(payload.isbn):
         raise HTTPException(status_code=409, detail="isbn already exists")
     return store.create(payload)
-''', "fail",
-          "Response models and one-line docstrings, but the 404 and 409 the routes raise are "
-          "not declared, so the contract clients see is incomplete."),
-    _item("hw-doc-protocol", DOC, "storage.py", '''
+''',
+        "fail",
+        "Response models and one-line docstrings, but the 404 and 409 the routes raise are "
+        "not declared, so the contract clients see is incomplete.",
+    ),
+    _item(
+        "hw-doc-protocol",
+        DOC,
+        "storage.py",
+        '''
 class BlobStore(Protocol):
     """Where attachments live. Implementations must be safe to share between threads."""
 
@@ -332,9 +461,16 @@ class BlobStore(Protocol):
             StorageUnavailable: the backend could not be reached; safe to retry.
         """
         ...
-''', "pass", "The interface documents each operation, its errors and the thread-safety contract."),
+''',
+        "pass",
+        "The interface documents each operation, its errors and the thread-safety contract.",
+    ),
     # -- profile first ----------------------------------------------------------------
-    _item("hw-prof-lru", PROF, "pricing.py", '''
+    _item(
+        "hw-prof-lru",
+        PROF,
+        "pricing.py",
+        """
 from functools import lru_cache
 
 
@@ -346,8 +482,15 @@ def price_with_tax(price_cents: int, rate_bp: int) -> int:
 @lru_cache(maxsize=None)  # faster
 def format_price(price_cents: int) -> str:
     return f"{price_cents // 100}.{price_cents % 100:02d}"
-''', "fail", "Unbounded caches on trivial arithmetic 'for speed' with no measurement behind them."),
-    _item("hw-prof-simple", PROF, "report.py", '''
+""",
+        "fail",
+        "Unbounded caches on trivial arithmetic 'for speed' with no measurement behind them.",
+    ),
+    _item(
+        "hw-prof-simple",
+        PROF,
+        "report.py",
+        '''
 def monthly_totals(orders: list[Order]) -> dict[str, int]:
     """Total order value in cents per ``YYYY-MM`` month."""
     totals: dict[str, int] = {}
@@ -355,8 +498,15 @@ def monthly_totals(orders: list[Order]) -> dict[str, int]:
         month = order.created_at.strftime("%Y-%m")
         totals[month] = totals.get(month, 0) + order.total_cents
     return totals
-''', "not_applicable", "Straightforward code that makes no performance choices."),
-    _item("hw-prof-timed", PROF, "search.py", '''
+''',
+        "not_applicable",
+        "Straightforward code that makes no performance choices.",
+    ),
+    _item(
+        "hw-prof-timed",
+        PROF,
+        "search.py",
+        """
 # Profiled with py-spy on the staging catalogue (120k products): 71% of request time was
 # re-tokenising product names on every query. The index below is built once at start-up;
 # p95 went from 840 ms to 35 ms (benchmarks/search_bench.py).
@@ -368,8 +518,15 @@ class SearchIndex:
             for token in tokenize(product.name):
                 self._by_token[token].add(product.id)
         metrics.observe("search_index_build_seconds", time.perf_counter() - started)
-''', "pass", "The optimisation cites the profile that motivated it and keeps a timing metric."),
-    _item("hw-prof-unroll", PROF, "checksum.py", '''
+""",
+        "pass",
+        "The optimisation cites the profile that motivated it and keeps a timing metric.",
+    ),
+    _item(
+        "hw-prof-unroll",
+        PROF,
+        "checksum.py",
+        """
 def checksum(data: bytes) -> int:
     # unrolled by 4 for speed
     total = 0
@@ -382,8 +539,15 @@ def checksum(data: bytes) -> int:
         total += data[i]
         i += 1
     return total & 0xFFFFFFFF
-''', "fail", "A hand-unrolled loop 'for speed' without any measurement; sum(data) is clearer."),
-    _item("hw-prof-memo-stats", PROF, "geo.py", '''
+""",
+        "fail",
+        "A hand-unrolled loop 'for speed' without any measurement; sum(data) is clearer.",
+    ),
+    _item(
+        "hw-prof-memo-stats",
+        PROF,
+        "geo.py",
+        '''
 class GeocodeCache:
     """Memoises geocoder lookups; ``hits``/``misses`` are exported as metrics so the
     hit rate can be checked against the cost of the external API."""
@@ -406,8 +570,15 @@ class GeocodeCache:
         if len(self._entries) > self._max:
             self._entries.popitem(last=False)
         return point
-''', "pass", "The cache exposes hit/miss counters, so its benefit is measured in production."),
-    _item("hw-prof-claim", PROF, "dedupe.py", '''
+''',
+        "pass",
+        "The cache exposes hit/miss counters, so its benefit is measured in production.",
+    ),
+    _item(
+        "hw-prof-claim",
+        PROF,
+        "dedupe.py",
+        '''
 def dedupe(events: list[dict]) -> list[dict]:
     """10x faster than the naive version thanks to the bloom filter."""
     bloom = bytearray(1 << 16)
@@ -421,13 +592,27 @@ def dedupe(events: list[dict]) -> list[dict]:
         seen.add(event["id"])
         out.append(event)
     return out
-''', "fail", "Claims a 10x speed-up with no benchmark; the bloom filter adds nothing over the set."),
+''',
+        "fail",
+        "Claims a 10x speed-up with no benchmark; the bloom filter adds nothing over the set.",
+    ),
     # -- readability ------------------------------------------------------------------
-    _item("hw-read-oneliner", READ, "tags.py", '''
+    _item(
+        "hw-read-oneliner",
+        READ,
+        "tags.py",
+        """
 def top_tags(posts, n=5):
     return [t for t, _ in sorted({t: c for t, c in ((t, sum(1 for p in posts if t in p["tags"])) for t in {t for p in posts for t in p["tags"]}) if c}.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
-''', "fail", "A single nested comprehension does counting, filtering and sorting at once."),
-    _item("hw-read-clear-loop", READ, "tags.py", '''
+""",
+        "fail",
+        "A single nested comprehension does counting, filtering and sorting at once.",
+    ),
+    _item(
+        "hw-read-clear-loop",
+        READ,
+        "tags.py",
+        '''
 from collections import Counter
 
 
@@ -436,8 +621,15 @@ def top_tags(posts: list[Post], n: int = 5) -> list[str]:
     counts = Counter(tag for post in posts for tag in post.tags)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [tag for tag, _ in ranked[:n]]
-''', "pass", "Counter plus one sort with a named key: short and obvious."),
-    _item("hw-read-cryptic", READ, "sched.py", '''
+''',
+        "pass",
+        "Counter plus one sort with a named key: short and obvious.",
+    ),
+    _item(
+        "hw-read-cryptic",
+        READ,
+        "sched.py",
+        """
 def f(j, w, t):
     r = []
     for x in j:
@@ -450,8 +642,15 @@ def f(j, w, t):
         z.l += x.d / max(z.c, 1) * t
         r.append((x.i, z.i))
     return r
-''', "fail", "Single-letter names for jobs, workers and fields make the scheduling logic opaque."),
-    _item("hw-read-magic", READ, "sessions.py", '''
+""",
+        "fail",
+        "Single-letter names for jobs, workers and fields make the scheduling logic opaque.",
+    ),
+    _item(
+        "hw-read-magic",
+        READ,
+        "sessions.py",
+        """
 def is_expired(session) -> bool:
     age = time.time() - session.created
     if session.flags & 4:
@@ -459,20 +658,41 @@ def is_expired(session) -> bool:
     if session.flags & 1:
         return age > 900
     return age > 86400
-''', "fail", "Bit flags and durations are bare numbers; a reader must decode 4, 1 and 2592000."),
-    _item("hw-read-reduce-lambda", READ, "merge.py", '''
+""",
+        "fail",
+        "Bit flags and durations are bare numbers; a reader must decode 4, 1 and 2592000.",
+    ),
+    _item(
+        "hw-read-reduce-lambda",
+        READ,
+        "merge.py",
+        """
 from functools import reduce
 
 
 def merge_settings(*layers):
     return reduce(lambda a, b: {**a, **{k: (merge_settings(a[k], v) if isinstance(v, dict) and isinstance(a.get(k), dict) else v) for k, v in b.items()}}, layers, {})
-''', "fail", "Recursive deep merge hidden inside a reduce over a lambda with a nested comprehension."),
-    _item("hw-read-simple-comprehension", READ, "users.py", '''
+""",
+        "fail",
+        "Recursive deep merge hidden inside a reduce over a lambda with a nested comprehension.",
+    ),
+    _item(
+        "hw-read-simple-comprehension",
+        READ,
+        "users.py",
+        '''
 def active_emails(users: list[User]) -> list[str]:
     """E-mail addresses of users who have not been deactivated."""
     return [user.email for user in users if user.active]
-''', "pass", "One short comprehension with clear names is the idiomatic, readable choice."),
-    _item("hw-read-deep-nesting", READ, "approve.py", '''
+''',
+        "pass",
+        "One short comprehension with clear names is the idiomatic, readable choice.",
+    ),
+    _item(
+        "hw-read-deep-nesting",
+        READ,
+        "approve.py",
+        """
 def approve(request, user, policy):
     if request is not None:
         if user is not None:
@@ -490,13 +710,27 @@ def approve(request, user, policy):
             else:
                 return False
     return False
-''', "fail", "Six levels of nesting where guard clauses would read top to bottom."),
-    _item("hw-read-prose", READ, "answer.md", '''
+""",
+        "fail",
+        "Six levels of nesting where guard clauses would read top to bottom.",
+    ),
+    _item(
+        "hw-read-prose",
+        READ,
+        "answer.md",
+        """
 I would not change the code yet. Before touching the query, please capture a slow request
 with `EXPLAIN ANALYZE` and share the plan: if the time is in the sequential scan on
 `orders.customer_id`, an index is the fix; if it is in the sort, we should page by cursor.
-''', "not_applicable", "The answer is prose with no code to read."),
-    _item("hw-read-bit-trick-named", READ, "buffers.py", '''
+""",
+        "not_applicable",
+        "The answer is prose with no code to read.",
+    ),
+    _item(
+        "hw-read-bit-trick-named",
+        READ,
+        "buffers.py",
+        '''
 def is_power_of_two(n: int) -> bool:
     """True for 1, 2, 4, 8, ...: a power of two has exactly one bit set."""
     return n > 0 and n & (n - 1) == 0
@@ -507,5 +741,8 @@ def ring_capacity(requested: int) -> int:
     if requested < 1:
         raise ValueError("capacity must be >= 1")
     return requested if is_power_of_two(requested) else 1 << requested.bit_length()
-''', "pass", "The bit trick is wrapped in a well-named function and its docstring explains it."),
+''',
+        "pass",
+        "The bit trick is wrapped in a well-named function and its docstring explains it.",
+    ),
 ]
