@@ -17,6 +17,7 @@ from functools import cached_property, lru_cache
 
 from evals.schema import Evidence, Grade
 from graders._base import error_grade, skipped_grade
+from graders._parse import ParseError, parse_python
 from graders._sources import is_test_path
 
 __all__ = [
@@ -109,12 +110,9 @@ def _import_table(tree: ast.Module) -> dict[str, str]:
 @lru_cache(maxsize=256)
 def _parse(path: str, text: str) -> Module | ParseProblem:
     try:
-        tree = ast.parse(text, filename=path)
-    except SyntaxError as exc:
-        where = f"{path}:{exc.lineno}" if exc.lineno else path
-        return ParseProblem(path, f"{where}: cannot parse: {exc.msg}")
-    except ValueError as exc:  # e.g. source with NUL bytes
-        return ParseProblem(path, f"{path}: cannot parse: {exc}")
+        tree = parse_python(path, text)
+    except ParseError as exc:
+        return ParseProblem(path, str(exc))
     return Module(path, text, tree, _import_table(tree))
 
 
@@ -122,6 +120,7 @@ def clear_caches() -> None:
     """Forget parsed trees (benchmarks measure a cold parse per sample)."""
     _parse.cache_clear()
     _lines.cache_clear()
+    parse_python.cache_clear()
 
 
 def parse_modules(

@@ -4,16 +4,29 @@ Only non-test Python files count: a candidate's own tests may legitimately build
 strings or raise ``Exception`` in fixtures, and the rules are about the service code.
 Skipped: ``test_*.py``, ``*_test.py``, ``conftest.py`` and anything under a ``tests/``
 or ``test/`` directory.
+
+A file that cannot be parsed is a :class:`ParseFailure` for that file only: the graders
+grade every other file and add one ``error`` grade naming the unreadable ones
+(:func:`graders._base.unparsable_grade`). Parsing goes through
+:func:`graders._parse.parse_python`, which also reads syntax newer than the interpreter.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
+from typing import Any, TypeVar
 
-__all__ = ["ParseFailure", "Source", "is_test_path", "parse_sources"]
+from evals.schema import Evidence, Grade
+from graders._base import GradeContext, error_grade
+from graders._parse import ParseError, parse_python
+
+__all__ = ["ParseFailure", "Source", "isolate_unparsable", "is_test_path", "parse_sources"]
+
+_Check = TypeVar("_Check", bound=Callable[[Any, GradeContext], list[Grade]])
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,7 @@ class ParseFailure:
 
     path: str
     reason: str
+    line: int | None = None
 
 
 def is_test_path(path: str) -> bool:
@@ -47,22 +61,59 @@ def is_test_path(path: str) -> bool:
     return any(part in ("tests", "test") for part in p.parts[:-1])
 
 
-def parse_sources(files: Mapping[str, str]) -> tuple[list[Source], list[ParseFailure]]:
-    """Parse every non-test ``.py`` file in ``files`` (sorted by path)."""
+def parse_sources(
+    files: Mapping[str, str], *, include_tests: bool = False
+) -> tuple[list[Source], list[ParseFailure]]:
+    """Parse every ``.py`` file in ``files`` (sorted by path), skipping tests by default."""
     sources: list[Source] = []
     failures: list[ParseFailure] = []
     for path in sorted(files):
-        if not path.endswith(".py") or is_test_path(path):
+        if not path.endswith(".py") or (not include_tests and is_test_path(path)):
             continue
         text = files[path]
         try:
-            tree = ast.parse(text, filename=path)
-        except SyntaxError as exc:
-            where = f"{path}:{exc.lineno}" if exc.lineno else path
-            failures.append(ParseFailure(path, f"{where}: cannot parse: {exc.msg}"))
-            continue
-        except ValueError as exc:  # e.g. source with NUL bytes
-            failures.append(ParseFailure(path, f"{path}: cannot parse: {exc}"))
+            tree = parse_python(path, text)
+        except ParseError as exc:
+            failures.append(ParseFailure(path, str(exc), exc.line))
             continue
         sources.append(Source(path, text, tree))
     return sources, failures
+
+
+def isolate_unparsable(*, include_tests: bool = False) -> Callable[[_Check], _Check]:
+    """Decorate a static grader's ``check``: unparsable files are graded apart.
+
+    The wrapped ``check`` sees the sample without the ``.py`` files that cannot be
+    parsed; one extra ``error`` grade names each of them (file and line in its
+    evidence). A sample whose every graded file is unreadable gets only that grade.
+    Test files count only when ``include_tests`` (the grader reads them).
+    """
+
+    def decorate(check: _Check) -> _Check:
+        @functools.wraps(check)
+        def wrapper(self: Any, ctx: GradeContext) -> list[Grade]:
+            graded = {
+                p: t
+                for p, t in ctx.files.items()
+                if p.endswith(".py") and (include_tests or not is_test_path(p))
+            }
+            _, failures = parse_sources(graded, include_tests=True)
+            if not failures:
+                return check(self, ctx)
+            bad = {f.path for f in failures}
+            rules = ctx.rule_ids or self.default_rules
+            reason = f"{len(failures)} file(s) could not be parsed and were not graded: " + (
+                "; ".join(f.reason for f in failures)
+            )
+            error = error_grade(self.name, rules, reason[:500])
+            error.evidence = [
+                Evidence(file=f.path, line=f.line, message=f.reason) for f in failures
+            ]
+            if len(bad) == len(graded):
+                return [error]
+            rest = replace(ctx, files={p: t for p, t in ctx.files.items() if p not in bad})
+            return [*check(self, rest), error]
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

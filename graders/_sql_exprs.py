@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from graders._sql_sinks import Sink, dotted_name, find_sink, psycopg_object
+from graders._sql_sinks import QUERY_ROOTS, Sink, dotted_name, find_sink, psycopg_object
 from graders._sql_values import (
     UNKNOWN,
     Origin,
@@ -18,6 +18,7 @@ from graders._sql_values import (
     interp,
     join,
     join_all,
+    sql_shaped,
 )
 
 __all__ = ["Env", "ExprEvaluator", "Finding", "Frame"]
@@ -56,7 +57,11 @@ _CONST_INT = Val(const=True)
 
 @dataclass(frozen=True)
 class Finding:
-    """Non-constant data (``injection``) or constant building (``style``) reaching a sink."""
+    """Non-constant data (``injection``) or constant building (``style``) in SQL text.
+
+    ``sink`` is empty when the SQL text was built from data but not sent to a sink
+    in this module (stored, returned or passed on): building it is the violation.
+    """
 
     severity: Literal["injection", "style"]
     origin: Origin
@@ -73,6 +78,9 @@ class Frame:
     returns: list[Val] = field(default_factory=list)
     #: Parameter -> sink label, for parameters passed unchanged to a sink (wrappers).
     sink_params: dict[str, str] = field(default_factory=dict)
+    #: Parameter -> (sink label, call line): the whole SQL text of a sink call that
+    #: passes no bind parameters comes unchanged from this parameter.
+    raw_params: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 class ExprEvaluator:
@@ -82,6 +90,8 @@ class ExprEvaluator:
     globals: Env
     class_consts: dict[str, Env]
     findings: set[Finding]
+    #: SQL text built from data, by origin, with the function it was built in.
+    built: dict[Origin, tuple[Finding, str | None]]
     ready: bool
 
     # Implemented by the module analysis (function summaries and statement flow).
@@ -98,8 +108,29 @@ class ExprEvaluator:
 
     # -- reporting -------------------------------------------------------------------
 
-    def report(self, v: Val, sink: str, needs_hint: bool, call: ast.Call, fr: Frame) -> None:
-        """Record what value ``v`` reaching sink ``sink`` means."""
+    def built_text(self, v: Val, node: ast.AST, fr: Frame) -> Val:
+        """Note SQL-shaped text built from data at ``node`` (a finding, executed or not)."""
+        if self.ready and v.taints and not v.safe and sql_shaped(v.kw):
+            origin = min(v.taints, key=lambda o: (o.line, o.col))
+            if origin not in self.built:
+                finding = Finding("injection", origin, "", getattr(node, "lineno", 0))
+                self.built[origin] = (finding, fr.key)
+        return v
+
+    def report(
+        self,
+        v: Val,
+        sink: str,
+        needs_hint: bool,
+        call: ast.Call,
+        fr: Frame,
+        raw: bool = False,
+    ) -> None:
+        """Record what value ``v`` reaching sink ``sink`` means.
+
+        ``raw``: the call passes no bind parameters, so a parameter that arrives
+        unchanged is the whole SQL text.
+        """
         if not self.ready or v.safe:
             return
         if v.taints:
@@ -112,10 +143,14 @@ class ExprEvaluator:
                 self.findings.add(Finding("style", v.built, sink, call.lineno))
         elif v.param is not None and fr.key is not None and not needs_hint:
             fr.sink_params.setdefault(v.param, sink)
+            if raw:
+                fr.raw_params.setdefault(v.param, (sink, call.lineno))
 
     def _check_sink(self, sink: Sink, call: ast.Call, env: Env, fr: Frame) -> None:
+        raw = sink.takes_text and not sink.binds
         for arg in sink.args:
-            self.report(self.ev(arg, env, fr), f"`{sink.name}`", sink.needs_hint, call, fr)
+            v = self.ev(arg, env, fr)
+            self.report(v, f"`{sink.name}`", sink.needs_hint, call, fr, raw=raw)
 
     # -- expressions -----------------------------------------------------------------
 
@@ -192,7 +227,7 @@ class ExprEvaluator:
                 parts.append(const_str(value.value))
         if not any(isinstance(v, ast.FormattedValue) for v in node.values):
             return join_all(parts) or const_str("")
-        return concat(parts, node, "f-string")
+        return self.built_text(concat(parts, node, "f-string"), node, fr)
 
     def _as_text(self, v: Val, node: ast.expr, how: str) -> Val:
         return v if v.const or v.taints else interp(v, node, how)
@@ -200,7 +235,8 @@ class ExprEvaluator:
     def _binop(self, node: ast.BinOp, env: Env, fr: Frame) -> Val:
         left = self.ev(node.left, env, fr)
         right = self.ev(node.right, env, fr)
-        return self.binop_values(node.op, left, right, node, node.left, node.right)
+        out = self.binop_values(node.op, left, right, node, node.left, node.right)
+        return self.built_text(out, node, fr)
 
     def binop_values(
         self,
@@ -252,6 +288,8 @@ class ExprEvaluator:
         v = self.ev(base, env, fr)
         if v.const:
             return Val(const=True)
+        if node.attr == "query":  # Flask-SQLAlchemy ``Model.query``
+            return Val(query=True)
         return UNKNOWN
 
     def _comprehension(
@@ -275,14 +313,18 @@ class ExprEvaluator:
         recv = self.ev(func.value, env, fr) if isinstance(func, ast.Attribute) else None
         args = [self.ev(a, env, fr) for a in node.args]
         kwargs = {kw.arg or "**": self.ev(kw.value, env, fr) for kw in node.keywords}
-        sink = find_sink(node, self.imports)
+        sink = find_sink(node, self.imports, on_query=recv is not None and recv.query)
         if sink is not None:
             self._check_sink(sink, node, env, fr)
             if sink.returns_sql_object:
                 return Val(safe=True)
+        if isinstance(func, ast.Attribute) and (func.attr in QUERY_ROOTS or (recv and recv.query)):
+            return Val(query=True)
         qualified = dotted_name(func, self.imports)
         if psycopg_object(qualified) is not None:
             return Val(safe=True)
+        if qualified == "string.Template" and args:
+            return replace(args[0], is_str=True, template=True)
         if isinstance(func, ast.Attribute) and recv is not None:
             return self._method(node, func, recv, args, kwargs, env, fr)
         if isinstance(func, ast.Name):
@@ -313,21 +355,30 @@ class ExprEvaluator:
             elem = new if recv.elem is None else join(recv.elem, new)
             env[base.id] = replace(recv, elem=elem, const=recv.const and new.const)
             return UNKNOWN
-        if name in ("format", "format_map") and recv.stringy:
+        substitute = name in ("substitute", "safe_substitute") and recv.template
+        if (name in ("format", "format_map") and (recv.stringy or args or kwargs)) or substitute:
+            # str.format is the only common ``.format(data)``; an unknown receiver
+            # (``queries.BY_ID.format(x)``) is text too.
             nodes: list[ast.expr] = [*node.args, *(kw.value for kw in node.keywords)]
             values = [*args, *kwargs.values()]
-            if name == "format_map" and args:
-                values = [args[0].elem or args[0]]
+            if name == "format_map" or (substitute and args):
+                values = [args[0].elem or args[0]] if args else []
             parts = [self._as_text(v, n, f".{name}()") for v, n in zip(values, nodes, strict=False)]
-            return concat([recv, *parts], node, f".{name}()")
+            text = recv if recv.stringy else replace(recv, is_str=True)
+            return self.built_text(concat([text, *parts], node, f".{name}()"), node, fr)
         if name == "join" and recv.stringy and args:
             item = self._as_text(element(args[0]), node.args[0], "str.join()")
-            return concat([recv, item], node, "str.join()")
+            return self.built_text(concat([recv, item], node, "str.join()"), node, fr)
+        if name == "replace" and recv.stringy and len(args) >= 2:
+            new = self._as_text(args[1], node.args[1], "str.replace()")
+            return self.built_text(concat([recv, new], node, "str.replace()"), node, fr)
         if name in _STR_METHODS:
             if recv.const:
-                return replace(recv, param=None)
+                return replace(recv, param=None, template=False)
             if recv.taints:
-                return Val(is_str=True, taints=recv.taints, hint=recv.hint, built=recv.built)
+                return Val(
+                    is_str=True, taints=recv.taints, hint=recv.hint, built=recv.built, kw=recv.kw
+                )
             return UNKNOWN
         if name in ("split", "splitlines", "rsplit"):
             return container(element(recv) if recv.stringy else UNKNOWN)

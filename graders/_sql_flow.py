@@ -15,6 +15,7 @@ from graders._sql_exprs import Env, ExprEvaluator, Finding, Frame
 from graders._sql_sinks import dotted_name, import_map
 from graders._sql_values import (
     UNKNOWN,
+    Origin,
     Val,
     const_str,
     container,
@@ -52,20 +53,26 @@ class _ModuleAnalysis(ExprEvaluator):
         self.globals: Env = {}
         self.class_consts: dict[str, Env] = {}
         self.findings: set[Finding] = set()
+        self.built: dict[Origin, tuple[Finding, str | None]] = {}
         self.ready = False
-        self.functions: dict[str, tuple[_Func, str | None]] = {}
+        #: Name -> every definition of it (a module may define one name twice).
+        self.functions: dict[str, list[tuple[_Func, str | None]]] = {}
         self.enums: set[str] = set()
-        self._summaries: dict[str, _Summary] = {}
-        self._in_progress: set[str] = set()
+        self._summaries: dict[int, _Summary] = {}
+        self._frames: dict[int, Frame] = {}
+        self._in_progress: set[int] = set()
+        #: Function name -> for each call site in the module, its parameters bound to
+        #: constants.
+        self.calls: dict[str, list[set[str]]] = {}
 
     # -- driver ----------------------------------------------------------------------
 
     def run(self) -> list[Finding]:
         self._collect(self.tree.body, None)
-        known = {id(fn) for fn, _ in self.functions.values()}
+        known = {id(fn) for defs in self.functions.values() for fn, _ in defs}
         for node in self.nodes:  # nested functions, by their simple name
             if isinstance(node, _Func) and id(node) not in known:
-                self.functions.setdefault(node.name, (node, None))
+                self.functions.setdefault(node.name, []).append((node, None))
         module = Frame(key=None, cls=None)
         env: Env = {}
         self._block(self.tree.body, env, module)  # pass 1: module-level values only
@@ -77,15 +84,47 @@ class _ModuleAnalysis(ExprEvaluator):
         self.ready = True
         self._class_constants()
         self._block(self.tree.body, dict(env), module)
-        for key in self.functions:
-            self.summary(key)
+        for defs in self.functions.values():
+            for node, cls in defs:
+                self._analyse(node, cls)
+        self._raw_parameters()
+        self._built_only()
         return sorted(self.findings, key=lambda f: (f.origin.line, f.sink_line, f.severity))
+
+    def _raw_parameters(self) -> None:
+        """A parameter executed as the whole SQL text, in a function nothing here calls."""
+        for key, defs in self.functions.items():
+            if self.calls.get(key.rpartition(".")[2]):
+                continue  # call sites report what they pass (see call_function)
+            for node, _ in defs:
+                frame = self._frames.get(id(node))
+                for param, (sink, line) in (frame.raw_params if frame else {}).items():
+                    arg = next(a for a in _all_args(node) if a.arg == param)
+                    what = (
+                        f"parameter `{param}` of {node.name}() is executed as the whole SQL "
+                        "text, with no bind parameters"
+                    )
+                    origin = Origin(arg.lineno, arg.col_offset, what, param=param)
+                    self.findings.add(Finding("injection", origin, sink, line))
+
+    def _built_only(self) -> None:
+        """SQL text built from data that no sink here received: a finding of its own."""
+        reached = {f.origin for f in self.findings}
+        for origin, (finding, key) in self.built.items():
+            if origin in reached:
+                continue
+            name = key.rpartition(".")[2] if key else None
+            if origin.param is not None and name is not None:
+                sites = self.calls.get(name, [])
+                if sites and all(origin.param in consts for consts in sites):
+                    continue  # every caller here passes a constant: style only
+            self.findings.add(finding)
 
     def _collect(self, body: list[ast.stmt], cls: str | None) -> None:
         for node in body:
             if isinstance(node, _Func):
                 key = f"{cls}.{node.name}" if cls else node.name
-                self.functions.setdefault(key, (node, cls))
+                self.functions.setdefault(key, []).append((node, cls))
             elif isinstance(node, ast.ClassDef):
                 bases = [dotted_name(b, self.imports) or "" for b in node.bases]
                 if any(b.endswith("Enum") for b in bases):
@@ -138,38 +177,39 @@ class _ModuleAnalysis(ExprEvaluator):
                 return Val(const=True, is_str=True)
         return Val(param=arg.arg)
 
-    def summary(self, key: str) -> _Summary:
-        """Analyse function ``key`` once: (return value, parameter -> sink)."""
-        if key in self._summaries:
-            return self._summaries[key]
-        if key in self._in_progress or not self.ready:
+    def _analyse(self, node: _Func, cls: str | None) -> _Summary:
+        """Analyse one function definition once: (return value, parameter -> sink)."""
+        if id(node) in self._summaries:
+            return self._summaries[id(node)]
+        if id(node) in self._in_progress or not self.ready:
             return UNKNOWN, {}
-        self._in_progress.add(key)
-        node, cls = self.functions[key]
+        self._in_progress.add(id(node))
+        key = f"{cls}.{node.name}" if cls else node.name
         fr = Frame(key=key, cls=cls)
         env: Env = {}
-        all_args = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         for extra in (node.args.vararg, node.args.kwarg):
             if extra is not None:
                 env[extra.arg] = UNKNOWN
-        for a in all_args:
+        for a in _all_args(node):
             env[a.arg] = self._param_value(a)
         self._block(node.body, env, fr)
         ret = join_all(fr.returns) or UNKNOWN
         end = node.end_lineno or node.lineno
         if any(node.lineno <= line <= end for line in self.generators):
             ret = UNKNOWN  # a generator's "return value" is not what callers receive
-        self._summaries[key] = (ret, fr.sink_params)
-        self._in_progress.discard(key)
-        return self._summaries[key]
+        self._summaries[id(node)] = (ret, fr.sink_params)
+        self._frames[id(node)] = fr
+        self._in_progress.discard(id(node))
+        return self._summaries[id(node)]
 
     def call_function(
         self, key: str, call: ast.Call, args: list[Val], kwargs: dict[str, Val], fr: Frame
     ) -> Val | None:
         if key not in self.functions or not self.ready:
             return None
-        node, cls = self.functions[key]
-        ret, sink_params = self.summary(key)
+        # At run time the last definition of a name is the one called.
+        node, cls = self.functions[key][-1]
+        ret, sink_params = self._analyse(node, cls)
         params = [*node.args.posonlyargs, *node.args.args]
         if cls is not None and params and params[0].arg in ("self", "cls"):
             params = params[1:]
@@ -179,6 +219,9 @@ class _ModuleAnalysis(ExprEvaluator):
         for p, d in zip(params[len(params) - len(defaults) :], defaults, strict=True):
             if p.arg not in bound and isinstance(d, ast.Constant):
                 bound[p.arg] = const_str(d.value) if isinstance(d.value, str) else Val(const=True)
+        self.calls.setdefault(key.rpartition(".")[2], []).append(
+            {p for p, v in bound.items() if v.const}
+        )
         for param, sink in sink_params.items():
             if param in bound:
                 self.report(
@@ -209,9 +252,8 @@ class _ModuleAnalysis(ExprEvaluator):
         elif isinstance(st, ast.AugAssign):
             right = self.ev(st.value, env, fr)
             left = self.ev(st.target, env, fr)
-            self.bind(
-                st.target, self.binop_values(st.op, left, right, st, st.target, st.value), env
-            )
+            value = self.binop_values(st.op, left, right, st, st.target, st.value)
+            self.bind(st.target, self.built_text(value, st, fr), env)
         elif isinstance(st, ast.Expr):
             self.ev(st.value, env, fr)
         elif isinstance(st, ast.Return):
@@ -326,6 +368,10 @@ class _ModuleAnalysis(ExprEvaluator):
             return {}, {}
         fact = {subject.id: Val(const=True, is_str=True, hint=members.hint)}
         return (fact, {}) if isinstance(test.ops[0], ast.In) else ({}, fact)
+
+
+def _all_args(node: _Func) -> list[ast.arg]:
+    return [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
 
 
 def analyse_module(tree: ast.Module) -> list[Finding]:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Sink", "dotted_name", "find_sink", "import_map", "psycopg_object"]
+__all__ = ["QUERY_ROOTS", "Sink", "dotted_name", "find_sink", "import_map", "psycopg_object"]
 
 #: Methods whose first argument is SQL text, on a receiver we must confirm is a DB handle.
 _GENERIC_METHODS = frozenset(
@@ -33,8 +33,15 @@ _GENERIC_METHODS = frozenset(
         "copy",
         "stream",
         "raw",
+        "run",
     ]
 )
+#: SQLAlchemy ``Query``/``Select`` methods that take raw SQL text when given a string.
+_QUERY_TEXT_METHODS = frozenset(
+    {"filter", "having", "order_by", "group_by", "distinct", "where", "from_statement"}
+)
+#: Methods starting a SQLAlchemy query chain (``session.query(...)``, ``Model.query``).
+QUERY_ROOTS = frozenset({"query", "select", "select_from", "execution_options"})
 #: Methods that take SQL text whatever the receiver is.
 _STRONG_METHODS = frozenset({"executescript", "exec_driver_sql", "read_sql", "read_sql_query"})
 _KWARG_NAMES = ("sql", "query", "statement", "operation", "stmt", "text")
@@ -57,6 +64,10 @@ class Sink:
     needs_hint: bool
     #: The call's result is an SQL object that is safe to pass on (text(), sql.SQL()).
     returns_sql_object: bool = False
+    #: The argument is a whole SQL statement (not a clause fragment).
+    takes_text: bool = True
+    #: The call also passes bind parameters.
+    binds: bool = False
 
 
 def import_map(nodes: Iterable[ast.AST]) -> dict[str, str]:
@@ -109,14 +120,62 @@ def _sql_args(call: ast.Call, index: int = 0) -> tuple[ast.expr, ...]:
     return ()
 
 
+#: ``QuerySet.extra(select, where, params, tables, order_by, select_params)``.
+_EXTRA_POSITIONS = ("select", "where", "params", "tables", "order_by")
+
+
 def _extra_args(call: ast.Call) -> tuple[ast.expr, ...]:
+    named = [(kw.arg, kw.value) for kw in call.keywords]
+    named += list(zip(_EXTRA_POSITIONS, call.args, strict=False))
     out: list[ast.expr] = []
-    for kw in call.keywords:
-        if kw.arg in ("where", "tables", "order_by") and isinstance(kw.value, ast.List | ast.Tuple):
-            out.extend(kw.value.elts)
-        elif kw.arg == "select" and isinstance(kw.value, ast.Dict):
-            out.extend(kw.value.values)
+    for arg, value in named:
+        if arg in ("where", "tables", "order_by"):
+            out.extend(value.elts if isinstance(value, ast.List | ast.Tuple) else [value])
+        elif arg == "select":
+            out.extend(value.values if isinstance(value, ast.Dict) else [value])
     return tuple(out)
+
+
+def _binds(call: ast.Call, index: int = 0) -> bool:
+    """True when ``call`` passes anything besides its SQL text (bind parameters)."""
+    if len(call.args) > index + 1 or any(isinstance(a, ast.Starred) for a in call.args):
+        return True
+    return any(kw.arg not in _KWARG_NAMES for kw in call.keywords)
+
+
+def _getattr_method(func: ast.expr) -> ast.expr:
+    """``getattr(cur, "execute")`` read as ``cur.execute``."""
+    if (
+        isinstance(func, ast.Call)
+        and isinstance(func.func, ast.Name)
+        and func.func.id == "getattr"
+        and len(func.args) >= 2
+        and isinstance(func.args[1], ast.Constant)
+        and isinstance(func.args[1].value, str)
+        and func.args[1].value.isidentifier()
+    ):
+        return ast.Attribute(value=func.args[0], attr=func.args[1].value, ctx=ast.Load())
+    return func
+
+
+def _query_chain(node: ast.expr, imports: dict[str, str]) -> bool:
+    """True when ``node`` is a SQLAlchemy query chain (``session.query(M).join(...)``)."""
+    while True:
+        if isinstance(node, ast.Call):
+            qualified = dotted_name(node.func, imports) or ""
+            if qualified.startswith(("sqlalchemy.", "sqlmodel.")) and qualified.endswith(
+                (".select", ".Query")
+            ):
+                return True
+            node = node.func
+        elif isinstance(node, ast.Attribute):
+            if node.attr == "objects":  # a Django manager: not SQLAlchemy
+                return False
+            if node.attr in QUERY_ROOTS:
+                return True
+            node = node.value
+        else:
+            return False
 
 
 def psycopg_object(qualified: str | None) -> str | None:
@@ -124,14 +183,20 @@ def psycopg_object(qualified: str | None) -> str | None:
     if qualified is None:
         return None
     module, _, attr = qualified.rpartition(".")
-    if module in ("psycopg.sql", "psycopg2.sql") and (attr == "SQL" or attr in _PSYCOPG_SAFE):
+    # ``sql`` unresolved by any import: psycopg's documented ``from psycopg import sql``.
+    if module in ("psycopg.sql", "psycopg2.sql", "sql") and (
+        attr == "SQL" or attr in _PSYCOPG_SAFE
+    ):
         return attr
     return None
 
 
-def find_sink(call: ast.Call, imports: dict[str, str]) -> Sink | None:
-    """The sink ``call`` is, or None."""
-    func = call.func
+def find_sink(call: ast.Call, imports: dict[str, str], on_query: bool = False) -> Sink | None:
+    """The sink ``call`` is, or None.
+
+    ``on_query``: the dataflow knows the receiver is a SQLAlchemy query object.
+    """
+    func = _getattr_method(call.func)
     qualified = dotted_name(func, imports)
     label = ast.unparse(func)
     if qualified is not None:
@@ -146,21 +211,24 @@ def find_sink(call: ast.Call, imports: dict[str, str]) -> Sink | None:
         if attr == "RawSQL" and root == "django":
             return Sink(label, _sql_args(call), needs_hint=False, returns_sql_object=True)
         if attr in ("read_sql", "read_sql_query") and root == "pandas":
-            return Sink(label, _sql_args(call), needs_hint=False)
+            return Sink(label, _sql_args(call), needs_hint=False, binds=_binds(call))
         if attr in ("execute_values", "execute_batch") and root == "psycopg2":
-            return Sink(label, _sql_args(call, 1), needs_hint=False)
+            return Sink(label, _sql_args(call, 1), needs_hint=False, binds=True)
     if not isinstance(func, ast.Attribute):
         return None
     method = func.attr
     if method == "extra":
         args = _extra_args(call)
-        return Sink(label, args, needs_hint=False) if args else None
+        return Sink(label, args, needs_hint=False, takes_text=False) if args else None
+    if method in _QUERY_TEXT_METHODS and (on_query or _query_chain(func.value, imports)):
+        args = tuple(a for a in call.args if not isinstance(a, ast.Starred))
+        return Sink(label, args, needs_hint=False, takes_text=False) if args else None
     if method in _STRONG_METHODS:
-        return Sink(label, _sql_args(call), needs_hint=False)
+        return Sink(label, _sql_args(call), needs_hint=False, binds=_binds(call))
     if method in _GENERIC_METHODS:
         args = _sql_args(call)
         if not args:
             return None
         db_like = bool(_DB_RECEIVER.search(_receiver_name(func.value)))
-        return Sink(label, args, needs_hint=not db_like)
+        return Sink(label, args, needs_hint=not db_like, binds=_binds(call))
     return None

@@ -26,6 +26,7 @@ __all__ = [
     "interp",
     "join",
     "join_all",
+    "sql_shaped",
     "without_param_taints",
 ]
 
@@ -36,6 +37,35 @@ _SQL_HINT = re.compile(
     r"set\s+search_path|truncate|from)\b",
     re.IGNORECASE,
 )
+
+
+#: SQL keywords looked for in constant text; :func:`sql_shaped` combines them.
+_SQL_KEYWORDS = re.compile(
+    r"\b(select|from|insert\s+into|update|set|delete\s+from|where|values|order\s+by|"
+    r"group\s+by|having|join|create\s+(?:table|index|view)|drop\s+(?:table|index|view)|"
+    r"alter\s+table|truncate\s+table|limit)\b",
+    re.IGNORECASE,
+)
+
+
+def _keywords(text: str) -> frozenset[str]:
+    return frozenset(" ".join(m.lower().split()) for m in _SQL_KEYWORDS.findall(text))
+
+
+def sql_shaped(kw: frozenset[str]) -> bool:
+    """True when constant text with keywords ``kw`` reads as an SQL statement or clause.
+
+    Stricter than the hint used to confirm a sink: text built from data is a finding
+    on its own (executed or not) only when it is recognisably SQL, so that messages
+    such as ``f"Could not update {name}"`` are not.
+    """
+    return bool(
+        {"select", "from"} <= kw
+        or {"update", "set"} <= kw
+        or kw & {"insert into", "delete from", "order by", "group by", "having"}
+        or ("where" in kw and bool(kw & {"from", "select", "update", "delete from"}))
+        or any(k.startswith(("create ", "drop ", "alter ", "truncate ")) for k in kw)
+    )
 
 
 @dataclass(frozen=True)
@@ -63,6 +93,12 @@ class Val:
     keys: Val | None = None
     items: tuple[Val, ...] | None = None
     param: str | None = None
+    #: SQL keywords in the constant text this value was built from (see :func:`sql_shaped`).
+    kw: frozenset[str] = frozenset()
+    #: A ``string.Template`` (its ``substitute`` builds text).
+    template: bool = False
+    #: A SQLAlchemy query object (its ``filter``/``order_by``... take SQL text).
+    query: bool = False
 
     @property
     def stringy(self) -> bool:
@@ -74,7 +110,7 @@ UNKNOWN = Val()
 
 
 def const_str(text: str) -> Val:
-    return Val(const=True, is_str=True, hint=bool(_SQL_HINT.search(text)))
+    return Val(const=True, is_str=True, hint=bool(_SQL_HINT.search(text)), kw=_keywords(text))
 
 
 def container(
@@ -93,9 +129,9 @@ def element(v: Val) -> Val:
     if v.keys is not None:
         return v.keys
     if v.const:
-        return Val(const=True, is_str=v.is_str, hint=v.hint)
+        return Val(const=True, is_str=v.is_str, hint=v.hint, kw=v.kw)
     if v.taints:
-        return Val(is_str=True, taints=v.taints, hint=v.hint)
+        return Val(is_str=True, taints=v.taints, hint=v.hint, kw=v.kw)
     return UNKNOWN
 
 
@@ -134,6 +170,9 @@ def join(a: Val, b: Val) -> Val:
         keys=_join_opt(a.keys, b.keys),
         items=items,
         param=a.param if a.param == b.param else None,
+        kw=a.kw | b.kw,
+        template=a.template and b.template,
+        query=a.query and b.query,
     )
 
 
@@ -152,11 +191,11 @@ def _describe(node: ast.AST) -> str:
 def interp(v: Val, node: ast.AST, how: str) -> Val:
     """The contribution of value ``v`` placed into string text at ``node`` by ``how``."""
     if v.const:
-        return Val(const=True, is_str=True, hint=v.hint, built=v.built)
+        return Val(const=True, is_str=True, hint=v.hint, built=v.built, kw=v.kw)
     if v.taints:
-        return Val(is_str=True, taints=v.taints, hint=v.hint, built=v.built)
+        return Val(is_str=True, taints=v.taints, hint=v.hint, built=v.built, kw=v.kw)
     if v.elem is not None and v.elem.taints and v.items is None:
-        return Val(is_str=True, taints=v.elem.taints, hint=v.elem.hint)
+        return Val(is_str=True, taints=v.elem.taints, hint=v.elem.hint, kw=v.elem.kw)
     origin = Origin(
         line=getattr(node, "lineno", 0),
         col=getattr(node, "col_offset", 0),
@@ -170,9 +209,11 @@ def concat(parts: list[Val], node: ast.AST, how: str) -> Val:
     """Text built from ``parts`` (already passed through :func:`interp`) by ``how``."""
     taints: tuple[Origin, ...] = ()
     built: Origin | None = None
+    kw: frozenset[str] = frozenset()
     for p in parts:
         taints = _merge_origins(taints, p.taints)
         built = built or p.built
+        kw |= p.kw
     here = Origin(getattr(node, "lineno", 0), getattr(node, "col_offset", 0), f"SQL built by {how}")
     return Val(
         const=all(p.const for p in parts),
@@ -180,6 +221,7 @@ def concat(parts: list[Val], node: ast.AST, how: str) -> Val:
         taints=taints,
         built=built or here,
         hint=any(p.hint for p in parts),
+        kw=kw,
     )
 
 

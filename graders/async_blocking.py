@@ -24,6 +24,7 @@ from evals.schema import Evidence, Grade
 from graders._ast_util import Module, evidence, parse_or_verdict
 from graders._base import GradeContext, StaticGrader
 from graders._blocking_calls import find_blocking, handles_in
+from graders._sources import isolate_unparsable
 
 __all__ = ["AsyncBlockingGrader", "blocking_in_module"]
 
@@ -119,6 +120,7 @@ class AsyncBlockingGrader(StaticGrader):
     default_rules: ClassVar[tuple[str, ...]] = ("never-sync-io",)
     scope: ClassVar[Literal["all", "declared"]] = "declared"
 
+    @isolate_unparsable()
     def check(self, ctx: GradeContext) -> list[Grade]:
         """Grade every non-test Python file of the sample as one grade."""
         rules = ctx.rule_ids or self.default_rules

@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Literal
 from evals.schema import Evidence, Grade
 from graders._ast_util import Module, dotted, evidence, parse_or_verdict
 from graders._base import GradeContext, StaticGrader
+from graders._sources import isolate_unparsable
 from graders._validation_flow import is_validated, raw_reads, validating_classes
 
 __all__ = ["InputValidationGrader", "route_of"]
@@ -65,6 +66,7 @@ class InputValidationGrader(StaticGrader):
     default_rules: ClassVar[tuple[str, ...]] = ("never-skip-validation",)
     scope: ClassVar[Literal["all", "declared"]] = "declared"
 
+    @isolate_unparsable()
     def check(self, ctx: GradeContext) -> list[Grade]:
         """Grade every non-test Python file of the sample as one grade."""
         rules = ctx.rule_ids or self.default_rules

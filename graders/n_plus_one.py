@@ -38,6 +38,7 @@ from graders._n1_queries import (
     query_label,
     relationship_names,
 )
+from graders._sources import isolate_unparsable
 
 __all__ = ["NPlusOneGrader"]
 
@@ -233,6 +234,7 @@ class NPlusOneGrader(StaticGrader):
     default_rules: ClassVar[tuple[str, ...]] = ("never-ignore-n-plus-one",)
     scope: ClassVar[Literal["all", "declared"]] = "declared"
 
+    @isolate_unparsable()
     def check(self, ctx: GradeContext) -> list[Grade]:
         """Grade every non-test Python file of the sample as one grade."""
         rules = ctx.rule_ids or self.default_rules

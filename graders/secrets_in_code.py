@@ -39,6 +39,7 @@ from graders._base import GradeContext, StaticGrader, error_grade, skipped_grade
 from graders._secret_config import is_config_path, scan_config
 from graders._secret_patterns import mask
 from graders._secret_python import SecretFinding, scan_python
+from graders._sources import isolate_unparsable
 
 __all__ = ["SecretsInCodeGrader"]
 
@@ -58,6 +59,7 @@ class SecretsInCodeGrader(StaticGrader):
     default_rules: ClassVar[tuple[str, ...]] = ("never-secrets-in-code",)
     scope: ClassVar[Literal["all", "declared"]] = "all"
 
+    @isolate_unparsable(include_tests=True)
     def check(self, ctx: GradeContext) -> list[Grade]:
         """Scan every Python and config file of the sample."""
         rules = ctx.rule_ids or self.default_rules

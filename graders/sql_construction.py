@@ -23,7 +23,7 @@ from typing import ClassVar, Literal
 from evals.errors import GraderError
 from evals.schema import Evidence, Grade
 from graders._base import GradeContext, StaticGrader, error_grade, skipped_grade
-from graders._sources import parse_sources
+from graders._sources import isolate_unparsable, parse_sources
 from graders._sql_flow import analyse_module
 
 __all__ = ["SEVERITIES", "SqlConstructionGrader"]
@@ -50,6 +50,7 @@ class SqlConstructionGrader(StaticGrader):
     default_rules: ClassVar[tuple[str, ...]] = ("never-sql-concat", "always-parameterized-queries")
     scope: ClassVar[Literal["all", "declared"]] = "all"
 
+    @isolate_unparsable()
     def check(self, ctx: GradeContext) -> list[Grade]:
         """Grade every non-test Python file of the sample as one grade."""
         fail_on = _fail_on(ctx)
@@ -66,7 +67,12 @@ class SqlConstructionGrader(StaticGrader):
             for f in analyse_module(source.tree):
                 counts[f.severity] += 1
                 sinks += 1
-                if f.severity == "injection":
+                if f.severity == "injection" and not f.sink:
+                    message = (
+                        f"{f.origin.what}; the SQL text is built from data (not executed here: "
+                        "stored, returned or passed on)"
+                    )
+                elif f.severity == "injection":
                     message = f"{f.origin.what}; reaches SQL sink {f.sink} (line {f.sink_line})"
                 else:
                     how = f.origin.what.removeprefix("SQL built by ")

@@ -26,6 +26,7 @@ from evals.schema import Evidence, Grade
 from graders._ast_util import evidence, parse_or_verdict
 from graders._base import GradeContext, StaticGrader
 from graders._logging_facts import log_facts
+from graders._sources import isolate_unparsable
 
 __all__ = ["StructuredLoggingGrader"]
 
@@ -37,6 +38,7 @@ class StructuredLoggingGrader(StaticGrader):
     default_rules: ClassVar[tuple[str, ...]] = ("always-structured-logging",)
     scope: ClassVar[Literal["all", "declared"]] = "declared"
 
+    @isolate_unparsable()
     def check(self, ctx: GradeContext) -> list[Grade]:
         """Grade every non-test Python file of the sample as one grade."""
         rules = ctx.rule_ids or self.default_rules

@@ -17,7 +17,7 @@ from typing import ClassVar, Literal
 
 from evals.schema import Evidence, Grade
 from graders._base import GradeContext, StaticGrader, error_grade, skipped_grade
-from graders._sources import parse_sources
+from graders._sources import isolate_unparsable, parse_sources
 from graders._typed_checks import check_module
 from graders._typed_http import http_mapping
 
@@ -31,6 +31,7 @@ class TypedErrorsGrader(StaticGrader):
     default_rules: ClassVar[tuple[str, ...]] = ("always-typed-errors",)
     scope: ClassVar[Literal["all", "declared"]] = "all"
 
+    @isolate_unparsable()
     def check(self, ctx: GradeContext) -> list[Grade]:
         """Grade every non-test Python file of the sample as one grade."""
         rule_ids = ctx.rule_ids or self.default_rules

@@ -174,3 +174,97 @@ def test_http_client_fetch_is_not_a_sink_but_db_fetch_is() -> None:
         """
     )
     assert [e.line for e in grade.evidence] == [3]
+
+
+# -- causes found on the external corpus (#17) ----------------------------------------
+
+_BAD_SNIPPETS = {
+    "built_not_executed": (
+        "def q(ident):\n    return \"SELECT * FROM foo WHERE id = '%s'\" % ident\n"
+    ),
+    "stored_at_module_level": 'query = "DELETE FROM foo WHERE id = \'" + identifier + "\'"\n',
+    "whole_query_from_parameter": "def run(cursor, sql_query):\n    cursor.execute(sql_query)\n",
+    "text_of_parameter": (
+        "from sqlalchemy import text\n\n\ndef run(session, q):\n"
+        "    return session.execute(text(q))\n"
+    ),
+    "second_definition_of_a_name": (
+        "def find(cur, n):\n    cur.execute('SELECT 1 WHERE n = ?', (n,))\n\n\n"
+        "def find(cur, n):\n    cur.execute(f'SELECT * FROM t WHERE n = {n}')\n"
+    ),
+    "sqlalchemy_filter_text": (
+        "def f(session, var):\n    q = session.query(User)\n"
+        "    return q.filter('name = {}'.format(var)).all()\n"
+    ),
+    "sqlalchemy_order_by_chain": (
+        "def f(session, col):\n    return session.query(User).order_by('x' + col).all()\n"
+    ),
+    "literal_column": (
+        "from sqlalchemy import literal_column, select\n\n\ndef f(col):\n"
+        "    return select(literal_column('id, ' + col))\n"
+    ),
+    "pg8000_run": "def f(conn, user_input):\n    conn.run('SELECT * FROM {}'.format(user_input))\n",
+    "asyncpg_fetchrow": (
+        "async def f(conn, uid):\n"
+        "    return await conn.fetchrow(f'SELECT * FROM u WHERE id={uid}')\n"
+    ),
+    "positional_extra": (
+        "def f(request):\n    q = request.GET['q']\n"
+        "    return User.objects.extra({'t': 'name = ' + q})\n"
+    ),
+    "executemany": (
+        "def f(con, table, rows):\n    con.executemany(f'INSERT INTO {table} VALUES (?)', rows)\n"
+    ),
+    "executescript": "def f(c, name):\n    c.executescript('DROP TABLE ' + name)\n",
+    "string_template": (
+        "import string\n\n\ndef f(cur, uid):\n"
+        "    t = string.Template('SELECT * FROM users WHERE id = $uid')\n"
+        "    cur.execute(t.substitute(uid=uid))\n"
+    ),
+    "str_replace_and_getattr_execute": (
+        "def f(cur, ident):\n    sql = 'SELECT * FROM foo WHERE id = [V]'.replace('[V]', ident)\n"
+        "    getattr(cur, 'execute')(sql)\n"
+    ),
+    "format_on_an_imported_constant": (
+        "import queries\n\n\ndef f(conn, uid):\n    return conn.fetch(queries.BY_ID.format(uid))\n"
+    ),
+}
+_GOOD_SNIPPETS = {
+    "wrapper_passing_bind_parameters": (
+        "def run(cur, sql, params=()):\n    cur.execute(sql, params)\n"
+    ),
+    "wrapper_called_with_constants": (
+        "def run(cur, sql):\n    cur.execute(sql)\n\n\ndef main(cur):\n    run(cur, 'SELECT 1')\n"
+    ),
+    "message_not_sql": "def f(name):\n    return f'Could not update {name}: try again'\n",
+    "sqlalchemy_filter_expression": (
+        "def f(session, name):\n    return session.query(User).filter(User.name == name).all()\n"
+    ),
+    "django_order_by_field": "def f(field):\n    return User.objects.order_by('-' + field)\n",
+    "psycopg_sql_composition": (
+        "from psycopg import sql\n\n\ndef f(cur, table):\n"
+        "    cur.execute(sql.SQL('SELECT * FROM {}').format(sql.Identifier(table)))\n"
+    ),
+    "format_without_data": "def f(cur):\n    cur.execute('SELECT * FROM john'.format())\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_BAD_SNIPPETS))
+def test_external_corpus_causes_fail(name: str) -> None:
+    grade = _grade(_BAD_SNIPPETS[name])
+    assert grade.verdict == "fail", grade.reason
+
+
+@pytest.mark.parametrize("name", sorted(_GOOD_SNIPPETS))
+def test_external_corpus_near_misses_pass(name: str) -> None:
+    grade = _grade(_GOOD_SNIPPETS[name])
+    assert grade.verdict == "pass", [e.message for e in grade.evidence]
+
+
+def test_built_only_and_parameter_findings_say_what_happened() -> None:
+    built = _grade(_BAD_SNIPPETS["built_not_executed"])
+    assert "not executed here" in built.evidence[0].message
+    raw = _grade(_BAD_SNIPPETS["whole_query_from_parameter"])
+    assert "parameter `sql_query` of run() is executed as the whole SQL text" in (
+        raw.evidence[0].message
+    )
