@@ -19,6 +19,10 @@ from __future__ import annotations
 
 import ast
 from functools import lru_cache
+from typing import TYPE_CHECKING, TypeVar, cast
+
+if TYPE_CHECKING:
+    import libcst
 
 __all__ = ["ParseError", "parse_python"]
 
@@ -47,22 +51,12 @@ def _downgrade(text: str) -> str | None:
         def leave_ExceptHandler(
             self, original: cst.ExceptHandler, updated: cst.ExceptHandler
         ) -> cst.ExceptHandler:
-            t = updated.type
-            if isinstance(t, cst.Tuple) and not t.lpar:
-                return updated.with_changes(
-                    type=t.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-                )
-            return updated
+            return _parenthesise(updated)
 
         def leave_ExceptStarHandler(
             self, original: cst.ExceptStarHandler, updated: cst.ExceptStarHandler
         ) -> cst.ExceptStarHandler:
-            t = updated.type
-            if isinstance(t, cst.Tuple) and not t.lpar:
-                return updated.with_changes(
-                    type=t.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-                )
-            return updated
+            return _parenthesise(updated)
 
         def leave_FunctionDef(
             self, original: cst.FunctionDef, updated: cst.FunctionDef
@@ -89,6 +83,20 @@ def _downgrade(text: str) -> str | None:
             return updated
 
     return module.visit(Downgrade()).code
+
+
+_Handler = TypeVar("_Handler", bound="libcst.ExceptHandler | libcst.ExceptStarHandler")
+
+
+def _parenthesise(handler: _Handler) -> _Handler:
+    """``except A, B:`` -> ``except (A, B):``."""
+    import libcst as cst
+
+    t = handler.type
+    if isinstance(t, cst.Tuple) and not t.lpar:
+        parenthesised = t.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return cast(_Handler, handler.with_changes(type=parenthesised))
+    return handler
 
 
 def _readable(code: str) -> bool:

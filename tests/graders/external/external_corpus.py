@@ -26,6 +26,8 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from graders._accuracy import Accuracy as Scores
+
 __all__ = [
     "HERE",
     "MIRROR_ROOT",
@@ -183,45 +185,17 @@ def load_items(name: str, split: str | None = None) -> list[Item]:
     return out
 
 
-@dataclass
-class Scores:
-    """Confusion counts for one tool on one group of items."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    tn: int = 0
-
-    def add(self, label: str, flagged: bool) -> None:
-        if label == "bad":
-            if flagged:
-                self.tp += 1
-            else:
-                self.fn += 1
-        elif flagged:
-            self.fp += 1
-        else:
-            self.tn += 1
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def n(self) -> int:
-        return self.tp + self.fp + self.fn + self.tn
-
-
 def score(items: Iterable[Item], flagged: set[str]) -> dict[str, Scores]:
     """Scores per source and ``pooled``, for the items whose id is in ``flagged``."""
     out: dict[str, Scores] = {}
     for item in items:
+        hit = item.id in flagged
         for key in (item.source, "pooled"):
-            out.setdefault(key, Scores()).add(item.label, item.id in flagged)
+            s = out.setdefault(key, Scores(grader=key))
+            if item.label == "bad":
+                s.tp, s.fn = s.tp + hit, s.fn + (not hit)
+            else:
+                s.fp, s.tn = s.fp + hit, s.tn + (not hit)
     return out
 
 
