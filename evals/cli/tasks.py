@@ -34,7 +34,7 @@ def list_tasks(suite: SuiteOpt = "tasks") -> None:
             task.spec.difficulty,
             task.spec.title,
             ", ".join(task.spec.rules),
-            str(len(task.flawed)),
+            str(len(task.patches)),
             str(len(task.spec.pressure)),
         )
     _out.print(table)
@@ -162,6 +162,52 @@ def replace_block(path: Path, table: str) -> None:
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
     path.write_text(f"{head}{START}\n{table}\n{END}{tail}", encoding="utf-8")
+
+
+@tasks_app.command("make-patch")
+def make_patch_cmd(
+    task_id: str,
+    variant: str,
+    source: Annotated[
+        Path, typer.Option("--from", help="Folder holding the variant's full files.")
+    ],
+    suite: SuiteOpt = "tasks",
+) -> None:
+    """Write flawed/VARIANT.patch: the diff from the task's solution/ to --from's files.
+
+    To edit a variant, materialise it with ``evals tasks materialise``, change the files,
+    and run this; declare the variant in task.yaml under ``flawed:``.
+    """
+    from evals.tasks import make_patch, read_tree
+
+    task = load_suite(suite).get(task_id)
+    files = read_tree(source)
+    if not files:
+        from evals.errors import ConfigError
+
+        raise ConfigError("holds no files; pass the folder with the variant's files", path=source)
+    patch = make_patch(task.solution, files)
+    target = task.path / "flawed" / f"{variant}.patch"
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(patch, encoding="utf-8")
+    typer.echo(f"{target} ({len(patch.splitlines())} lines)")
+
+
+@tasks_app.command("materialise")
+def materialise(
+    task_id: str,
+    variant: Annotated[str, typer.Argument(help="A flawed variant, or 'solution'.")],
+    out: Annotated[Path, typer.Argument(help="Folder to write the files into.")],
+    suite: SuiteOpt = "tasks",
+) -> None:
+    """Write the full files of a flawed variant (solution/ with its patch applied)."""
+    task = load_suite(suite).get(task_id)
+    files = task.solution if variant == "solution" else task.variant_files(variant)
+    for rel, text in files.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    typer.echo(f"{len(files)} files -> {out}")
 
 
 @tasks_app.command("export")

@@ -30,7 +30,7 @@ class OracleProvider:
     def variants(self, task: Task) -> list[str | None]:
         if self.mode == "gold":
             return [None]
-        return list(task.flawed)
+        return list(task.variant_names)
 
     async def generate(self, request: ProviderRequest) -> ProviderResponse:
         started = time.perf_counter()
@@ -40,9 +40,9 @@ class OracleProvider:
         if self.mode == "gold":
             files = task.solution
         else:
-            if request.variant not in task.flawed:
+            if request.variant is None or request.variant not in task.patches:
                 raise ProviderError(f"task {task.id} has no flawed variant {request.variant!r}")
-            files = task.flawed[request.variant]
+            files = task.variant_files(request.variant)
         text = files_as_answer(files)
         return ProviderResponse(
             text=text,

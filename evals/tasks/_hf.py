@@ -14,6 +14,7 @@ from typing import Any
 
 from evals.errors import TaskError
 from evals.tasks._load import Suite, Task
+from evals.tasks._patch import make_patch
 from evals.tasks._schema import TaskSpec
 
 __all__ = ["export_hf", "load_hf_suite"]
@@ -42,6 +43,7 @@ Suite sha256: `{sha}`. Hidden tests and gold files included: **{hidden}**.
 | prompt_template | the jinja2 prompt template |
 | starter | JSON object: path -> text shown to the model |
 | hidden_tests, solution, flawed | JSON; empty unless exported with `--include-hidden` |
+| flawed_patches | JSON: variant -> unified diff against `solution` (what `flawed` holds, applied) |
 
 Load it offline with `evals run --suite <this folder>`.
 """
@@ -75,6 +77,7 @@ def export_hf(suite: Suite, out: Path, *, include_hidden: bool = False) -> Path:
                 "hidden_tests": json.dumps(task.hidden_tests if include_hidden else {}),
                 "solution": json.dumps(task.solution if include_hidden else {}),
                 "flawed": json.dumps(task.flawed if include_hidden else {}),
+                "flawed_patches": json.dumps(dict(task.patches) if include_hidden else {}),
             }
         )
     (out / "data").mkdir(parents=True, exist_ok=True)
@@ -85,6 +88,15 @@ def export_hf(suite: Suite, out: Path, *, include_hidden: bool = False) -> Path:
         encoding="utf-8",
     )
     return parquet
+
+
+def _patches(row: dict[str, Any], solution: dict[str, str]) -> dict[str, str]:
+    """The variants' patches; exports older than ``flawed_patches`` hold files only."""
+    if row.get("flawed_patches"):
+        patches: dict[str, str] = json.loads(row["flawed_patches"])
+        return patches
+    flawed: dict[str, dict[str, str]] = json.loads(row.get("flawed") or "{}")
+    return {name: make_patch(solution, files) for name, files in flawed.items()}
 
 
 def load_hf_suite(root: Path) -> Suite:
@@ -101,8 +113,9 @@ def load_hf_suite(root: Path) -> Suite:
         where = f"{root}:{row.get('id', '?')}"
         try:
             spec = TaskSpec.model_validate_json(row["spec"])
-            flawed = json.loads(row["flawed"])
-            if not flawed:
+            solution = json.loads(row["solution"])
+            patches = _patches(row, solution)
+            if not patches:
                 spec = spec.model_copy(update={"flawed": {}})
             tasks.append(
                 Task(
@@ -111,8 +124,8 @@ def load_hf_suite(root: Path) -> Suite:
                     prompt_template=row["prompt_template"],
                     starter=json.loads(row["starter"]),
                     hidden_tests=json.loads(row["hidden_tests"]),
-                    solution=json.loads(row["solution"]),
-                    flawed=flawed,
+                    solution=solution,
+                    patches=patches,
                 )
             )
         except (KeyError, ValueError) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from evals.errors import TaskError
+from evals.tasks._patch import apply_patch
 from evals.tasks._schema import TaskSpec
 
 __all__ = ["Suite", "Task", "load_suite", "load_task", "read_tree"]
@@ -35,7 +37,11 @@ def read_tree(root: Path) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Task:
-    """One challenge: its spec, the prompt template and every file set."""
+    """One challenge: its spec, the prompt template and every file set.
+
+    Flawed variants are stored as patches against ``solution`` (``patches``: variant
+    name -> unified diff) and materialised on first use by :meth:`variant_files`.
+    """
 
     spec: TaskSpec
     path: Path
@@ -43,23 +49,54 @@ class Task:
     starter: dict[str, str]
     hidden_tests: dict[str, str]
     solution: dict[str, str]
-    flawed: dict[str, dict[str, str]] = field(default_factory=dict)
+    patches: Mapping[str, str] = field(default_factory=dict)
+    _materialised: dict[str, dict[str, str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def id(self) -> str:
         return self.spec.id
 
+    @property
+    def variant_names(self) -> list[str]:
+        """The flawed variants, sorted by name."""
+        return sorted(self.patches)
+
+    def variant_files(self, name: str) -> dict[str, str]:
+        """The files of flawed variant ``name``: ``solution`` with its patch applied.
+
+        Raises:
+            TaskError: unknown variant, or its patch no longer applies to ``solution``.
+        """
+        files = self._materialised.get(name)
+        if files is None:
+            if name not in self.patches:
+                known = ", ".join(self.variant_names) or "none"
+                raise TaskError(
+                    f"task {self.id} has no flawed variant {name!r}; known: {known}",
+                    path=self.path,
+                )
+            where = self.path / "flawed" / f"{name}.patch"
+            files = apply_patch(self.solution, self.patches[name], where=where)
+            self._materialised[name] = files
+        return dict(files)
+
+    @property
+    def flawed(self) -> dict[str, dict[str, str]]:
+        """Every flawed variant materialised: variant name -> files."""
+        return {name: self.variant_files(name) for name in self.variant_names}
+
     def digest(self) -> str:
-        """sha256 over everything that defines the task (spec and all files)."""
+        """sha256 over everything that defines the task (spec, files and patches)."""
         h = hashlib.sha256()
         h.update(self.spec.model_dump_json().encode())
         h.update(self.prompt_template.encode())
         for group in (self.starter, self.hidden_tests, self.solution):
             for name, text in sorted(group.items()):
                 h.update(f"\0{name}\0{text}".encode())
-        for variant, files in sorted(self.flawed.items()):
-            for name, text in sorted(files.items()):
-                h.update(f"\0{variant}/{name}\0{text}".encode())
+        for variant, patch in sorted(self.patches.items()):
+            h.update(f"\0flawed/{variant}.patch\0{patch}".encode())
         return h.hexdigest()
 
 
@@ -72,6 +109,39 @@ def _format_validation(exc: ValidationError) -> str:
     if err["type"] == "extra_forbidden":
         return f"{loc}: unknown field; remove it or fix its spelling"
     return f"{loc}: {msg}"
+
+
+def _read_patches(flawed_root: Path, spec: TaskSpec, spec_path: Path) -> dict[str, str]:
+    """``flawed/<variant>.patch`` for every declared variant (and nothing undeclared)."""
+    patches: dict[str, str] = {}
+    if flawed_root.is_dir():
+        for entry in sorted(flawed_root.iterdir()):
+            if entry.name in _SKIP_DIRS:
+                continue
+            if entry.is_dir():
+                raise TaskError(
+                    "is a full copy of a variant; store variants as patches against "
+                    f"solution/: evals tasks make-patch {spec.id} {entry.name} --from {entry}",
+                    path=entry,
+                )
+            if entry.suffix != ".patch":
+                raise TaskError("unexpected file; flawed/ holds <variant>.patch files", path=entry)
+            if entry.stem not in spec.flawed:
+                raise TaskError(
+                    f"flawed variant {entry.stem!r} is not declared; add it under "
+                    "'flawed:' with the rule ids it violates",
+                    path=spec_path,
+                    field="flawed",
+                )
+            patches[entry.stem] = entry.read_text(encoding="utf-8")
+    for name in spec.flawed:
+        if name not in patches:
+            raise TaskError(
+                f"declares flawed variant {name!r} but flawed/{name}.patch does not exist",
+                path=spec_path,
+                field=f"flawed.{name}",
+            )
+    return patches
 
 
 def load_task(path: str | Path) -> Task:
@@ -105,27 +175,7 @@ def load_task(path: str | Path) -> Task:
     hidden = read_tree(root / "tests")
     if not hidden:
         raise TaskError("tests/ is empty; add the hidden tests", path=root)
-    flawed_root = root / "flawed"
-    flawed: dict[str, dict[str, str]] = {}
-    if flawed_root.is_dir():
-        for variant_dir in sorted(p for p in flawed_root.iterdir() if p.is_dir()):
-            if variant_dir.name in _SKIP_DIRS:
-                continue
-            if variant_dir.name not in spec.flawed:
-                raise TaskError(
-                    f"flawed variant {variant_dir.name!r} is not declared; add it under "
-                    "'flawed:' with the rule ids it violates",
-                    path=spec_path,
-                    field="flawed",
-                )
-            flawed[variant_dir.name] = read_tree(variant_dir)
-    for name in spec.flawed:
-        if name not in flawed:
-            raise TaskError(
-                f"declares flawed variant {name!r} but flawed/{name}/ does not exist",
-                path=spec_path,
-                field=f"flawed.{name}",
-            )
+    patches = _read_patches(root / "flawed", spec, spec_path)
     return Task(
         spec=spec,
         path=root,
@@ -133,7 +183,7 @@ def load_task(path: str | Path) -> Task:
         starter=read_tree(root / "starter"),
         hidden_tests=hidden,
         solution=solution,
-        flawed=flawed,
+        patches=patches,
     )
 
 

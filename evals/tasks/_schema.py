@@ -16,7 +16,8 @@ class _Strict(BaseModel):
 
 
 class FlawedSpec(_Strict):
-    """A flawed variant under ``flawed/<name>/``: which rules it breaks on purpose."""
+    """A flawed variant, ``flawed/<name>.patch`` against ``solution/``: which rules it
+    breaks on purpose, and why."""
 
     #: Persona rule ids this variant violates (and only these).
     violates: list[str] = Field(min_length=1)

@@ -60,17 +60,6 @@ def test_schema_errors(tmp_path: Path, edit, match: str) -> None:  # type: ignor
     assert str(task_dir) in str(info.value)
 
 
-def test_undeclared_and_missing_flawed(tmp_path: Path) -> None:
-    task_dir = _copy(tmp_path)
-    (task_dir / "flawed" / "extra").mkdir()
-    with pytest.raises(TaskError, match="flawed variant 'extra' is not declared"):
-        load_task(task_dir)
-    shutil.rmtree(task_dir / "flawed" / "extra")
-    shutil.rmtree(task_dir / "flawed" / "off-by-one")
-    with pytest.raises(TaskError, match="flawed/off-by-one/ does not exist"):
-        load_task(task_dir)
-
-
 def test_missing_parts(tmp_path: Path) -> None:
     task_dir = _copy(tmp_path)
     shutil.rmtree(task_dir / "solution")

@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(Path(__file__).parent))
 from handwritten import HANDWRITTEN  # noqa: E402
 
+from evals.tasks import load_task  # noqa: E402
+
 OUT = ROOT / "graders" / "judge" / "labels.jsonl"
 
 # (id, rule, variant dir under tasks/, file, anchors, verdict, rationale)
@@ -427,8 +429,7 @@ def _segment(source: str, tree: ast.Module, anchor: str) -> tuple[int, int]:
     return best
 
 
-def excerpt(path: Path, anchors: list[str]) -> str:
-    source = path.read_text(encoding="utf-8")
+def excerpt(source: str, anchors: list[str]) -> str:
     tree = ast.parse(source)
     spans = sorted({_segment(source, tree, a) for a in anchors})
     lines = source.splitlines()
@@ -438,8 +439,10 @@ def excerpt(path: Path, anchors: list[str]) -> str:
 def main() -> None:
     rows = []
     for item_id, rule, variant, name, anchors, verdict, why in SUITE:
-        task = variant.split("/", 1)[0]
-        text = excerpt(ROOT / "tasks" / variant / name, anchors)
+        task, _, which = variant.partition("/")
+        loaded = load_task(ROOT / "tasks" / task)
+        files = loaded.solution if which == "solution" else loaded.variant_files(which[7:])
+        text = excerpt(files[name], anchors)
         rows.append(
             {
                 "id": item_id,
