@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from evals.sandbox import PooledSandbox, get_sandbox
-from evals.tasks import Task, load_task
+from evals.tasks import Task, load_task, make_patch
 from graders import GradeContext
 from graders.tests_included import TestsIncludedGrader, has_real_assertion
 
@@ -101,10 +101,19 @@ def _task(tmp_path: Path) -> Task:
         "flawed/loud/calc.py": "def add(a, b):\n    return a + b\n\n\ndef neg(a):\n    return a\n",
         "tests/test_hidden.py": ADD_TEST,
     }
+    variants: dict[str, dict[str, str]] = {}
     for rel, text in files.items():
+        if rel.startswith("flawed/"):  # stored as a patch against the gold solution
+            _, name, file = rel.split("/", 2)
+            variants.setdefault(name, {})[file] = text
+            continue
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip())
+    gold = {"calc.py": files["solution/calc.py"]}
+    (root / "flawed").mkdir()
+    for name, variant in variants.items():
+        (root / "flawed" / f"{name}.patch").write_text(make_patch(gold, variant))
     return load_task(root)
 
 

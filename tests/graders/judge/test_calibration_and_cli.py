@@ -13,6 +13,7 @@ from evals.cli import app
 from evals.errors import ConfigError
 from evals.runner import RunLog, write_manifest
 from evals.schema import Grade, Manifest, Sample
+from evals.tasks import load_task
 from graders.judge import LABELS_PATH, load_labels
 from graders.judge._rubric import rubric_for
 from graders.judge.calibration import calibrate
@@ -23,6 +24,16 @@ RECORDED = HERE / "recorded" / "calibration"
 ROOT = HERE.parents[2]
 
 
+def _variant_source(source: str) -> str:
+    """``tasks/<id>/solution/<file>`` or ``tasks/<id>/flawed/<variant>/<file>``, materialised."""
+    _, task_id, kind, rest = source.split("/", 3)
+    task = load_task(ROOT / "tasks" / task_id)
+    if kind == "solution":
+        return task.solution[rest]
+    variant, name = rest.split("/", 1)
+    return task.variant_files(variant)[name]
+
+
 def test_shipped_labels_are_valid_varied_and_traceable_to_the_suite() -> None:
     items = load_labels(LABELS_PATH)
     assert len(items) >= 60
@@ -31,7 +42,7 @@ def test_shipped_labels_are_valid_varied_and_traceable_to_the_suite() -> None:
     suite = [i for i in items if i.source != "handwritten"]
     assert len(suite) >= 30 and len(items) - len(suite) >= 20
     for item in suite:  # every excerpt is verbatim source of the variant it names
-        source = (ROOT / item.source).read_text(encoding="utf-8")
+        source = _variant_source(item.source)
         for block in next(iter(item.files.values())).strip().split("\n\n"):
             assert block.strip() in source, item.id
 
