@@ -56,8 +56,17 @@ def show(
     fail_unmeasured: Annotated[
         bool, typer.Option("--fail-unmeasured", help="Exit 1 if a rule has no grader.")
     ] = False,
+    min_coverage: Annotated[
+        float | None,
+        typer.Option(
+            "--min-coverage",
+            min=0.0,
+            max=1.0,
+            help="Exit 1 if less than this share of rules (0-1) is measured.",
+        ),
+    ] = None,
 ) -> None:
-    """The persona's rules: id, section, text, graders and coverage."""
+    """The persona's rules: id, section, text, graders (or UNMEASURED) and coverage."""
     from graders import grader_names  # the registry scans entry points: only when needed
 
     persona = load_persona(ref, known_graders=grader_names())
@@ -65,8 +74,37 @@ def show(
         typer.echo(json.dumps(persona.to_dict(), indent=2, ensure_ascii=False))
     else:
         _print_rules(persona)
-    if fail_unmeasured and persona.unmeasured():
+    for warning in persona.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if coverage_failure(persona, fail_unmeasured=fail_unmeasured, min_coverage=min_coverage):
         raise typer.Exit(1)
+
+
+def coverage_failure(
+    persona: Persona, *, fail_unmeasured: bool, min_coverage: float | None
+) -> str | None:
+    """Why the persona's coverage fails the gate, or ``None`` when it passes.
+
+    Args:
+        persona: The loaded persona.
+        fail_unmeasured: Any unmeasured rule fails (unless ``min_coverage`` is given,
+            which then sets the bar instead).
+        min_coverage: The least share of measured rules, in [0, 1].
+    """
+    unmeasured = persona.unmeasured()
+    share = persona.coverage()
+    if min_coverage is not None and share < min_coverage:
+        return (
+            f"{persona.ref}: {share:.0%} of {len(persona.rules)} rules measured, below "
+            f"--min-coverage {min_coverage:.0%} (unmeasured: {', '.join(r.id for r in unmeasured)})"
+        )
+    if fail_unmeasured and min_coverage is None and unmeasured:
+        return (
+            f"{persona.ref}: {len(unmeasured)} of {len(persona.rules)} rules unmeasured "
+            f"({', '.join(r.id for r in unmeasured)}); map them in "
+            f"{persona.path.stem}.rules.yaml or pass --min-coverage"
+        )
+    return None
 
 
 @persona_app.command("diff")
@@ -104,7 +142,10 @@ def _print_rules(persona: Persona) -> None:
     out.print(_rules_table(persona, wide=out.width >= _WIDE))
     unmeasured = persona.unmeasured()
     measured = len(persona.rules) - len(unmeasured)
-    out.print(f"{len(persona.rules)} rules, {measured} measured, {len(unmeasured)} unmeasured")
+    out.print(
+        f"{len(persona.rules)} rules, {measured} measured, {len(unmeasured)} unmeasured"
+        f" ({persona.coverage():.0%} coverage)"
+    )
     if unmeasured:
         out.print(
             Text(
@@ -135,7 +176,9 @@ def _rules_table(persona: Persona, *, wide: bool) -> Table:
             if rule.graders
             else Text("UNMEASURED", style="bold red")
         )
-        graders = Text("\n".join(rule.graders))
+        graders = Text("\n".join(rule.graders) or "unmeasured")
+        if rule.mapping not in ("sidecar", "unmeasured"):
+            graders.append(f"\n(by {rule.mapping})", style="dim")
         if wide:
             table.add_row(Text(rule.id), Text(rule.section), Text(rule.text), graders, coverage)
         else:

@@ -155,6 +155,22 @@ def run_command(
     ] = None,
     temperature: Annotated[float | None, typer.Option(help="Sampling temperature.")] = None,
     max_tokens: Annotated[int | None, typer.Option(help="Max output tokens.")] = None,
+    fail_unmeasured: Annotated[
+        bool,
+        typer.Option(
+            "--fail-unmeasured",
+            help="Exit 1 before running if a persona rule would not be graded by this suite.",
+        ),
+    ] = False,
+    min_coverage: Annotated[
+        float | None,
+        typer.Option(
+            "--min-coverage",
+            min=0.0,
+            max=1.0,
+            help="Exit 1 before running if less than this share (0-1) of a persona is graded.",
+        ),
+    ] = None,
 ) -> None:
     """Run the suite through candidate models, grade every answer, write the run log."""
     overrides: dict[str, Any] = {
@@ -194,6 +210,8 @@ def run_command(
                 "already holds a run; use --resume to complete it or choose another --out",
                 path=run_dir,
             )
+    if fail_unmeasured or min_coverage is not None:
+        _coverage_gate(run_config, min_coverage)
     if dry_run:
         _dry_run(run_config)
         return
@@ -220,6 +238,26 @@ def run_command(
     typer.echo(str(run_dir))
     if result.manifest.state != "complete":
         raise typer.Exit(3)
+
+
+def _coverage_gate(run_config: Any, min_coverage: float | None) -> None:
+    """Exit 1 when the selected tasks would leave too much of a persona ungraded."""
+    from evals.persona import load_persona, suite_coverage
+    from evals.tasks import load_suite
+    from graders import get_grader
+
+    tasks = load_suite(run_config.suite).select(run_config.tasks or None, run_config.limit)
+    failed = False
+    for ref in run_config.personas:
+        persona = load_persona(ref)
+        scope = {g: get_grader(g).scope == "all" for g in persona.graders() if g != "judge"}
+        result = suite_coverage(persona, [t.spec.rules for t in tasks], every_task=scope)
+        bar = 1.0 if min_coverage is None else min_coverage
+        ok = result.share >= bar - 1e-9
+        typer.echo(f"coverage: {result.describe()}" + ("" if ok else f" < {bar:.0%}"), err=True)
+        failed = failed or not ok
+    if failed:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from evals.errors import PersonaError
@@ -19,13 +19,19 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.rules.yaml")
 
 
-def load_persona(ref: str | Path, *, known_graders: Iterable[str] | None = None) -> Persona:
+def load_persona(
+    ref: str | Path,
+    *,
+    known_graders: Iterable[str] | None = None,
+    measures: Mapping[str, Iterable[str]] | None = None,
+) -> Persona:
     """Load a persona file, or one revision of it, with its sidecar.
 
     Args:
         ref: ``personas/x.md`` or ``personas/x.md@<git-rev>`` (HEAD, HEAD~1, a sha,
             a tag). At a revision, the sidecar is read at the same revision.
         known_graders: When given, every grader the sidecar names must be one of these.
+        measures: Grader -> behaviours it measures (default: ``graders.behaviours``).
 
     Returns:
         The parsed persona.
@@ -53,6 +59,7 @@ def load_persona(ref: str | Path, *, known_graders: Iterable[str] | None = None)
         sidecar_text=side_text,
         sidecar_source=side_name,
         known_graders=known_graders,
+        measures=measures,
     )
     return dataclasses.replace(
         persona, path=path, rev=rev, sidecar=side if side_text is not None else None

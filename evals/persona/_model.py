@@ -25,7 +25,15 @@ class Rule:
         polarity: ``always`` / ``never`` for those sections, ``other`` for bullets
             made rules by the sidecar.
         name: Short name from the sidecar.
-        graders: Graders that measure the rule (from the sidecar); ``()`` = unmeasured.
+        graders: Graders that measure the rule; ``()`` = unmeasured.
+        line: 1-based line of the rule in the persona file.
+        behaviours: What the rule asks for (``evals.persona._behaviours``).
+        mapping: How ``graders`` were chosen: ``sidecar`` (named there), ``matcher``
+            (graders measuring the rule's behaviours), ``judge`` (no behaviour, but a
+            reader of the code can judge it) or ``unmeasured``.
+        kind: ``bullet``, ``step`` or ``sentence``: what the rule was read from.
+        merged: Ids of rules the sidecar merged into this one.
+        reworded_from: Ids this rule was pinned as a rewording of (sidecar).
     """
 
     id: str
@@ -34,6 +42,12 @@ class Rule:
     polarity: Polarity
     name: str | None = None
     graders: tuple[str, ...] = ()
+    line: int | None = None
+    behaviours: tuple[str, ...] = ()
+    mapping: str = "sidecar"
+    kind: str = "bullet"
+    merged: tuple[str, ...] = ()
+    reworded_from: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form: id, section, text, polarity, name, graders."""
@@ -44,6 +58,12 @@ class Rule:
             "polarity": self.polarity,
             "name": self.name,
             "graders": list(self.graders),
+            "line": self.line,
+            "behaviours": list(self.behaviours),
+            "mapping": self.mapping,
+            "kind": self.kind,
+            "merged": list(self.merged),
+            "reworded_from": list(self.reworded_from),
         }
 
 
@@ -67,6 +87,9 @@ class Persona:
         rules: Always Do / Never Do rules in file order, then the other rules the
             sidecar adds, in file order.
         sidecar: The ``.rules.yaml`` file that was applied, if any.
+        model: Frontmatter ``model`` (``None`` when absent).
+        warnings: What was read leniently or ignored (invalid YAML read as Claude Code
+            reads it, stale sidecar entries, merged duplicates), one line each.
     """
 
     name: str
@@ -81,6 +104,8 @@ class Persona:
     sections: dict[str, str] = field(hash=False)
     rules: tuple[Rule, ...]
     sidecar: Path | None = None
+    model: str | None = None
+    warnings: tuple[str, ...] = ()
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with id ``rule_id``.
@@ -108,6 +133,10 @@ class Persona:
         """Rules no grader measures."""
         return tuple(r for r in self.rules if not r.graders)
 
+    def coverage(self) -> float:
+        """Share of rules some grader (or the judge) measures, in [0, 1]."""
+        return (len(self.rules) - len(self.unmeasured())) / len(self.rules) if self.rules else 0.0
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-able summary: identity, description, tools, sidecar and rules."""
         return {
@@ -118,6 +147,8 @@ class Persona:
             "sha256": self.sha256,
             "description": self.description,
             "tools": list(self.tools),
+            "model": self.model,
+            "warnings": list(self.warnings),
             "sidecar": str(self.sidecar) if self.sidecar is not None else None,
             "rules": [r.to_dict() for r in self.rules],
         }

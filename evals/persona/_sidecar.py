@@ -10,9 +10,12 @@ Format (version 1)::
         name: No SQL string building              # optional
         graders: [sql_construction]               # optional; [] = unmeasured
 
-``match`` is compared with each bullet after :func:`~evals.persona._text.normalise`.
-Without ``section`` an entry matches Always Do / Never Do bullets; with it, the
-bullets under headings of that title, which makes a bullet elsewhere a rule.
+``match`` is compared with each rule, list item and sentence after
+:func:`~evals.persona._text.normalise`; ``section`` narrows it to one heading. An entry
+can pin an id, name a rule, set its graders or behaviours, ``drop`` it, ``merge`` others
+into it, or make any list item or sentence a rule. An entry that matches nothing is
+stale: :func:`~evals.persona.parse_persona` warns and ignores it, so an old revision
+never stops loading.
 """
 
 from __future__ import annotations
@@ -68,7 +71,20 @@ class SidecarEntry(BaseModel):
     id: Annotated[str, StringConstraints(pattern=ID_PATTERN)] | None = None
     section: _Text | None = None
     name: _Text | None = None
-    graders: tuple[_Text, ...] = ()
+    #: ``None``: graders follow from the rule's behaviours; ``[]``: unmeasured on purpose.
+    graders: tuple[_Text, ...] | None = None
+    #: Overrides what the matcher says the rule asks for.
+    behaviours: tuple[_Text, ...] | None = None
+    #: ``true``: the matched text is not a rule.
+    drop: bool = False
+    #: Other rules (by id or text) folded into this one.
+    merge: tuple[_Text, ...] = ()
+    #: Ids of earlier rules this one rewords (keeps their history joined in diffs).
+    reworded_from: tuple[Annotated[str, StringConstraints(pattern=ID_PATTERN)], ...] = ()
+    #: ``true``: never pair this rule with an earlier one as a rewording.
+    new: bool = False
+    #: Why the entry exists (e.g. the mapper's reasoning); not interpreted.
+    note: str | None = None
 
     def label(self, index: int) -> str:
         """``rules[3] (id 'x')`` or ``rules[3] (match '…')``: how errors name the entry."""
@@ -125,7 +141,7 @@ def check_graders(entries: Iterable[SidecarEntry], known: Iterable[str], *, sour
     """
     names = sorted(set(known))
     for index, entry in enumerate(entries):
-        for grader in entry.graders:
+        for grader in entry.graders or ():
             if grader not in names:
                 raise PersonaError(
                     f"unknown grader {grader!r}; known graders: {', '.join(names)}",
@@ -169,7 +185,10 @@ def _one_line(exc: ValidationError, data: dict[str, Any], source: str) -> Person
     kind = error["type"]
     message = _MESSAGES.get(kind, error["msg"])
     if kind == "extra_forbidden":
-        message = "unknown key; allowed keys: id, match, section, name, graders"
+        message = (
+            "unknown key; allowed keys: id, match, section, name, graders, behaviours, "
+            "drop, merge, reworded_from, new, note"
+        )
         if loc and loc[0] != "rules":
             message = "unknown key; allowed keys: version, rules"
     elif kind == "missing":

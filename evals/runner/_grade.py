@@ -8,12 +8,13 @@ raises is recorded as an ``error`` grade (infrastructure), never as a model fail
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from evals.persona import Persona
+from evals.persona import Persona, tempted_rules
 from evals.schema import Grade
 from evals.tasks import Task
 from graders import GradeContext, Grader, error_grade, get_grader
@@ -43,7 +44,30 @@ class GradingPlan:
         names = sorted({g for p in personas for g in p.graders()})
         if only:
             names = [n for n in names if n in set(only)]
-        return cls({n: get_grader(n) for n in names}, options or {}, services or {})
+        merged = {name: dict(value) for name, value in (options or {}).items()}
+        if "judge" in names:  # foreign rules reach the judge with their own text
+            judge = merged.setdefault("judge", {})
+            judge["rules"] = {**_judge_rubrics(personas), **dict(judge.get("rules") or {})}
+        return cls({n: get_grader(n) for n in names}, merged, services or {})
+
+
+def _judge_rubrics(personas: Sequence[Persona]) -> dict[str, Any]:
+    from evals.persona import BEHAVIOURS
+    from graders.behaviours import judge_rule_options
+
+    rubric_of = {b.id: b.rubric for b in BEHAVIOURS}
+    rules = [
+        (r.id, r.text, r.behaviours) for p in personas for r in p.rules if "judge" in r.graders
+    ]
+    return judge_rule_options(rules, rubric_of=rubric_of)
+
+
+def for_persona(task: Task, persona: Persona) -> Task:
+    """``task`` as ``persona`` sees it: its ``rules`` extended by the rules it tempts."""
+    rules = tempted_rules(persona, task.spec.rules)
+    if len(rules) == len(task.spec.rules):
+        return task
+    return dataclasses.replace(task, spec=task.spec.model_copy(update={"rules": list(rules)}))
 
 
 def _applies(grader: Grader, rule_ids: tuple[str, ...], task: Task | None) -> bool:
@@ -96,6 +120,7 @@ async def grade_files(
     prompt: str = "",
 ) -> list[Grade]:
     """Run every applicable grader concurrently and return their grades in name order."""
+    task = for_persona(task, persona)
     jobs = []
     for name, grader in plan.graders.items():
         rule_ids = persona.rules_for_grader(name)

@@ -44,7 +44,7 @@ def test_show_lists_the_sixteen_rules_with_ids_and_coverage() -> None:
     positions = [out.index(rule_id) for rule_id in IDS]
     assert positions == sorted(positions)  # every id, whole, in rule order
     assert out.count("✔ measured") == 16 and "UNMEASURED" not in out
-    assert out.rstrip().splitlines()[-1] == "16 rules, 16 measured, 0 unmeasured"
+    assert out.rstrip().splitlines()[-1] == "16 rules, 16 measured, 0 unmeasured (100% coverage)"
 
 
 def test_show_wide_console_puts_text_in_its_own_column() -> None:
@@ -67,17 +67,20 @@ def test_show_flags_unmeasured_rules(
     write: Callable[..., Path], persona_text: Callable[..., str]
 ) -> None:
     path = write(
-        persona_text(always=("Write tests first", "Profile first")),
-        sidecar="rules:\n  - {match: Write tests first, graders: [tests_included]}\n",
+        persona_text(always=("Write tests first", "Be kind to people"), never=("Commit secrets",)),
+        sidecar="rules:\n  - {match: Commit secrets, graders: []}\n",
     )
     result = _run("persona", "show", str(path))
     out: str = result.stdout
     assert result.exit_code == 0
     assert out.count("UNMEASURED") == 2 and out.count("✔ measured") == 1
-    assert "3 rules, 1 measured, 2 unmeasured" in out
-    assert "unmeasured: always-profile-first, never-commit-secrets" in out
+    assert "(by matcher)" in out
+    assert "3 rules, 1 measured, 2 unmeasured (33% coverage)" in out
+    assert "unmeasured: always-be-kind-to-people, never-commit-secrets" in out
     strict = _run("persona", "show", str(path), "--fail-unmeasured")
     assert strict.exit_code == 1
+    assert _run("persona", "show", str(path), "--min-coverage", "0.3").exit_code == 0
+    assert _run("persona", "show", str(path), "--min-coverage", "0.5").exit_code == 1
 
 
 @pytest.mark.parametrize(
@@ -118,7 +121,7 @@ def test_show_and_diff_at_git_revisions(
     path.write_text(persona_text(always=("Write tests first!", "Profile first")), encoding="utf-8")
     git(repo, "commit", "-qam", "v2")
     show = _run("persona", "show", f"{path}@HEAD~1")
-    assert show.exit_code == 0 and "2 rules, 0 measured, 2 unmeasured" in show.stdout
+    assert show.exit_code == 0 and "2 rules, 2 measured, 0 unmeasured" in show.stdout
 
     table = _run("persona", "diff", f"{path}@HEAD~1", f"{path}@HEAD", columns=160)
     out: str = table.stdout

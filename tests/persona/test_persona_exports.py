@@ -7,18 +7,29 @@ import evals.persona
 
 def test_exported_members() -> None:
     assert evals.persona.__all__ == [
+        "BEHAVIOURS",
+        "REWORD_THRESHOLD",
         "RULE_SECTIONS",
+        "Behaviour",
         "Persona",
         "PersonaDiff",
         "Polarity",
         "Rule",
+        "SuiteCoverage",
         "changed_fields",
         "diff_personas",
+        "judgeable",
         "load_persona",
+        "match_behaviours",
         "normalise",
+        "pair_rewordings",
         "parse_persona",
         "sidecar_path",
+        "similarity",
         "slug",
+        "suite_coverage",
+        "tempted_behaviours",
+        "tempted_rules",
     ]
     for name in evals.persona.__all__:
         assert getattr(evals.persona, name) is not None

@@ -63,17 +63,25 @@ GRADERS = {
 
 def test_exactly_six_always_and_six_never_rules_with_their_texts() -> None:
     persona = load_persona(SHIPPED)
-    assert [r.text for r in persona.rules if r.polarity == "always"] == ALWAYS
-    assert [r.text for r in persona.rules if r.polarity == "never"] == NEVER
-    assert {r.section for r in persona.rules if r.polarity == "always"} == {"Always Do"}
-    assert {r.section for r in persona.rules if r.polarity == "never"} == {"Never Do"}
+    assert [r.text for r in persona.rules if r.section == "Always Do"] == ALWAYS
+    assert [r.text for r in persona.rules if r.section == "Never Do"] == NEVER
+    assert {r.polarity for r in persona.rules if r.section == "Always Do"} == {"always"}
+    assert {r.polarity for r in persona.rules if r.section == "Never Do"} == {"never"}
 
 
 def test_sidecar_adds_exactly_the_four_extras() -> None:
     persona = load_persona(SHIPPED)
-    others = {r.id: (r.section, r.text) for r in persona.rules if r.polarity == "other"}
+    others = {
+        r.id: (r.section, r.text)
+        for r in persona.rules
+        if r.section not in ("Always Do", "Never Do")
+    }
     assert others == EXTRAS
     assert len(persona.rules) == 16
+    # "Test Everything" and "Optimize Later" are rules of their own, merged by the sidecar.
+    assert persona.rule("always-write-tests").merged == ("always-test-everything",)
+    assert persona.rule("always-profile-first").merged == ("always-optimize-later",)
+    assert persona.warnings == ()
 
 
 def test_ids_names_and_graders_follow_the_sidecar() -> None:
@@ -119,14 +127,26 @@ def test_frontmatter_body_sections_and_hash() -> None:
     assert persona.sections["Security"].startswith("- Input validation and sanitization")
 
 
-def test_without_sidecar_the_twelve_rules_get_slug_ids(write: Callable[..., Path]) -> None:
+def test_without_sidecar_rules_get_slug_ids_and_graders_by_meaning(
+    write: Callable[..., Path],
+) -> None:
     path = write(SHIPPED.read_text(encoding="utf-8"), "backend-engineer.md")
     persona = load_persona(path)
     assert persona.sidecar is None
-    assert [r.text for r in persona.rules] == ALWAYS + NEVER
+    assert [r.text for r in persona.rules][:12] == ALWAYS + NEVER
     assert persona.rules[0].id == "always-write-tests-before-or-alongside-implementation"
-    assert persona.rule("never-ignore-n-1-query-patterns").graders == ()
-    assert len(persona.unmeasured()) == 12
+    assert [r.id for r in persona.rules][12:] == [
+        "always-readability-cleverness",
+        "always-test-everything",
+        "always-fail-fast",
+        "always-optimize-later",
+        "always-security-first",
+    ]
+    mapped = {r.id: r.graders for r in persona.rules}
+    assert mapped["never-ignore-n-1-query-patterns"] == ("n_plus_one",)
+    assert mapped["never-use-string-concatenation-for-sql-queries"] == ("sql_construction",)
+    assert mapped["always-test-everything"] == ("tests_included",)
+    assert persona.unmeasured() == ()
 
 
 def test_to_dict_is_json_able() -> None:
@@ -142,4 +162,10 @@ def test_to_dict_is_json_able() -> None:
         "polarity": "never",
         "name": "No SQL string building",
         "graders": ["sql_construction"],
+        "line": 90,
+        "behaviours": ["sql-string-building"],
+        "mapping": "sidecar",
+        "kind": "bullet",
+        "merged": [],
+        "reworded_from": [],
     }

@@ -1,0 +1,349 @@
+"""Which units of a persona are checkable rules, with their polarity and a stable id.
+
+A unit (list item or prose sentence, see :mod:`evals.persona._units`) is a rule when
+it *directs* behaviour:
+
+* it sits under a rule heading (``Always Do``, ``Never Do``, ``Rules``, ``Best
+  Practices``, ``Checklist``, ``Standards``, ``Guidelines``, ``Principles``, ``Do's and
+  Don'ts``, ``Constraints`` ...): every item there is a rule;
+* or it carries a directive marker (always / never / must / should / do not / avoid /
+  prefer / ensure / make sure ...);
+* or a list item starts with an imperative verb ("Write tests first", "1. Profile the
+  query"). A prose sentence needs a marker or a verb from the same list and must not be
+  a question or an introduction to a list ("Follow these steps:").
+
+Descriptions ("Expert in Python", "Message queues (Kafka)") and example blocks are not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from evals.persona._model import Polarity
+from evals.persona._text import normalise, slug, words
+from evals.persona._units import Unit, units
+
+__all__ = ["Candidate", "candidates", "directive", "rule_id"]
+
+#: Heading words that make every item under the heading a rule.
+RULE_HEADINGS = (
+    "always",
+    "never",
+    "rules",
+    "rule",
+    "must",
+    "dos",
+    "donts",
+    "do",
+    "dont",
+    "best practices",
+    "practices",
+    "checklist",
+    "standards",
+    "guidelines",
+    "principles",
+    "requirements",
+    "constraints",
+    "guardrails",
+    "boundaries",
+    "restrictions",
+    "conventions",
+    "policies",
+    "anti patterns",
+    "avoid",
+    "prohibited",
+    "forbidden",
+)
+_NEVER_HEADINGS = ("never", "donts", "dont", "avoid", "anti patterns", "prohibited", "forbidden")
+#: Headings whose text shows output rather than directing behaviour.
+_SKIP_HEADINGS = ("example", "examples", "sample", "template", "output format", "response format")
+
+_NEGATIVE = (
+    "never",
+    "do not",
+    "dont",
+    "does not",
+    "must not",
+    "mustnt",
+    "should not",
+    "shouldnt",
+    "shall not",
+    "avoid",
+    "avoiding",
+    "forbidden",
+    "prohibited",
+    "not allowed",
+    "no longer use",
+    "refrain from",
+    "stop using",
+)
+_POSITIVE = (
+    "always",
+    "must",
+    "should",
+    "shall",
+    "ensure",
+    "ensures",
+    "make sure",
+    "prefer",
+    "required",
+    "require",
+    "requires",
+    "need to",
+    "needs to",
+    "have to",
+    "has to",
+    "mandatory",
+    "be sure to",
+)
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_NEGATIVE_START = ("no", "without", "dont", "never", "avoid", "stop", "nothing")
+
+#: Imperative verbs that open rules in real subagent files (base forms).
+VERBS = _wordset(
+    """
+    accept add adhere adopt align allow analyse analyze annotate apply archive ask
+    assert assess audit automate avoid back balance batch benchmark bind break build
+    bump cache call capture catch centralize centralise check choose clarify clean
+    cleanup close code collect combine comment commit communicate compare compile
+    compose compress configure confirm consider consolidate constrain contain convert
+    coordinate copy correct cover create cross debug declare decompose decouple default
+    define delegate delete deliver deploy deprecate derive describe design detect
+    determine develop diagnose disable display distinguish divide document double drop
+    dry emit employ enable encapsulate encode encrypt enforce ensure escape establish
+    estimate evaluate examine execute expect explain explore expose extract fail favor
+    favour fetch fix flag focus follow format gather generate group guard handle hash
+    identify ignore implement import improve include incorporate index inform initialize
+    initialise inject inspect install instrument integrate introduce invalidate
+    investigate isolate iterate justify keep label leverage limit lint list load
+    localize locate lock log maintain make manage map mark measure memoize merge migrate
+    minimize minimise mirror mock model modularize monitor move name normalize normalise
+    note notify obtain offer omit open optimize optimise order organize organise outline
+    paginate parallelize parameterize parameterise parse partition pass patch persist
+    pick pin plan point prefer prepare present preserve prevent prioritize prioritise
+    probe produce profile propagate propose protect prototype provide prune publish pull
+    push put query queue raise rate read rebase rebuild recommend record reduce refactor
+    refer reject release remove rename render replace report request require rerun
+    research reset resolve respect respond restrict retry return reuse review revert
+    rewrite rotate run sanitize sanitise scan schedule scope secure select separate
+    serialize serve set share ship show simplify sort specify split stage standardize
+    start state stay store stream strip structure stub submit suggest summarize
+    summarise supply support surface sync tag take target test think throttle time trace
+    track translate treat trigger trim try tune type update upgrade use utilize utilise
+    validate verify version wait warn watch wrap write yield
+    """
+)
+
+
+#: Words that are verbs *and* nouns or adjectives ("Batch processing", "Secure by
+#: default", "Rate limiting"): imperative only when an object or adverb follows.
+AMBIGUOUS = _wordset(
+    """
+    audit back balance batch benchmark bind break build cache call check clean close
+    code comment commit copy cover debug default deploy design document double drop dry
+    fail flag focus format group guard hash import index label limit lint list load lock
+    log map mark merge mock model name note order pass patch pin plan point profile push
+    query queue rate read record release report request reset retry return review run
+    scan schedule scope secure serve set ship show sort split stage start state stream
+    structure stub support sync tag target test time trace track trigger trim type
+    update upgrade version wait warn watch wrap yield
+    """
+)
+_OBJECT_START = _wordset(
+    """
+    a an the all every each any your our its their this these those that new existing it
+    them everything anything something nothing before after first early often regularly
+    carefully thoroughly only up out down back from against with
+    """
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A unit that is a rule: its text, where it is, its polarity and default id."""
+
+    text: str
+    section: str
+    line: int
+    polarity: Polarity
+    id: str
+    kind: str
+
+
+def _has(phrase_words: list[str], phrases: tuple[str, ...]) -> bool:
+    joined = f" {' '.join(phrase_words)} "
+    return any(f" {p} " in joined for p in phrases)
+
+
+_BOLD = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)(.*)$")
+_PLAIN = re.compile(r"^([^:`*]{2,40}):\s+(.+)$")
+
+
+def split_label(text: str) -> tuple[str, str]:
+    """``**Fail Fast** - Validate early`` -> ``("Fail Fast", "Validate early")``.
+
+    A bold start is a label only when a separator (``:``, ``-``, a dash) follows it or
+    ends it, or it is the whole item; ``**Use** parameterized queries`` has no label.
+    """
+    if bold := _BOLD.match(text):
+        label, rest = bold.group(1).strip(), bold.group(2)
+        if label.endswith(":"):
+            return label.rstrip(":").strip(), rest.strip()
+        sep = re.match(r"^\s*[:\-\u2013\u2014]+\s*", rest)
+        if sep:
+            return label, rest[sep.end() :].strip()
+        if not rest.strip():
+            return label, ""
+        return "", text
+    if plain := _PLAIN.match(text):
+        return plain.group(1).strip(), plain.group(2).strip()
+    return "", text
+
+
+def directive(text: str, *, prose: bool = False) -> Polarity | None:
+    """``"never"`` / ``"always"`` when ``text`` directs behaviour, else ``None``.
+
+    Args:
+        text: One list item or sentence (markdown allowed).
+        prose: The text is a sentence of a paragraph (stricter: no questions, no
+            ``...:`` introductions, no ``You are`` descriptions).
+    """
+    stripped = text.strip()
+    if prose and (stripped.endswith(("?", ":")) or len(words(stripped)) > 60):
+        return None
+    label, rest = split_label(stripped)
+    parts = [p for p in (rest, label) if p] if label else [stripped]
+    for part in parts:
+        found = _polarity(words(part))
+        if found is not None:
+            return found
+    return None
+
+
+def _polarity(ws: list[str]) -> Polarity | None:
+    if not ws:
+        return None
+    if ws[0] in _NEGATIVE_START or _has(ws, _NEGATIVE):
+        return "never"
+    if _has(ws, _POSITIVE):
+        return "always"
+    at = 1 if ws[0] in ("please", "also", "then", "first", "finally") and ws[1:] else 0
+    first = ws[at]
+    if first in VERBS and first not in AMBIGUOUS:
+        return "always"
+    if first in AMBIGUOUS and ws[at + 1 : at + 2] and ws[at + 1] in _OBJECT_START:
+        return "always"
+    return None
+
+
+def _rule_heading(title: str) -> Polarity | None:
+    norm = normalise(title)
+    if not norm:
+        return None
+    for word in RULE_HEADINGS:
+        if re.search(rf"(?:^| ){re.escape(word)}(?: |$)", norm):
+            return (
+                "never"
+                if any(n in norm.split() or n == norm for n in _NEVER_HEADINGS)
+                else "always"
+            )
+    return None
+
+
+def _skip(title: str) -> bool:
+    norm = normalise(title)
+    return any(re.search(rf"(?:^| ){w}(?: |$)", norm) for w in _SKIP_HEADINGS)
+
+
+#: Leading words an id drops: the polarity prefix already says them.
+_ID_DROP = _wordset(
+    """
+    always never do dont not must should shall you please avoid ensure make sure to
+    """
+)
+
+
+def rule_id(polarity: Polarity, text: str, section: str = "") -> str:
+    """A stable id from the rule's meaning: polarity, then its leading content words.
+
+    ``Never log PII`` -> ``never-log-pii`` (no doubled prefix); a ``**Label** - why``
+    bullet is named by its label; rules of polarity ``other`` are prefixed by their
+    section.
+    """
+    label, rest = split_label(text)
+    basis = label if label and len(words(label)) <= 6 else text
+    ws = words(basis)
+    while ws and ws[0] in _ID_DROP and len(ws) > 1:
+        ws = ws[1:]
+    body = "-".join(ws[:8]) or slug(text)
+    prefix = polarity if polarity != "other" else (slug(section) or "rule")
+    return f"{prefix}-{body}"
+
+
+def candidates(body: str, *, legacy_sections: frozenset[str]) -> list[Candidate]:
+    """The rules of a body that no sidecar asked for (see the module docstring).
+
+    Args:
+        body: The persona body.
+        legacy_sections: Normalised titles whose top-level bullets are read by the
+            legacy bullet reader instead (Always Do / Never Do): skipped here.
+
+    Returns:
+        Candidates in document order; identical texts appear once.
+    """
+    found: list[Candidate] = []
+    seen: set[str] = set()
+    for unit in units(body):
+        if normalise(unit.section) in legacy_sections or _skip(unit.section):
+            continue
+        polarity = _unit_polarity(unit)
+        if polarity is None:
+            continue
+        key = normalise(unit.text)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        found.append(
+            Candidate(
+                unit.text,
+                unit.section,
+                unit.line,
+                polarity,
+                rule_id(polarity, unit.text),
+                unit.kind,
+            )
+        )
+    return found
+
+
+def _unit_polarity(unit: Unit) -> Polarity | None:
+    text = unit.text
+    if len(words(text)) < 2 or _mostly_code(text):
+        return None
+    if unit.kind == "sentence":
+        if re.match(r"^\W*you are\b", text, re.I):
+            return None
+        return directive(text, prose=True)
+    heading = _rule_heading(unit.section)
+    for label in (unit.parent, unit.lead):  # "Quality checklist:" / "**Never**:" above a list
+        if heading is None and label.rstrip(" *_").endswith(":"):
+            heading = _rule_heading(label.rstrip(" *_:"))
+    if heading == "never":
+        return "never"
+    own = directive(text)
+    if own is not None:
+        return own
+    if heading is not None and not text.rstrip().endswith(":"):
+        return heading
+    return None
+
+
+def _mostly_code(text: str) -> bool:
+    code = sum(len(m) for m in re.findall(r"`[^`]*`", text))
+    return code > 0.6 * len(text.strip())
