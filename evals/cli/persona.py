@@ -29,6 +29,18 @@ RefArg = Annotated[
 ]
 
 
+#: ``--min-coverage``, shared by ``evals persona show`` and ``evals run``.
+MinCoverageOption = Annotated[
+    float | None,
+    typer.Option(
+        "--min-coverage",
+        min=0.0,
+        max=1.0,
+        help="Exit 1 if less than this share (0-1) of a persona's rules is measured.",
+    ),
+]
+
+
 class ShowFormat(StrEnum):
     """Output formats of ``evals persona show``."""
 
@@ -56,15 +68,7 @@ def show(
     fail_unmeasured: Annotated[
         bool, typer.Option("--fail-unmeasured", help="Exit 1 if a rule has no grader.")
     ] = False,
-    min_coverage: Annotated[
-        float | None,
-        typer.Option(
-            "--min-coverage",
-            min=0.0,
-            max=1.0,
-            help="Exit 1 if less than this share of rules (0-1) is measured.",
-        ),
-    ] = None,
+    min_coverage: MinCoverageOption = None,
 ) -> None:
     """The persona's rules: id, section, text, graders (or UNMEASURED) and coverage."""
     from graders import grader_names  # the registry scans entry points: only when needed

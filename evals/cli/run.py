@@ -19,6 +19,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from evals.cli.persona import MinCoverageOption
 from evals.runner import (
     RunConfig,
     Runner,
@@ -162,15 +163,7 @@ def run_command(
             help="Exit 1 before running if a persona rule would not be graded by this suite.",
         ),
     ] = False,
-    min_coverage: Annotated[
-        float | None,
-        typer.Option(
-            "--min-coverage",
-            min=0.0,
-            max=1.0,
-            help="Exit 1 before running if less than this share (0-1) of a persona is graded.",
-        ),
-    ] = None,
+    min_coverage: MinCoverageOption = None,
 ) -> None:
     """Run the suite through candidate models, grade every answer, write the run log."""
     overrides: dict[str, Any] = {
