@@ -1,9 +1,11 @@
 """Serialised records: grades with evidence, samples, and the run manifest.
 
 These pydantic models are the contract between the runner (which writes
-``samples.jsonl`` and ``manifest.json``), the graders (which produce
-:class:`Grade`) and the reports (which read them back). Add fields with defaults
-only, so old run logs stay readable.
+``samples.jsonl`` and ``manifest.json`` through :mod:`evals.log`), the graders (which
+produce :class:`Grade`) and the reports (which read them back). Add fields with
+defaults only; a change older logs cannot express bumps :data:`SCHEMA_VERSION` and
+adds a migration step in :mod:`evals.log._migrate`. Fields this code does not know are
+kept (``extra="allow"``), so reading and re-writing a record never loses data.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ __all__ = [
     "Verdict",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: pass/fail are judgements of the candidate. ``error`` means the grader could not
 #: decide (infrastructure, unparsable judge reply): excluded from denominators.
@@ -35,7 +37,7 @@ SampleStatus = Literal["ok", "infra_error"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="allow")
 
 
 class Evidence(_Model):
@@ -88,6 +90,9 @@ class Sample(_Model):
     schema_version: int = SCHEMA_VERSION
     sample_id: str
     task_id: str
+    #: sha256 of the task (spec and files) this sample was graded against; None in
+    #: logs older than schema 2.
+    task_sha: str | None = None
     model: str
     persona: str
     persona_ref: str
@@ -133,6 +138,8 @@ class Manifest(_Model):
     suite_path: str = ""
     suite_sha: str = ""
     task_ids: list[str] = Field(default_factory=list)
+    #: task id -> sha256 at run start (schema 2; empty in older logs).
+    task_shas: dict[str, str] = Field(default_factory=dict)
     epochs: int = 1
     graders: list[str] = Field(default_factory=list)
     sandbox: str = ""
@@ -140,6 +147,7 @@ class Manifest(_Model):
     planned: int = 0
     started_at: str = ""
     finished_at: str | None = None
-    #: ``complete``, ``incomplete`` (budget, interrupt) or ``running``.
+    #: ``complete``, ``incomplete`` (budget, infra errors), ``interrupted`` (signal,
+    #: disk full, crash) or ``running``.
     state: str = "running"
     notes: list[str] = Field(default_factory=list)

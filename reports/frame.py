@@ -5,9 +5,10 @@ kept (never the model output or files), so memory stays flat however large the r
 The byte offset of each sample's line is kept so a report can re-read the few samples
 it shows in full (:func:`read_sample`).
 
-Log semantics (see ``evals.runner``): a torn last line (a crash mid-write) is ignored
-with a warning; when a ``sample_id`` appears twice the last line wins; an
-``infra_error`` sample becomes one row with ``verdict`` NaN so it can be counted.
+Log semantics are :mod:`evals.log`'s: a torn last line (a crash mid-write) is ignored
+with a warning; a ``sample_id`` recorded twice resolves to its first ``ok`` line (else
+its last); older records are migrated; an ``infra_error`` sample becomes one row with
+``verdict`` NaN so it can be counted.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from pydantic import ValidationError
 
-from evals.errors import RunLogError
+from evals.log import LogScan, is_held, iter_samples, read_manifest, read_sample_at
 from evals.schema import Manifest, Sample
 from reports._columns import FrameBuilder
 
@@ -92,64 +92,33 @@ class RunData:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_manifest(run_dir: Path) -> Manifest:
-    """Parse ``<run_dir>/manifest.json``; a one-line :class:`RunLogError` if it is bad."""
-    path = run_dir / "manifest.json"
-    if not path.is_file():
-        raise RunLogError(
-            "no manifest.json: not a run directory (pass the folder `evals run --out` wrote)",
-            path=run_dir,
-        )
-    try:
-        return Manifest.model_validate_json(path.read_bytes())
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"]) or "(root)"
-        raise RunLogError(f"{err['msg']}; fix or re-create the run", path=path, field=loc) from exc
-
-
 def scan_run(path: str | Path) -> RunData:
-    """Read one run directory into a :class:`RunData`.
+    """Read one run directory into a :class:`RunData` (through :mod:`evals.log`).
 
     Args:
         path: The run directory (holds ``manifest.json`` and ``samples.jsonl``).
 
     Returns:
-        The manifest, the long frame (see :data:`COLUMNS`), line offsets and warnings.
+        The manifest, the long frame (see :data:`COLUMNS`), line offsets and warnings
+        (a torn last line, duplicate lines dropped, records migrated from older logs).
 
     Raises:
         RunLogError: The directory is not a run, or a (non-final) line is corrupt.
     """
     run_dir = Path(path)
     manifest = read_manifest(run_dir)
+    if manifest.state == "running" and not is_held(run_dir):
+        manifest.state = "interrupted"  # its writer died without saying so
     run = run_dir.resolve().name
-    notes: list[str] = []
     offsets: dict[str, int] = {}
     builder = FrameBuilder(run)
-    samples_path = run_dir / "samples.jsonl"
-    if samples_path.exists():
-        with samples_path.open("rb") as fh:
-            pos = 0
-            for lineno, line in enumerate(fh, 1):
-                start, pos = pos, pos + len(line)
-                if not line.endswith(b"\n"):
-                    msg = f"{samples_path}: line {lineno} is truncated (crash mid-write); ignored"
-                    notes.append(msg)
-                    warnings.warn(msg, stacklevel=2)
-                    break
-                if not line.strip():
-                    continue
-                try:
-                    sample = Sample.model_validate_json(line)
-                except ValidationError as exc:
-                    raise RunLogError(
-                        f"line {lineno}: invalid sample record ({exc.errors()[0]['msg']}); "
-                        "delete that line and `evals run --resume` to redo the sample",
-                        path=samples_path,
-                    ) from exc
-                builder.add(sample)  # a later line for the same sample_id wins
-                offsets[sample.sample_id] = start
-    return RunData(run_dir, manifest, _categorise(builder.frame(COLUMNS)), offsets, notes)
+    scan = LogScan()
+    for start, sample in iter_samples(run_dir, scan):
+        builder.add(sample)  # a later (superseding) line for the same sample_id wins
+        offsets[sample.sample_id] = start
+    for note in scan.notes:
+        warnings.warn(note, stacklevel=2)
+    return RunData(run_dir, manifest, _categorise(builder.frame(COLUMNS)), offsets, scan.notes)
 
 
 def _categorise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -163,9 +132,7 @@ def _categorise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def read_sample(run: RunData, sample_id: str) -> Sample:
     """Re-read one sample in full (output, files, evidence) by its line offset."""
-    with (run.path / "samples.jsonl").open("rb") as fh:
-        fh.seek(run.offsets[sample_id])
-        return Sample.model_validate_json(fh.readline())
+    return read_sample_at(run.path, run.offsets[sample_id])
 
 
 def load_run(path: str | Path) -> pd.DataFrame:

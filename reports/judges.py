@@ -9,37 +9,32 @@ outputs and files dropped, so memory stays flat.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from evals.log import iter_samples
 from evals.schema import Sample
 
 __all__ = ["judge_section"]
 
 
+def _mentions_judge_meta(line: bytes) -> bool:
+    return b'"kappa"' in line or b'"second_opinion"' in line
+
+
 def _stream(run_dir: Path, labels: dict[str, float]) -> Iterator[Sample]:
     """Yield second-opinion samples (trimmed); record label κ per judge on the way."""
-    path = run_dir / "samples.jsonl"
-    if not path.exists():
-        return
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            has_kappa = '"kappa"' in line
-            second = '"second_opinion"' in line
-            if not (has_kappa or second) or not line.endswith("\n"):
-                continue
-            data = json.loads(line)
-            for grade in data.get("grades", []):
-                meta = grade.get("metadata") or {}
-                if grade.get("grader") == "judge" and "kappa" in meta:
-                    labels[str(meta.get("judge"))] = float(meta["kappa"])
-            if second:
-                data.update(output="", prompt="", files={})
-                yield Sample.model_validate(data)
+    for _, sample in iter_samples(run_dir, keep=_mentions_judge_meta):
+        second = False
+        for grade in sample.grades:
+            if grade.grader == "judge" and "kappa" in grade.metadata:
+                labels[str(grade.metadata.get("judge"))] = float(grade.metadata["kappa"])
+            second = second or "second_opinion" in grade.metadata
+        if second:
+            yield sample.model_copy(update={"output": "", "prompt": "", "files": {}})
 
 
 def judge_section(run_dir: Path, frame: pd.DataFrame) -> dict[str, Any]:

@@ -10,13 +10,13 @@ chosen rules (e.g. a regression between two runs).
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evals.log import SAMPLES, RunLog, write_manifest
 from evals.schema import Evidence, Grade, Manifest, Sample, Usage
 from reports._persona_rules import DEFAULT_RULES, OFFENDING_LINES, SCOPE_ALL_GRADERS
 
@@ -249,7 +249,9 @@ def write_synthetic_run(run_dir: Path, spec: SyntheticSpec | None = None) -> Pat
     persona = _persona(spec)
     tasks = [f"task-{i:03d}" for i in range(spec.n_tasks)]
     written = 0
-    with (run_dir / "samples.jsonl").open("w", encoding="utf-8") as fh:
+    (run_dir / SAMPLES).unlink(missing_ok=True)  # regenerate from scratch
+    log = RunLog(run_dir, fsync=False)  # a generated fixture: speed over durability
+    try:
         for model in spec.models:
             for i, task in enumerate(tasks):
                 prompts: list[str | None] = [None]
@@ -260,8 +262,10 @@ def write_synthetic_run(run_dir: Path, spec: SyntheticSpec | None = None) -> Pat
                         if spec.max_samples is not None and written >= spec.max_samples:
                             break
                         sample = _sample(spec, rng, persona, model, task, pressure, epoch)
-                        fh.write(json.dumps(sample.model_dump(mode="json")) + "\n")
+                        log.append(sample)
                         written += 1
+    finally:
+        log.close()
     manifest = Manifest(
         run_id=run_dir.name,
         harness_version="0.1.0",
@@ -282,7 +286,7 @@ def write_synthetic_run(run_dir: Path, spec: SyntheticSpec | None = None) -> Pat
         state="complete",
         options={"seed": spec.seed},
     )
-    (run_dir / "manifest.json").write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
+    write_manifest(run_dir, manifest)
     return run_dir
 
 

@@ -112,7 +112,7 @@ def agreement_cmd(
     run_dir: Annotated[Path, typer.Argument(help="A run directory.")],
 ) -> None:
     """Per-rule κ between judge second opinions and the deterministic graders."""
-    from evals.runner import read_manifest, read_samples
+    from evals.log import read_manifest, read_samples
     from graders.judge.agreement import agreement_table
 
     read_manifest(run_dir)  # a clear error when it is not a run directory

@@ -224,11 +224,16 @@ def run_command(
 
         path = write_scorecard(run_dir)
         _err.print(f"scorecard: {path}")
+    if result.budget_note:
+        _err.print(f"budget: {result.budget_note}")
     _err.print(
         f"{result.done}/{result.planned} samples done, {result.infra_errors} infra errors, "
         f"state {result.manifest.state}"
     )
     typer.echo(str(run_dir))
+    if result.interrupted is not None:
+        typer.echo(f"interrupted by {result.interrupted}; resume with --resume", err=True)
+        raise typer.Exit(130 if result.interrupted == "SIGINT" else 143)
     if result.manifest.state != "complete":
         raise typer.Exit(3)
 

@@ -26,11 +26,13 @@ from evals.schema import Usage
 __all__ = [
     "CHARS_PER_TOKEN",
     "OUTPUT_FRACTION",
+    "RESERVE_CHARS_PER_TOKEN",
     "Estimate",
     "cost_usd",
     "estimate_requests",
     "estimate_tokens",
     "price_for",
+    "reserve_usd",
 ]
 
 log = logging.getLogger(__name__)
@@ -176,3 +178,26 @@ async def estimate_requests(
         est.warnings.append(f"no price for {name}: dollars shown as $0 (PERSONA_EVALS_PRICES)")
     est.warnings.extend(getattr(inner, "warnings", []))
     return est
+
+
+#: The reservation's input estimate: characters per token, lower than
+#: :data:`CHARS_PER_TOKEN` so that code-heavy prompts are not under-reserved.
+RESERVE_CHARS_PER_TOKEN = 3.0
+
+
+def reserve_usd(model: str, request: ProviderRequest, prices: PriceTable | None = None) -> float:
+    """An upper bound of what ``request`` can cost, reserved before it is sent.
+
+    Input: the prompt at :data:`RESERVE_CHARS_PER_TOKEN`, priced at the dearer of the
+    input and cache-write rates; output: the full ``max_tokens``. A model missing from the
+    price table (or an offline one) reserves 0, like :func:`cost_usd`.
+    """
+    if model.startswith(_FREE_KINDS):
+        return 0.0
+    price = (prices or load_prices()).lookup(model)
+    if price is None:
+        return 0.0
+    tokens = estimate_tokens(request) * CHARS_PER_TOKEN / RESERVE_CHARS_PER_TOKEN
+    return (
+        tokens * max(price.input, price.cache_write) + request.max_tokens * price.output
+    ) / 1_000_000

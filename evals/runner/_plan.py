@@ -34,6 +34,8 @@ class PlanItem:
     variant: str | None
     pressure: str | None
     epoch: int
+    #: sha256 of the task as planned (recorded on the sample).
+    task_sha: str = ""
 
 
 def build_plan(
@@ -45,11 +47,13 @@ def build_plan(
     pressure: bool = True,
 ) -> list[PlanItem]:
     items: list[PlanItem] = []
+    digests: dict[str, str] = {}
     for persona in personas:
         for provider in providers:
             wants_pressure = pressure and getattr(provider, "supports_pressure", True)
             has = getattr(provider, "has", None)
             for task in tasks:
+                digest = digests.setdefault(task.id, task.digest())
                 prompts: list[str | None] = [None]
                 if wants_pressure:
                     prompts += [p.id for p in task.spec.pressure]
@@ -62,6 +66,8 @@ def build_plan(
                                 persona.sha256, provider.name, task.id, variant, prompt, epoch
                             )
                             items.append(
-                                PlanItem(sid, persona, provider, task, variant, prompt, epoch)
+                                PlanItem(
+                                    sid, persona, provider, task, variant, prompt, epoch, digest
+                                )
                             )
     return items

@@ -21,13 +21,16 @@ from typing import Any
 
 from evals import __version__
 from evals.errors import AuthenticationError, ConfigError, EvalsError, ProviderError
+from evals.log import RunLock, RunLog, read_manifest, read_samples, write_manifest
 from evals.persona import Persona, load_persona
 from evals.providers import Provider, get_provider
+from evals.providers.cost import reserve_usd
+from evals.runner._budget import Budget
 from evals.runner._config import RunConfig, default_grade_workers
 from evals.runner._grade import GradingPlan
-from evals.runner._log import RunLog, read_manifest, write_manifest
 from evals.runner._plan import PlanItem, build_plan
-from evals.runner._sample import now_iso, run_sample
+from evals.runner._sample import build_request, now_iso, run_sample
+from evals.runner._signals import trap_signals
 from evals.schema import Manifest, Sample
 from evals.tasks import Suite, load_suite
 
@@ -65,6 +68,12 @@ class RunResult:
     infra_errors: int
     stopped_by_budget: bool = False
     warnings: list[str] = field(default_factory=list)
+    #: Samples not even started because the budget was spent.
+    unstarted: int = 0
+    #: ``SIGINT``/``SIGTERM`` when a signal stopped the run, else None.
+    interrupted: str | None = None
+    #: The manifest note on the budget stop, "" when the budget did not stop the run.
+    budget_note: str = ""
 
 
 ProgressHook = Callable[[str, int, int, int], None]
@@ -89,8 +98,10 @@ class Runner:
         self.argv = argv if argv is not None else sys.argv[1:]
         self.progress = progress
         self.warnings: list[str] = []
-        self._spent = 0.0
-        self._stop_budget = False
+        self._budget = Budget(config.max_cost)
+        self._signal: str | None = None
+        #: Why the budget stopped the run ("" when it did not).
+        self.budget_note = ""
         self._auth_error: AuthenticationError | None = None
 
     # -- setup ---------------------------------------------------------------------------
@@ -142,6 +153,7 @@ class Runner:
     def _manifest(
         self, suite: Suite, personas: list[Persona], plan: list[PlanItem], sandbox: Any
     ) -> Manifest:
+        """A fresh manifest (``sandbox``/``isolated`` are filled in once it is built)."""
         tasks = sorted({item.task.id for item in plan})
         return Manifest(
             run_id=self.run_dir.name,
@@ -155,6 +167,7 @@ class Runner:
             suite_path=str(suite.path),
             suite_sha=suite.sha,
             task_ids=tasks,
+            task_shas={item.task.id: item.task_sha for item in plan},
             epochs=self.config.epochs,
             sandbox=getattr(sandbox, "name", "none"),
             isolated=bool(getattr(sandbox, "isolated", False)),
@@ -165,95 +178,135 @@ class Runner:
     # -- execution -----------------------------------------------------------------------
 
     async def run(self) -> RunResult:
+        """Run (or resume) the plan into the run directory, holding its lock throughout.
+
+        Raises:
+            RunLockedError: another process is writing this run directory.
+            RunLogError: the log cannot be written (disk full, read-only); the manifest
+                is marked ``interrupted`` when possible and every recorded sample stays.
+        """
+        suite, personas, providers = self._load_inputs()  # bad input fails before any write
+        try:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from evals.log import write_failure
+
+            raise write_failure(self.run_dir, exc) from exc
+        with RunLock(self.run_dir):
+            return await self._run_locked(suite, personas, providers)
+
+    def _check_resume(self, suite: Suite, personas: list[Persona]) -> Manifest:
+        manifest = read_manifest(self.run_dir)
+        recorded = {p.get("sha256") for p in manifest.personas}
+        changed = [p.ref for p in personas if p.sha256 not in recorded]
+        if changed:
+            raise ConfigError(
+                f"persona {changed[0]} changed since the run started; resume needs the "
+                "same text (pin it as path@rev) or start a new run",
+                path=self.run_dir,
+            )
+        if manifest.suite_sha and manifest.suite_sha != suite.sha:
+            moved = sorted(
+                t.id for t in suite.tasks if manifest.task_shas.get(t.id, t.digest()) != t.digest()
+            )
+            which = f" (tasks {', '.join(moved)})" if moved else ""
+            self.warnings.append(f"the suite changed since the run started{which}")
+        return manifest
+
+    async def _run_locked(
+        self, suite: Suite, personas: list[Persona], providers: list[Provider]
+    ) -> RunResult:
         from evals.sandbox import get_sandbox
         from evals.sandbox.runtime import ensure_runtime
 
-        suite, personas, providers = self._load_inputs()  # bad input fails before any write
-        self.run_dir.mkdir(parents=True, exist_ok=True)
+        if not self.resume and (self.run_dir / "samples.jsonl").exists():
+            raise ConfigError(
+                "already holds a run; use --resume to complete it or choose another --out",
+                path=self.run_dir,
+            )
         tasks = suite.select(self.config.tasks or None, self.config.limit)
         plan = build_plan(
             personas, providers, tasks, self.config.epochs, pressure=self.config.pressure
         )
         if not plan:
             raise ConfigError("the plan is empty: no task matches the selected models/tasks")
-        ensure_runtime()
-        sandbox = get_sandbox(self.config.sandbox)
         grading = GradingPlan.for_personas(
             personas, self.config.graders, self.config.grader_options, self._services()
         )
         if self.resume:
-            manifest = read_manifest(self.run_dir)
-            recorded = {p.get("sha256") for p in manifest.personas}
-            changed = [p.ref for p in personas if p.sha256 not in recorded]
-            if changed:
-                raise ConfigError(
-                    f"persona {changed[0]} changed since the run started; resume needs the "
-                    "same text (pin it as path@rev) or start a new run",
-                    path=self.run_dir,
-                )
-            if manifest.suite_sha and manifest.suite_sha != suite.sha:
-                self.warnings.append("the suite changed since the run started")
+            manifest = self._check_resume(suite, personas)
         else:
-            manifest = self._manifest(suite, personas, plan, sandbox)
+            manifest = self._manifest(suite, personas, plan, None)
+        recorded = read_samples(self.run_dir)
+        done = {s.sample_id for s in recorded if s.status == "ok"}
+        self._budget.spent = sum(s.cost_usd + s.judge_cost_usd for s in recorded)
+        todo = [item for item in plan if item.sample_id not in done]
+        ensure_runtime()
+        sandbox = get_sandbox(self.config.sandbox)
+        manifest.sandbox = getattr(sandbox, "name", "none")
+        manifest.isolated = bool(getattr(sandbox, "isolated", False))
         manifest.graders = sorted(grading.graders)
         manifest.state = "running"
         write_manifest(self.run_dir, manifest)
         log = RunLog(self.run_dir)
-        done = {sid for sid, s in log.latest().items() if s.status == "ok"}
-        self._spent = sum(s.cost_usd + s.judge_cost_usd for s in log.latest().values())
-        todo = [item for item in plan if item.sample_id not in done]
-        counts = {"done": len(plan) - len(todo), "errors": 0}
+        counts = {"done": len(plan) - len(todo), "errors": 0, "unstarted": 0}
         self._emit("start", counts, len(plan))
         grade_slots = asyncio.Semaphore(self.config.grade_workers or default_grade_workers())
         # A batch collects every request before submitting; don't starve it.
         in_flight = max(len(todo), 1) if self.config.batch else self.config.max_concurrency
         gen_slots = asyncio.Semaphore(in_flight)
+        write_error: list[EvalsError] = []
 
         async def one(item: PlanItem) -> None:
             async with gen_slots:
-                if self._stop_budget or self._auth_error is not None:
+                if self._auth_error is not None or write_error:
                     return
-                sample = await self._sample(item, grading, sandbox, grade_slots)
+                request = build_request(item, self.config.max_tokens, self.config.temperature)
+                estimate = reserve_usd(item.provider.name, request)
+                if not await self._budget.admit(estimate):
+                    counts["unstarted"] += 1
+                    return
+                sample = None
+                try:
+                    sample = await self._sample(item, grading, sandbox, grade_slots)
+                    if sample is not None:
+                        log.append(sample)
+                finally:
+                    actual = sample.cost_usd + sample.judge_cost_usd if sample else 0.0
+                    await self._budget.settle(estimate, actual)
                 if sample is None:
                     return
-                log.append(sample)
-                self._spent += sample.cost_usd + sample.judge_cost_usd
-                if self.config.max_cost is not None and self._spent >= self.config.max_cost:
-                    self._stop_budget = True
                 counts["done"] += sample.status == "ok"
                 counts["errors"] += sample.status != "ok"
                 self._emit("sample", counts, len(plan))
 
-        state = "incomplete"
+        async def guarded(item: PlanItem) -> None:
+            try:
+                await one(item)
+            except EvalsError as exc:  # the log cannot be written: stop everything
+                write_error.append(exc)
+
+        state = "interrupted"
+        restore = trap_signals(self._on_signal)
         try:
-            await asyncio.gather(*(one(item) for item in todo))
+            if self._budget.exhausted and todo:
+                counts["unstarted"] = len(todo)
+                self._budget.stopped = True
+            else:
+                await asyncio.gather(*(guarded(item) for item in todo))
+            if write_error:
+                raise write_error[0]
             if self._auth_error is not None:
+                state = "incomplete"
                 raise self._auth_error
-            complete = counts["done"] == len(plan)
-            state = "complete" if complete else "incomplete"
+            state = "complete" if counts["done"] == len(plan) else "incomplete"
+        except asyncio.CancelledError:
+            if self._signal is None:
+                raise
         finally:
-            log.close()
-            manifest.finished_at = now_iso()
-            manifest.state = state
-            if self._stop_budget:
-                manifest.notes.append(
-                    f"stopped scheduling at ${self._spent:.4f} (--max-cost "
-                    f"{self.config.max_cost}); resume with `evals run --resume {self.run_dir}`"
-                )
-            if counts["errors"]:
-                manifest.notes.append(
-                    f"{counts['errors']} infra error(s); `evals run --resume` retries them"
-                )
-            write_manifest(self.run_dir, manifest)
-            for provider in providers:
-                self.warnings.extend(getattr(provider, "warnings", None) or [])
-                await provider.aclose()
-            judge = grading.services.get("judge_provider")
-            if judge is not None:
-                await judge.aclose()
-            close = getattr(sandbox, "close", None)
-            if callable(close):
-                close()
+            restore()
+            self._finish(manifest, log, state, counts)
+            await self._close(providers, grading, sandbox)
             self._emit("end", counts, len(plan))
         return RunResult(
             run_dir=self.run_dir,
@@ -261,9 +314,61 @@ class Runner:
             planned=len(plan),
             done=counts["done"],
             infra_errors=counts["errors"],
-            stopped_by_budget=self._stop_budget,
+            stopped_by_budget=self._budget.stopped,
             warnings=self.warnings,
+            unstarted=counts["unstarted"],
+            interrupted=self._signal,
+            budget_note=self.budget_note,
         )
+
+    def _finish(self, manifest: Manifest, log: RunLog, state: str, counts: dict[str, int]) -> None:
+        try:
+            log.close()
+        except EvalsError:
+            state = "interrupted"
+        manifest.finished_at = now_iso()
+        manifest.state = state
+        if self._signal:
+            manifest.notes.append(
+                f"interrupted by {self._signal}; resume with `evals run --resume {self.run_dir}`"
+            )
+        if self._budget.stopped:
+            cap = self.config.max_cost
+            if self._budget.admitted == 0:
+                note = (
+                    f"budget already spent (${self._budget.spent:.4f} recorded, --max-cost "
+                    f"{cap}): 0 requests made; raise --max-cost to continue"
+                )
+            else:
+                note = (
+                    f"stopped scheduling at ${self._budget.spent:.4f} (--max-cost {cap}); "
+                    f"{counts['unstarted']} sample(s) not started; resume with "
+                    f"`evals run --resume {self.run_dir} --max-cost N`"
+                )
+            manifest.notes.append(note)
+            self.budget_note = note
+        if counts["errors"]:
+            manifest.notes.append(
+                f"{counts['errors']} infra error(s); `evals run --resume` retries them"
+            )
+        try:
+            write_manifest(self.run_dir, manifest)
+        except EvalsError as exc:  # disk full: readers see a dead `running` run
+            self.warnings.append(str(exc))
+
+    async def _close(self, providers: list[Provider], grading: GradingPlan, sandbox: Any) -> None:
+        close = getattr(sandbox, "close", None)
+        if callable(close):
+            close()  # first: no sandbox process outlives an interrupted run
+        for provider in providers:
+            self.warnings.extend(getattr(provider, "warnings", None) or [])
+            await provider.aclose()
+        judge = grading.services.get("judge_provider")
+        if judge is not None:
+            await judge.aclose()
+
+    def _on_signal(self, name: str) -> None:
+        self._signal = self._signal or name
 
     def _emit(self, event: str, counts: dict[str, int], total: int) -> None:
         if self.progress is not None:

@@ -19,11 +19,26 @@ from evals.runner._plan import PlanItem
 from evals.schema import Sample
 from evals.tasks import render_prompt
 
-__all__ = ["now_iso", "run_sample"]
+__all__ = ["build_request", "now_iso", "run_sample"]
 
 
 def now_iso() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def build_request(item: PlanItem, max_tokens: int, temperature: float) -> ProviderRequest:
+    """The provider request of one plan item."""
+    return ProviderRequest(
+        model=item.provider.name,
+        system=item.persona.body,
+        messages=({"role": "user", "content": render_prompt(item.task, item.pressure)},),
+        max_tokens=max_tokens,
+        temperature=temperature,
+        epoch=item.epoch,
+        task=item.task,
+        variant=item.variant,
+        sample_id=item.sample_id,
+    )
 
 
 async def run_sample(
@@ -36,21 +51,12 @@ async def run_sample(
     temperature: float,
 ) -> Sample:
     """Generate and grade one plan item. Raises AuthenticationError; records other errors."""
-    prompt = render_prompt(item.task, item.pressure)
-    request = ProviderRequest(
-        model=item.provider.name,
-        system=item.persona.body,
-        messages=({"role": "user", "content": prompt},),
-        max_tokens=max_tokens,
-        temperature=temperature,
-        epoch=item.epoch,
-        task=item.task,
-        variant=item.variant,
-        sample_id=item.sample_id,
-    )
+    request = build_request(item, max_tokens, temperature)
+    prompt = str(request.messages[0]["content"])
     sample = Sample(
         sample_id=item.sample_id,
         task_id=item.task.id,
+        task_sha=item.task_sha or None,
         model=item.provider.name,
         persona=item.persona.name,
         persona_ref=item.persona.ref,

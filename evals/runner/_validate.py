@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evals.log import read_samples
 from evals.persona import Persona
 from evals.runner._config import RunConfig
-from evals.runner._log import read_samples
 from evals.runner._run import Runner
 from evals.schema import Sample
 from evals.tasks import Suite, Task

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from evals.errors import ConfigError
+from evals.log import read_samples
 from evals.providers import Provider
 from evals.schema import Sample
 from graders.judge._rubric import rubric_for
@@ -44,9 +45,7 @@ async def compare_runs(
     limit: int = 50,
 ) -> tuple[pd.DataFrame, float]:
     """Per-rule wins/ties/inconsistent counts, and the overall inconsistency rate."""
-    from evals.runner import read_samples
-
-    pairs = pair_samples(list(read_samples(run_a)), list(read_samples(run_b)))[:limit]
+    pairs = pair_samples(read_samples(run_a), read_samples(run_b))[:limit]
     if not pairs:
         raise ConfigError(f"no sample of {run_a} has a counterpart in {run_b}", path=run_b)
     rubrics = []

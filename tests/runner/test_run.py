@@ -154,4 +154,4 @@ def test_sigint_exits_130_and_keeps_finished_samples(tmp_path: Path, fixture_sui
     assert proc.returncode == 130
     kept = _count(run_dir)
     assert len(kept) >= 2 and len(kept) == len(set(kept))
-    assert read_manifest(run_dir).state == "incomplete"
+    assert read_manifest(run_dir).state == "interrupted"

@@ -1,0 +1,78 @@
+"""Run-log schema versions and the migrations that bring older records up to date.
+
+Every ``samples.jsonl`` line and every ``manifest.json`` carries ``schema_version``.
+Readers migrate older records on load, one version step at a time, and refuse records
+newer than :data:`~evals.schema.SCHEMA_VERSION` with one line saying to upgrade.
+
+Versions:
+
+    1  2026-11: the first released log (no per-sample task hash)
+    2  2026-12: ``Sample.task_sha`` (sha256 of the task as it was graded) and
+       ``Manifest.task_shas`` (task id -> sha256 at run start)
+
+A migration only adds what the older version lacked (as "unknown", never invented) and
+keeps every field it does not know, so a record read and written back loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from evals.errors import RunLogError
+from evals.schema import SCHEMA_VERSION
+
+__all__ = ["migrate_manifest", "migrate_sample", "record_version"]
+
+Record = dict[str, Any]
+
+
+def _sample_1_to_2(record: Record) -> Record:
+    record.setdefault("task_sha", None)  # unknown: the task was not hashed then
+    return record
+
+
+def _manifest_1_to_2(record: Record) -> Record:
+    record.setdefault("task_shas", {})
+    return record
+
+
+#: ``from_version -> step``; each step returns the record at ``from_version + 1``.
+_SAMPLE_STEPS: dict[int, Callable[[Record], Record]] = {1: _sample_1_to_2}
+_MANIFEST_STEPS: dict[int, Callable[[Record], Record]] = {1: _manifest_1_to_2}
+
+
+def record_version(record: Record, where: str) -> int:
+    """The record's ``schema_version`` (1 when absent); refuses newer or invalid ones."""
+    version = record.get("schema_version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise RunLogError(
+            f"schema_version {version!r} is not a positive integer; the record is corrupt",
+            path=where,
+        )
+    if version > SCHEMA_VERSION:
+        raise RunLogError(
+            f"schema_version {version} is newer than this persona-evals reads "
+            f"({SCHEMA_VERSION}); upgrade persona-evals to read this run",
+            path=where,
+        )
+    return version
+
+
+def _migrate(record: Record, steps: dict[int, Callable[[Record], Record]], where: str) -> Record:
+    version = record_version(record, where)
+    while version < SCHEMA_VERSION:
+        record = steps[version](record)
+        version += 1
+        record["schema_version"] = version
+    return record
+
+
+def migrate_sample(record: Record, where: str) -> Record:
+    """A ``samples.jsonl`` record (decoded JSON) migrated to the current version."""
+    return _migrate(record, _SAMPLE_STEPS, where)
+
+
+def migrate_manifest(record: Record, where: str) -> Record:
+    """A ``manifest.json`` record (decoded JSON) migrated to the current version."""
+    return _migrate(record, _MANIFEST_STEPS, where)
