@@ -11,6 +11,7 @@ field at fault and say how to fix it.
     ├── RunLogError                 a run directory, samples.jsonl or manifest.json
     ├── ProviderError               a candidate/judge provider could not be used
     │   ├── MissingCredentialsError an API key environment variable is not set
+    │   ├── MissingDependencyError  an optional SDK is not installed (names the pip install)
     │   └── AuthenticationError     the provider rejected the credentials: stop the run
     ├── SandboxError                the sandbox cannot be set up (not: the candidate failed)
     └── GraderError                 a grader is misconfigured (unknown name, bad options)
@@ -31,6 +32,7 @@ __all__ = [
     "EvalsError",
     "GraderError",
     "MissingCredentialsError",
+    "MissingDependencyError",
     "PersonaError",
     "ProviderError",
     "RunLogError",
@@ -79,6 +81,10 @@ class ProviderError(EvalsError):
 
 class MissingCredentialsError(ProviderError):
     """A provider's API key environment variable is not set."""
+
+
+class MissingDependencyError(ProviderError):
+    """An optional SDK the provider needs is not installed; the message names the install."""
 
 
 class AuthenticationError(ProviderError):

@@ -3,8 +3,10 @@
 from graders._base import (
     BUILTIN_GRADERS,
     ENTRY_POINT_GRADERS,
+    GRADERS,
     GradeContext,
     Grader,
+    GraderFactory,
     StaticGrader,
     error_grade,
     get_grader,
@@ -12,12 +14,18 @@ from graders._base import (
     register_grader,
     skipped_grade,
 )
+from graders._services import JudgeService, JudgeUnavailable, Services
 
 __all__ = [
     "BUILTIN_GRADERS",
     "ENTRY_POINT_GRADERS",
+    "GRADERS",
     "GradeContext",
     "Grader",
+    "GraderFactory",
+    "JudgeService",
+    "JudgeUnavailable",
+    "Services",
     "StaticGrader",
     "error_grade",
     "get_grader",

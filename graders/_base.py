@@ -2,24 +2,24 @@
 
 A grader takes a :class:`GradeContext` (the extracted files, the task, a sandbox
 handle when it needs one, and the persona rule ids it measures for this persona) and
-returns :class:`~evals.schema.Grade` records. Built-ins register by name through
-:func:`register_grader`; other packages add graders through the
-``persona_evals.graders`` entry-point group (each entry point loads a grader class or
-factory taking no arguments).
+returns :class:`~evals.schema.Grade` records. Built-ins and plugins register through
+the same door, :data:`GRADERS` (an :class:`~evals.registry.Registry`): other packages
+publish a grader class (or a factory taking no arguments) under the
+``persona_evals.graders`` entry-point group.
 
 "Could not grade" is never a silent pass: return :func:`error_grade`.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar, runtime_checkable
 
 from evals.errors import GraderError
+from evals.registry import GRADERS_GROUP, Registry
 from evals.schema import Evidence, Grade
+from graders._services import Services
 
 if TYPE_CHECKING:
     from evals.sandbox import Sandbox
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 __all__ = [
     "BUILTIN_GRADERS",
     "ENTRY_POINT_GRADERS",
+    "GRADERS",
+    "GraderFactory",
     "GradeContext",
     "Grader",
     "StaticGrader",
@@ -38,7 +40,8 @@ __all__ = [
     "skipped_grade",
 ]
 
-ENTRY_POINT_GRADERS = "persona_evals.graders"
+ENTRY_POINT_GRADERS = GRADERS_GROUP
+GraderT = TypeVar("GraderT", bound="Grader")
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,8 @@ class GradeContext:
     #: Raw model output and rendered prompt (judges read these).
     output: str = ""
     prompt: str = ""
-    #: Opaque per-run services (e.g. the judge's provider); graders ignore unknown keys.
-    services: Mapping[str, Any] = field(default_factory=dict)
+    #: Per-run services (the judge), typed.
+    services: Services = field(default_factory=Services)
 
 
 @runtime_checkable
@@ -146,42 +149,40 @@ BUILTIN_GRADERS: dict[str, str] = {
     "judge": "graders.judge:JudgeGrader",
 }
 
-_REGISTRY: dict[str, Callable[[], Grader] | str] = dict(BUILTIN_GRADERS)
+#: ``factory() -> Grader`` (usually the grader class itself).
+GraderFactory = Callable[[], Grader]
+
+#: Graders by name; built-ins and the ``persona_evals.graders`` entry points alike.
+GRADERS: Registry[GraderFactory] = Registry("grader", GRADERS_GROUP, GraderError, "--grader")
+for _name, _target in BUILTIN_GRADERS.items():
+    GRADERS.register(_name, _target)
 
 
-def register_grader(cls: Callable[[], Grader]) -> Callable[[], Grader]:
-    """Class decorator: register a grader under its ``name``."""
-    name = getattr(cls, "name", "")
-    if not name:
+def register_grader(cls: type[GraderT]) -> type[GraderT]:
+    """Class decorator: register a grader class under its ``name``."""
+    if not cls.name:
         raise GraderError(f"{cls!r} has no name")
-    _REGISTRY[name] = cls
+    GRADERS.register(cls.name, cls, origin=cls.__module__)
     return cls
 
 
 def grader_names() -> list[str]:
-    names = set(_REGISTRY) | {ep.name for ep in entry_points(group=ENTRY_POINT_GRADERS)}
-    return sorted(names)
+    """Every grader name: built-in and from the ``persona_evals.graders`` group."""
+    return GRADERS.names()
 
 
 def get_grader(name: str) -> Grader:
-    """Instantiate the grader called ``name``."""
-    target = _REGISTRY.get(name)
-    if target is None:
-        for ep in entry_points(group=ENTRY_POINT_GRADERS):
-            if ep.name == name:
-                target = ep.load()
-                break
-    if target is None:
-        known = ", ".join(grader_names())
-        raise GraderError(f"unknown grader {name!r}; known graders: {known}", field="--grader")
-    if isinstance(target, str):
-        module, _, attr = target.partition(":")
-        try:
-            target = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError) as exc:
-            raise GraderError(
-                f"grader {name!r} cannot be loaded from {module}:{attr} ({exc}); "
-                "reinstall persona-evals or drop the grader from the persona sidecar"
-            ) from exc
-    _REGISTRY[name] = target
-    return target()
+    """Instantiate the grader called ``name``.
+
+    Raises:
+        GraderError: unknown name, or the object registered under it is not a Grader.
+    """
+    grader = GRADERS.get(name)()
+    if not isinstance(grader, Grader):
+        raise GraderError(
+            f"grader {name!r} ({GRADERS.origin(name)}) built a {type(grader).__name__} "
+            "that lacks Grader members; subclass graders.StaticGrader or implement "
+            "graders.Grader",
+            field="--grader",
+        )
+    return grader

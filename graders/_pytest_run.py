@@ -7,8 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from evals.errors import SandboxError
-from evals.sandbox import Limits, PytestReport
+from evals.sandbox import Limits, PytestReport, Sandbox
 from evals.schema import Evidence
 
 __all__ = ["Problem", "limits_for", "problem_of", "run_pytest", "targets_of"]
@@ -44,7 +43,7 @@ def targets_of(ids: Sequence[str], files: Sequence[str]) -> list[str]:
 
 
 def run_pytest(
-    sandbox: Any,
+    sandbox: Sandbox,
     files: Mapping[str, str],
     targets: Sequence[str],
     limits: Limits,
@@ -52,16 +51,12 @@ def run_pytest(
     plugins: Sequence[str] = (),
     protect: Sequence[str] = (),
 ) -> PytestReport:
-    """Run pytest through the sandbox's fast path (or fail loudly if it has none).
+    """Run pytest through the sandbox.
 
     Raises:
-        SandboxError: The sandbox cannot run pytest or failed itself (infrastructure).
+        SandboxError: The sandbox failed itself (infrastructure).
     """
-    runner = getattr(sandbox, "run_pytest", None)
-    if not callable(runner):
-        raise SandboxError(f"sandbox {getattr(sandbox, 'name', sandbox)!r} has no run_pytest()")
-    report: PytestReport = runner(files, targets, limits, plugins=plugins, protect=protect)
-    return report
+    return sandbox.run_pytest(files, targets, limits, plugins=plugins, protect=protect)
 
 
 def _tail(text: str, limit: int = 300) -> str:

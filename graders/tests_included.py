@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 from evals.errors import SandboxError
-from evals.sandbox import Limits, PytestReport
+from evals.sandbox import Limits, PytestReport, Sandbox
 from evals.schema import Evidence, Grade
 from evals.tasks import Task
 from graders._base import GradeContext, StaticGrader, error_grade
@@ -107,7 +107,7 @@ class TestsIncludedGrader(StaticGrader):
         if not report.passed_ids:
             return [self._fail(ctx, "no test ran and passed (none collected, or all skipped)")]
         if ctx.task is not None and ctx.options.get("mutation", True):
-            meta.update(self._mutation(ctx, ctx.task, tests, limits, plugins))
+            meta.update(self._mutation(ctx, ctx.sandbox, ctx.task, tests, limits, plugins))
         passed = len(report.passed_ids)
         return [self.make_grade(ctx, "pass", reason=f"{passed} own test(s) pass", **meta)]
 
@@ -127,6 +127,7 @@ class TestsIncludedGrader(StaticGrader):
     def _mutation(
         self,
         ctx: GradeContext,
+        sandbox: Sandbox,
         task: Task,
         tests: list[str],
         limits: Limits,
@@ -137,7 +138,7 @@ class TestsIncludedGrader(StaticGrader):
 
         def passes(overlay: Mapping[str, str]) -> bool:
             files = {**ctx.files, **overlay, **own_tests}
-            return _all_passed(run_pytest(ctx.sandbox, files, tests, limits, plugins=plugins))
+            return _all_passed(run_pytest(sandbox, files, tests, limits, plugins=plugins))
 
         variants = {n: f for n, f in task.flawed.items() if set(f) & written}
         if not variants:

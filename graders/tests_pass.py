@@ -80,8 +80,8 @@ class TestsPassGrader(StaticGrader):
         except SandboxError as exc:
             return [error_grade(self.name, rules, f"sandbox failure: {exc}", kind="sandbox")]
         meta: dict[str, Any] = {
-            "sandbox": getattr(ctx.sandbox, "name", "?"),
-            "isolated": bool(getattr(ctx.sandbox, "isolated", False)),
+            "sandbox": ctx.sandbox.name,
+            "isolated": ctx.sandbox.isolated,
             "run_s": round(report.result.duration_s, 3),
         }
         if not expected:  # no declared ids: every collected test must pass

@@ -28,7 +28,7 @@ def doctor(
     ),
 ) -> None:
     """Say which sandbox is active and why, whether the runtime venv is ready, how to fix it."""
-    from evals.sandbox import INSTALL_HINT, get_sandbox, sandbox_status
+    from evals.sandbox import INSTALL_HINT, BwrapSandbox, get_sandbox, sandbox_status
     from evals.sandbox.runtime import ensure_runtime, runtime_status
 
     problems = 0
@@ -48,7 +48,7 @@ def doctor(
         try:
             with get_sandbox(sandbox, workers=1) as sb:
                 result = sb.run(["python", "-c", "print('ok')"], {})
-                mode = getattr(sb, "mode", "")
+                mode = sb.mode if isinstance(sb, BwrapSandbox) else ""
             if result.ok and result.stdout.strip() == "ok":
                 detail = f", warm workers: {mode}" if mode else ""
                 _line(

@@ -2,6 +2,8 @@
 
 from evals.providers._base import (
     ENTRY_POINT_GROUP,
+    PROVIDERS,
+    BaseProvider,
     Provider,
     ProviderFactory,
     ProviderRequest,
@@ -14,6 +16,8 @@ from evals.providers._base import (
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "PROVIDERS",
+    "BaseProvider",
     "Provider",
     "ProviderFactory",
     "ProviderRequest",

@@ -1,21 +1,19 @@
 """The one provider interface: an async call from request to response, and its registry.
 
 A provider is named ``<kind>/<model>`` (``anthropic/claude-sonnet-4-5``,
-``oracle/gold``, ``replay/path/to/outputs.jsonl``). Built-ins register through
-:func:`register_provider`; other packages add kinds through the
-``persona_evals.providers`` entry-point group, whose objects are factories with the
-same signature.
+``oracle/gold``, ``replay/path/to/outputs.jsonl``). Built-ins and plugins
+register through the same door (:data:`PROVIDERS`, an :class:`~evals.registry.Registry`):
+other packages publish factories under the ``persona_evals.providers`` entry-point group.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from evals.errors import ProviderError
+from evals.registry import PROVIDERS_GROUP, Registry
 from evals.schema import Usage
 
 if TYPE_CHECKING:
@@ -23,6 +21,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "PROVIDERS",
+    "BaseProvider",
     "Provider",
     "ProviderFactory",
     "ProviderRequest",
@@ -33,7 +33,7 @@ __all__ = [
     "register_provider",
 ]
 
-ENTRY_POINT_GROUP = "persona_evals.providers"
+ENTRY_POINT_GROUP = PROVIDERS_GROUP
 
 
 @dataclass(frozen=True)
@@ -82,13 +82,38 @@ class ProviderResponse:
 
 @runtime_checkable
 class Provider(Protocol):
-    """A candidate or judge model."""
+    """A candidate or judge model. Subclass :class:`BaseProvider` for the defaults.
+
+    Everything the runner, the response cache and the cost estimate use is declared
+    here; nothing else is looked up on a provider.
+    """
 
     #: Full name, ``kind/model``.
     name: str
+    #: True for providers that never reach a model (oracle, replay): no cost, not cached.
+    offline: bool
+    #: False when a pressure prompt cannot change the answer (oracles, replay).
+    supports_pressure: bool
+    #: True when requests go through a batch API (priced at batch rates).
+    batch: bool
+    #: Notes for the run summary (fallbacks taken, cache writes lost); appended to.
+    warnings: list[str]
+
+    @property
+    def cache_identity(self) -> str:
+        """What makes two providers' answers interchangeable (name, plus endpoint)."""
+        ...
 
     def variants(self, task: Task) -> list[str | None]:
         """Sample variants per task: ``[None]`` for real models, variant names for oracles."""
+        ...
+
+    def has(self, task_id: str, epoch: int) -> bool:
+        """Whether it can answer ``task_id`` at ``epoch`` (replay files may hold gaps)."""
+        ...
+
+    async def count_tokens(self, request: ProviderRequest) -> int | None:
+        """Input tokens of ``request`` counted by the endpoint; None if it cannot count."""
         ...
 
     async def generate(self, request: ProviderRequest) -> ProviderResponse:
@@ -100,47 +125,73 @@ class Provider(Protocol):
         ...
 
 
+class BaseProvider:
+    """Defaults for every :class:`Provider` member except :meth:`generate`.
+
+    A subclass sets ``name`` (usually in ``__init__``) and implements ``generate``.
+    """
+
+    name: str = ""
+    offline: bool = False
+    supports_pressure: bool = True
+    batch: bool = False
+
+    def __init__(self, name: str = "") -> None:
+        if name:
+            self.name = name
+        self.warnings: list[str] = []
+
+    @property
+    def cache_identity(self) -> str:
+        return self.name
+
+    def variants(self, task: Task) -> list[str | None]:
+        return [None]
+
+    def has(self, task_id: str, epoch: int) -> bool:
+        return True
+
+    async def count_tokens(self, request: ProviderRequest) -> int | None:
+        return None
+
+    async def generate(self, request: ProviderRequest) -> ProviderResponse:
+        raise NotImplementedError(f"{type(self).__name__} must implement generate()")
+
+    async def aclose(self) -> None:
+        return None
+
+
 #: ``factory(model, **options) -> Provider``; ``model`` is the part after ``kind/``.
 ProviderFactory = Callable[..., Provider]
 
-_REGISTRY: dict[str, ProviderFactory | str] = {
-    # Built-ins are referenced by module path so that importing the registry stays cheap
-    # (the anthropic SDK alone costs ~2 s to import).
+#: Provider kinds by name; the ``persona_evals.providers`` entry points fill it too.
+PROVIDERS: Registry[ProviderFactory] = Registry(
+    "provider", PROVIDERS_GROUP, ProviderError, "--model"
+)
+# Built-ins go through the same door as plugins, by module path so that listing them
+# stays cheap (the anthropic SDK alone costs ~2 s to import).
+for _kind, _target in {
     "oracle": "evals.providers.oracle:create",
     "replay": "evals.providers.replay:create",
     "anthropic": "evals.providers.anthropic:create",
     "openai": "evals.providers.openai_compat:create",
-}
+}.items():
+    PROVIDERS.register(_kind, _target)
 
 
 def register_provider(kind: str) -> Callable[[ProviderFactory], ProviderFactory]:
     """Decorator: register ``factory`` for provider names ``kind/...``."""
 
     def deco(factory: ProviderFactory) -> ProviderFactory:
-        _REGISTRY[kind] = factory
+        PROVIDERS.register(kind, factory, origin=factory.__module__)
         return factory
 
     return deco
 
 
-def _resolve(kind: str) -> ProviderFactory | None:
-    target = _REGISTRY.get(kind)
-    if target is None:
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
-            if ep.name == kind:
-                target = ep.load()
-                _REGISTRY[kind] = target
-                break
-    if isinstance(target, str):
-        module, _, attr = target.partition(":")
-        target = getattr(importlib.import_module(module), attr)
-        _REGISTRY[kind] = target
-    return target
-
-
 def provider_kinds() -> list[str]:
-    kinds = set(_REGISTRY) | {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
-    return sorted(kinds)
+    """Every provider kind: built-in and from the ``persona_evals.providers`` group."""
+    return PROVIDERS.names()
 
 
 def get_provider(name: str, **options: Any) -> Provider:
@@ -152,10 +203,12 @@ def get_provider(name: str, **options: Any) -> Provider:
             "anthropic/claude-sonnet-4-5",
             field="--model",
         )
-    factory = _resolve(kind)
-    if factory is None:
-        known = ", ".join(provider_kinds())
+    provider = PROVIDERS.get(kind)(model, **options)
+    if not isinstance(provider, Provider):
         raise ProviderError(
-            f"unknown provider {kind!r} in {name!r}; known: {known}", field="--model"
+            f"provider kind {kind!r} ({PROVIDERS.origin(kind)}) built a "
+            f"{type(provider).__name__} that lacks Provider members; subclass "
+            "evals.providers.BaseProvider",
+            field="--model",
         )
-    return factory(model, **options)
+    return provider

@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
-from evals.errors import AuthenticationError, ProviderError
+from evals.errors import AuthenticationError, MissingDependencyError, ProviderError
 from evals.providers._ratelimit import AdaptiveLimiter
 
 __all__ = [
@@ -42,7 +42,7 @@ def import_sdk(module: str, extra: str) -> ModuleType:
     try:
         sdk = importlib.import_module(module)
     except ImportError as exc:
-        raise ProviderError(
+        raise MissingDependencyError(
             f"the {module} SDK is not installed: pip install 'persona-evals[{extra}]'",
             field="--model",
         ) from exc

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from evals.errors import MissingCredentialsError, ProviderError
 from evals.providers._anthropic_convert import (
@@ -35,14 +35,11 @@ from evals.providers._anthropic_convert import (
     cache_warning,
     to_response,
 )
-from evals.providers._base import ProviderRequest, ProviderResponse
+from evals.providers._base import BaseProvider, ProviderRequest, ProviderResponse
 from evals.providers._batch import BatchQueue
 from evals.providers._ratelimit import AdaptiveLimiter
 from evals.providers._sdk import build_http_client, import_sdk, map_error, with_malformed_retries
 from evals.providers.cache import cache_key
-
-if TYPE_CHECKING:
-    from evals.tasks import Task
 
 __all__ = ["KEY_ENV", "AnthropicProvider", "create"]
 
@@ -52,10 +49,8 @@ KEY_ENV = "ANTHROPIC_API_KEY"
 _CUSTOM_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-class AnthropicProvider:
+class AnthropicProvider(BaseProvider):
     """Claude models; see the module docstring for options."""
-
-    supports_pressure = True
 
     def __init__(
         self,
@@ -78,16 +73,14 @@ class AnthropicProvider:
         batch_progress: Callable[[str], None] | None = None,
         malformed_delay_s: float = 0.2,
     ) -> None:
+        super().__init__(f"anthropic/{model}")
         self.sdk = sdk
         self.model = model
-        self.name = f"anthropic/{model}"
         self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
-        self.cache_identity = self.name if not self.base_url else f"{self.name}@{self.base_url}"
         self.max_retries = max_retries
         self.cache_system = cache_system
         self.send_temperature = send_temperature
         self.malformed_delay_s = malformed_delay_s
-        self.warnings: list[str] = []
         self._warned_systems: set[str] = set()
         self.limiter = AdaptiveLimiter(max_connections)
         # httpcore scans every pooled connection on each request (O(connections)); small
@@ -123,8 +116,9 @@ class AnthropicProvider:
                 progress=batch_progress,
             )
 
-    def variants(self, task: Task) -> list[str | None]:
-        return [None]
+    @property
+    def cache_identity(self) -> str:
+        return self.name if not self.base_url else f"{self.name}@{self.base_url}"
 
     def _check_cache(self, system: str) -> None:
         if system in self._warned_systems:

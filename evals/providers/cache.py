@@ -211,32 +211,32 @@ class CachingProvider:
         self.inner = inner
         self.store = store
         self.name = inner.name
+        self.offline = inner.offline
+        self.supports_pressure = inner.supports_pressure
+        self.batch = inner.batch
+        #: The inner provider's list: notes appended by either side reach the run summary.
+        self.warnings = inner.warnings
         self.hits = 0
         self.misses = 0
 
     @property
-    def identity(self) -> str:
-        return str(getattr(self.inner, "cache_identity", self.inner.name))
-
-    @property
-    def warnings(self) -> list[str]:
-        found = getattr(self.inner, "warnings", [])
-        return list(found) if isinstance(found, list) else []
-
-    def __getattr__(self, attr: str) -> Any:
-        # Provider extras (supports_pressure, count_tokens, batch, ...) pass through.
-        if attr == "inner":
-            raise AttributeError(attr)
-        return getattr(self.inner, attr)
+    def cache_identity(self) -> str:
+        return self.inner.cache_identity
 
     def key(self, request: ProviderRequest) -> str:
-        return cache_key(self.identity, request)
+        return cache_key(self.cache_identity, request)
 
     def has_cached(self, request: ProviderRequest) -> bool:
         return self.key(request) in self.store
 
     def variants(self, task: Task) -> list[str | None]:
         return self.inner.variants(task)
+
+    def has(self, task_id: str, epoch: int) -> bool:
+        return self.inner.has(task_id, epoch)
+
+    async def count_tokens(self, request: ProviderRequest) -> int | None:
+        return await self.inner.count_tokens(request)
 
     async def generate(self, request: ProviderRequest) -> ProviderResponse:
         started = time.perf_counter()
@@ -250,7 +250,7 @@ class CachingProvider:
         self.misses += 1
         response = await self.inner.generate(request)
         meta = {
-            "provider": self.identity,
+            "provider": self.cache_identity,
             "model": request.model,
             "epoch": request.epoch,
             "purpose": request.purpose,
@@ -262,12 +262,10 @@ class CachingProvider:
         try:
             await asyncio.to_thread(self.store.flush)
             if self.store.write_errors:  # a full or read-only disk must not fail samples
-                warnings = getattr(self.inner, "warnings", None)
-                if isinstance(warnings, list):
-                    warnings.append(
-                        f"response cache: {len(self.store.write_errors)} entries "
-                        f"not written ({self.store.write_errors[0]})"
-                    )
+                self.warnings.append(
+                    f"response cache: {len(self.store.write_errors)} entries "
+                    f"not written ({self.store.write_errors[0]})"
+                )
         finally:
             await self.inner.aclose()
 

@@ -17,10 +17,10 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from evals.providers._base import Provider, ProviderRequest
 from evals.providers._prices import ModelPrice, PriceTable, load_prices
+from evals.providers.cache import CachingProvider
 from evals.schema import Usage
 
 __all__ = [
@@ -114,15 +114,13 @@ class Estimate:
     warnings: list[str] = field(default_factory=list)
 
 
-async def _count(provider: Any, request: ProviderRequest) -> int | None:
-    counter = getattr(provider, "count_tokens", None)
-    if counter is None:
-        return None
+async def _count(provider: Provider, request: ProviderRequest) -> int | None:
     try:
-        return int(await counter(request))
+        counted = await provider.count_tokens(request)
     except Exception as exc:  # offline, no key, endpoint missing: fall back to local
         log.info("token counting failed (%s); using the local estimate", exc)
         return None
+    return None if counted is None else int(counted)
 
 
 async def estimate_requests(
@@ -140,16 +138,16 @@ async def estimate_requests(
         the endpoint.
     """
     est = Estimate(requests=len(requests))
-    inner: Any = getattr(provider, "inner", provider)
-    has_cached = getattr(provider, "has_cached", None)
-    batch = bool(getattr(inner, "batch", False))
-    name = getattr(inner, "name", "") or getattr(provider, "name", "")
+    cache = provider if isinstance(provider, CachingProvider) else None
+    inner = cache.inner if cache is not None else provider
+    batch = inner.batch
+    name = inner.name
     slots = asyncio.Semaphore(concurrency)
     counted_all = True
 
     async def one(request: ProviderRequest) -> tuple[int, int, bool]:
         nonlocal counted_all
-        if has_cached is not None and has_cached(request):
+        if cache is not None and cache.has_cached(request):
             return 0, 0, True
         async with slots:
             n = await _count(inner, request)
@@ -159,7 +157,7 @@ async def estimate_requests(
         return n, request.max_tokens, False
 
     results = await asyncio.gather(*(one(r) for r in requests))
-    prices = None if name.startswith(_FREE_KINDS) else load_prices()
+    prices = None if inner.offline else load_prices()
     for n_in, max_out, cached in results:
         if cached:
             est.cached += 1
@@ -173,10 +171,10 @@ async def estimate_requests(
             est.usd_max += cost_usd(
                 name, Usage(input_tokens=n_in, output_tokens=max_out), batch, prices
             )
-    est.method = "count_tokens" if counted_all and hasattr(inner, "count_tokens") else "local"
+    est.method = "count_tokens" if counted_all and requests else "local"
     if prices is not None and requests and prices.lookup(name) is None:
         est.warnings.append(f"no price for {name}: dollars shown as $0 (PERSONA_EVALS_PRICES)")
-    est.warnings.extend(getattr(inner, "warnings", []))
+    est.warnings.extend(inner.warnings)
     return est
 
 

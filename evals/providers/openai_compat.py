@@ -24,11 +24,11 @@ import json
 import os
 import time
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from evals.errors import MissingCredentialsError, ProviderError
 from evals.providers._anthropic_convert import MalformedResponse
-from evals.providers._base import ProviderRequest, ProviderResponse, ToolCall
+from evals.providers._base import BaseProvider, ProviderRequest, ProviderResponse, ToolCall
 from evals.providers._ratelimit import AdaptiveLimiter
 from evals.providers._sdk import (
     build_http_client,
@@ -39,9 +39,6 @@ from evals.providers._sdk import (
 )
 from evals.providers.cost import cost_usd
 from evals.schema import Usage
-
-if TYPE_CHECKING:
-    from evals.tasks import Task
 
 __all__ = ["DEFAULT_BASE_URL", "KEY_ENV", "OpenAICompatProvider", "create"]
 
@@ -128,11 +125,8 @@ def to_response(completion: Any, model: str, latency_s: float) -> ProviderRespon
     )
 
 
-class OpenAICompatProvider:
+class OpenAICompatProvider(BaseProvider):
     """An OpenAI-compatible chat model; see the module docstring for endpoint and key."""
-
-    supports_pressure = True
-    batch = False
 
     def __init__(
         self,
@@ -148,17 +142,13 @@ class OpenAICompatProvider:
         http_client: Any = None,
         malformed_delay_s: float = 0.2,
     ) -> None:
+        super().__init__(f"openai/{model}")
         self.sdk = sdk
         self.model = model
-        self.name = f"openai/{model}"
         self.base_url = base_url
-        self.cache_identity = (
-            self.name if base_url == DEFAULT_BASE_URL else (f"{self.name}@{base_url}")
-        )
         self.key_env = key_env or KEY_ENV
         self.max_retries = max_retries
         self.malformed_delay_s = malformed_delay_s
-        self.warnings: list[str] = []
         self.limiter = AdaptiveLimiter(max_connections)
         self.client = sdk.AsyncOpenAI(
             api_key=api_key,
@@ -168,8 +158,9 @@ class OpenAICompatProvider:
             http_client=build_http_client(self.limiter, max_connections, timeout, http_client),
         )
 
-    def variants(self, task: Task) -> list[str | None]:
-        return [None]
+    @property
+    def cache_identity(self) -> str:
+        return self.name if self.base_url == DEFAULT_BASE_URL else f"{self.name}@{self.base_url}"
 
     async def generate(self, request: ProviderRequest) -> ProviderResponse:
         """Answer one request with a chat completion."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 from evals.errors import ProviderError
-from evals.providers._base import ProviderRequest, ProviderResponse
+from evals.providers._base import BaseProvider, ProviderRequest, ProviderResponse
 from evals.providers._render import files_as_answer
 from evals.schema import Usage
 from evals.tasks import Task
@@ -16,14 +16,16 @@ from evals.tasks import Task
 __all__ = ["OracleProvider", "create"]
 
 
-class OracleProvider:
+class OracleProvider(BaseProvider):
+    offline = True
+
     def __init__(self, mode: str) -> None:
         if mode not in ("gold", "flawed"):
             raise ProviderError(
                 f"unknown oracle {mode!r}; use oracle/gold or oracle/flawed", field="--model"
             )
+        super().__init__(f"oracle/{mode}")
         self.mode = mode
-        self.name = f"oracle/{mode}"
         # Pressure prompts cannot change a fixed answer; gold still shows resistance.
         self.supports_pressure = mode == "gold"
 
@@ -51,9 +53,6 @@ class OracleProvider:
             latency_s=time.perf_counter() - started,
             model=self.name,
         )
-
-    async def aclose(self) -> None:
-        return None
 
 
 def create(model: str, **_: object) -> OracleProvider:

@@ -16,18 +16,20 @@ import time
 from pathlib import Path
 
 from evals.errors import ProviderError
-from evals.providers._base import ProviderRequest, ProviderResponse
+from evals.providers._base import BaseProvider, ProviderRequest, ProviderResponse
 from evals.schema import Usage
 from evals.tasks import Task
 
 __all__ = ["ReplayProvider", "create"]
 
 
-class ReplayProvider:
+class ReplayProvider(BaseProvider):
+    offline = True
+    supports_pressure = False
+
     def __init__(self, path: str) -> None:
+        super().__init__(f"replay/{path}")
         self.path = Path(path)
-        self.name = f"replay/{path}"
-        self.supports_pressure = False
         if not self.path.is_file():
             raise ProviderError("replay file does not exist", path=self.path, field="--model")
         self.outputs: dict[tuple[str, int], tuple[str, str | None]] = {}
@@ -75,9 +77,6 @@ class ReplayProvider:
             latency_s=time.perf_counter() - started,
             model=model or self.name,
         )
-
-    async def aclose(self) -> None:
-        return None
 
 
 def create(model: str, **_: object) -> ReplayProvider:

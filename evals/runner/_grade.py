@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from evals.persona import Persona, tempted_rules
 from evals.schema import Grade
 from evals.tasks import Task
-from graders import GradeContext, Grader, error_grade, get_grader
+from graders import GradeContext, Grader, Services, error_grade, get_grader
 
 if TYPE_CHECKING:
     from evals.sandbox import Sandbox
@@ -31,7 +31,7 @@ class GradingPlan:
 
     graders: dict[str, Grader]
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    services: Mapping[str, Any] = field(default_factory=dict)
+    services: Services = field(default_factory=Services)
 
     @classmethod
     def for_personas(
@@ -39,7 +39,7 @@ class GradingPlan:
         personas: Sequence[Persona],
         only: Sequence[str] = (),
         options: Mapping[str, Mapping[str, Any]] | None = None,
-        services: Mapping[str, Any] | None = None,
+        services: Services | None = None,
     ) -> GradingPlan:
         names = sorted({g for p in personas for g in p.graders()})
         if only:
@@ -48,7 +48,7 @@ class GradingPlan:
         if "judge" in names:  # foreign rules reach the judge with their own text
             judge = merged.setdefault("judge", {})
             judge["rules"] = {**_judge_rubrics(personas), **dict(judge.get("rules") or {})}
-        return cls({n: get_grader(n) for n in names}, merged, services or {})
+        return cls({n: get_grader(n) for n in names}, merged, services or Services())
 
 
 def _judge_rubrics(personas: Sequence[Persona]) -> dict[str, Any]:

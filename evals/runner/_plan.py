@@ -50,8 +50,7 @@ def build_plan(
     digests: dict[str, str] = {}
     for persona in personas:
         for provider in providers:
-            wants_pressure = pressure and getattr(provider, "supports_pressure", True)
-            has = getattr(provider, "has", None)
+            wants_pressure = pressure and provider.supports_pressure
             for task in tasks:
                 digest = digests.setdefault(task.id, task.digest())
                 prompts: list[str | None] = [None]
@@ -60,7 +59,7 @@ def build_plan(
                 for variant in provider.variants(task):
                     for prompt in prompts:
                         for epoch in range(epochs):
-                            if has is not None and not has(task.id, epoch):
+                            if not provider.has(task.id, epoch):
                                 continue
                             sid = sample_id(
                                 persona.sha256, provider.name, task.id, variant, prompt, epoch

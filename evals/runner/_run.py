@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evals import __version__
 from evals.errors import AuthenticationError, ConfigError, EvalsError, ProviderError
@@ -33,10 +33,12 @@ from evals.runner._sample import build_request, now_iso, run_sample
 from evals.runner._signals import trap_signals
 from evals.schema import Manifest, Sample
 from evals.tasks import Suite, load_suite
+from graders import JudgeService, JudgeUnavailable, Services
+
+if TYPE_CHECKING:
+    from evals.sandbox import Sandbox
 
 __all__ = ["RunResult", "Runner", "new_run_dir", "now_iso"]
-
-_OFFLINE_KINDS = ("oracle/", "replay/")
 
 
 def new_run_dir(runs_dir: str | Path) -> Path:
@@ -126,7 +128,7 @@ class Runner:
             state_dir=self.run_dir,
             temperature=self.config.temperature,
         )
-        if name.startswith(_OFFLINE_KINDS) or not self.config.cache:
+        if provider.offline or not self.config.cache:
             return provider
         from evals.providers.cache import wrap_with_cache
 
@@ -134,25 +136,30 @@ class Runner:
         cached: Provider = wrap_with_cache(provider, enabled=True, cache_dir=cache_dir)
         return cached
 
-    def _services(self) -> dict[str, Any]:
-        services: dict[str, Any] = {"judge_samples": self.config.judge_samples}
-        if self.config.judge:
-            services["judge_model"] = self.config.judge
-            try:
-                services["judge_provider"] = self._provider(self.config.judge)
-            except ProviderError as exc:  # no credentials: judge grades become "skipped"
-                services["judge_unavailable"] = str(exc)
-            for model in self.config.models:
-                if _family(model) == _family(self.config.judge):
-                    self.warnings.append(
-                        f"judge {self.config.judge} shares a model family with candidate "
-                        f"{model}: expect self-preference bias"
-                    )
-        return services
+    def _services(self) -> Services:
+        if not self.config.judge:
+            return Services()
+        try:
+            judge = JudgeService(
+                self.config.judge,
+                provider=self._provider(self.config.judge),
+                samples=self.config.judge_samples,
+            )
+        except ProviderError as exc:  # no credentials / no SDK: judge grades become "skipped"
+            judge = JudgeService(
+                self.config.judge,
+                unavailable=JudgeUnavailable.from_error(exc),
+                samples=self.config.judge_samples,
+            )
+        for model in self.config.models:
+            if _family(model) == _family(self.config.judge):
+                self.warnings.append(
+                    f"judge {self.config.judge} shares a model family with candidate "
+                    f"{model}: expect self-preference bias"
+                )
+        return Services(judge=judge)
 
-    def _manifest(
-        self, suite: Suite, personas: list[Persona], plan: list[PlanItem], sandbox: Any
-    ) -> Manifest:
+    def _manifest(self, suite: Suite, personas: list[Persona], plan: list[PlanItem]) -> Manifest:
         """A fresh manifest (``sandbox``/``isolated`` are filled in once it is built)."""
         tasks = sorted({item.task.id for item in plan})
         return Manifest(
@@ -169,8 +176,6 @@ class Runner:
             task_ids=tasks,
             task_shas={item.task.id: item.task_sha for item in plan},
             epochs=self.config.epochs,
-            sandbox=getattr(sandbox, "name", "none"),
-            isolated=bool(getattr(sandbox, "isolated", False)),
             planned=len(plan),
             started_at=now_iso(),
         )
@@ -236,15 +241,15 @@ class Runner:
         if self.resume:
             manifest = self._check_resume(suite, personas)
         else:
-            manifest = self._manifest(suite, personas, plan, None)
+            manifest = self._manifest(suite, personas, plan)
         recorded = read_samples(self.run_dir)
         done = {s.sample_id for s in recorded if s.status == "ok"}
         self._budget.spent = sum(s.cost_usd + s.judge_cost_usd for s in recorded)
         todo = [item for item in plan if item.sample_id not in done]
         ensure_runtime()
         sandbox = get_sandbox(self.config.sandbox)
-        manifest.sandbox = getattr(sandbox, "name", "none")
-        manifest.isolated = bool(getattr(sandbox, "isolated", False))
+        manifest.sandbox = sandbox.name
+        manifest.isolated = sandbox.isolated
         manifest.graders = sorted(grading.graders)
         manifest.state = "running"
         write_manifest(self.run_dir, manifest)
@@ -356,16 +361,16 @@ class Runner:
         except EvalsError as exc:  # disk full: readers see a dead `running` run
             self.warnings.append(str(exc))
 
-    async def _close(self, providers: list[Provider], grading: GradingPlan, sandbox: Any) -> None:
-        close = getattr(sandbox, "close", None)
-        if callable(close):
-            close()  # first: no sandbox process outlives an interrupted run
+    async def _close(
+        self, providers: list[Provider], grading: GradingPlan, sandbox: Sandbox
+    ) -> None:
+        sandbox.close()  # first: no sandbox process outlives an interrupted run
         for provider in providers:
-            self.warnings.extend(getattr(provider, "warnings", None) or [])
+            self.warnings.extend(provider.warnings)
             await provider.aclose()
-        judge = grading.services.get("judge_provider")
-        if judge is not None:
-            await judge.aclose()
+        judge = grading.services.judge
+        if judge is not None and judge.provider is not None:
+            await judge.provider.aclose()
 
     def _on_signal(self, name: str) -> None:
         self._signal = self._signal or name
@@ -375,7 +380,7 @@ class Runner:
             self.progress(event, counts["done"], total, counts["errors"])
 
     async def _sample(
-        self, item: PlanItem, grading: GradingPlan, sandbox: Any, grade_slots: asyncio.Semaphore
+        self, item: PlanItem, grading: GradingPlan, sandbox: Sandbox, grade_slots: asyncio.Semaphore
     ) -> Sample | None:
         try:
             return await run_sample(

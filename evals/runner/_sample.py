@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from evals.errors import AuthenticationError
 from evals.extract import extract_files
@@ -18,6 +18,9 @@ from evals.runner._grade import GradingPlan, grade_files, no_files_grade
 from evals.runner._plan import PlanItem
 from evals.schema import Sample
 from evals.tasks import render_prompt
+
+if TYPE_CHECKING:
+    from evals.sandbox import Sandbox
 
 __all__ = ["build_request", "now_iso", "run_sample"]
 
@@ -44,7 +47,7 @@ def build_request(item: PlanItem, max_tokens: int, temperature: float) -> Provid
 async def run_sample(
     item: PlanItem,
     grading: GradingPlan,
-    sandbox: Any,
+    sandbox: Sandbox,
     grade_slots: asyncio.Semaphore,
     *,
     max_tokens: int,

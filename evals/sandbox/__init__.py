@@ -6,17 +6,25 @@ with get_sandbox("auto") as sandbox:
     report = sandbox.run_pytest(files, ["test_hidden.py"])
 """
 
-from evals.sandbox._base import ExecResult, Limits, Sandbox
+from evals.sandbox._base import BaseSandbox, ExecResult, Limits, Sandbox
 from evals.sandbox._pool import SandboxInfraError
 from evals.sandbox._pooled import PooledSandbox
 from evals.sandbox._report import PytestReport, TestOutcome
-from evals.sandbox._select import SANDBOX_NAMES, get_sandbox, sandbox_status
+from evals.sandbox._select import (
+    SANDBOX_NAMES,
+    SANDBOXES,
+    SandboxFactory,
+    get_sandbox,
+    sandbox_status,
+)
 from evals.sandbox.bwrap import INSTALL_HINT, BwrapSandbox
 from evals.sandbox.process import ProcessSandbox
 
 __all__ = [
     "INSTALL_HINT",
+    "SANDBOXES",
     "SANDBOX_NAMES",
+    "BaseSandbox",
     "BwrapSandbox",
     "ExecResult",
     "Limits",
@@ -24,6 +32,7 @@ __all__ = [
     "ProcessSandbox",
     "PytestReport",
     "Sandbox",
+    "SandboxFactory",
     "SandboxInfraError",
     "TestOutcome",
     "get_sandbox",

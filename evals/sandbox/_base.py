@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
 
-__all__ = ["ExecResult", "Limits", "Sandbox"]
+if TYPE_CHECKING:
+    from evals.sandbox._report import PytestReport
+
+__all__ = ["BaseSandbox", "ExecResult", "Limits", "Sandbox"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,11 @@ class ExecResult:
 
 @runtime_checkable
 class Sandbox(Protocol):
+    """Where untrusted candidate code runs. Subclass :class:`BaseSandbox` for the defaults.
+
+    Every member the runner and the graders use is declared here.
+    """
+
     name: str
     #: False for the process fallback: the run is marked NOT ISOLATED.
     isolated: bool
@@ -62,3 +70,47 @@ class Sandbox(Protocol):
     ) -> ExecResult:
         """Write ``files`` into a fresh workdir, run ``argv`` there, and tear it down."""
         ...
+
+    def run_pytest(
+        self,
+        files: Mapping[str, str | bytes],
+        targets: Sequence[str],
+        limits: Limits = Limits(),
+        *,
+        plugins: Sequence[str] = (),
+        protect: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+    ) -> PytestReport:
+        """Run pytest on ``targets`` over ``files``; outcomes come from a verified channel.
+
+        ``plugins`` are loaded explicitly (autoload is off); ``protect`` names files the
+        run must not be able to change.
+        """
+        ...
+
+    def close(self) -> None:
+        """Release workers and scratch space. Safe to call twice."""
+        ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+class BaseSandbox:
+    """Defaults for :class:`Sandbox`: ``close`` does nothing, usable as a context manager.
+
+    A subclass sets ``name`` and ``isolated`` and implements ``run`` and ``run_pytest``.
+    """
+
+    name: str = ""
+    isolated: bool = False
+
+    def close(self) -> None:
+        return None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from evals.errors import SandboxError
-from evals.sandbox._base import ExecResult, Limits
+from evals.sandbox._base import BaseSandbox, ExecResult, Limits
 from evals.sandbox._env import sandbox_env
 from evals.sandbox._pool import Worker, WorkerPool
 from evals.sandbox._report import PytestReport, build_report
@@ -77,7 +77,7 @@ def _exec_result(response: Mapping[str, Any]) -> ExecResult:
     )
 
 
-class PooledSandbox:
+class PooledSandbox(BaseSandbox):
     """A :class:`~evals.sandbox.Sandbox` backed by a pool of warm workers."""
 
     name: str = ""
@@ -177,9 +177,3 @@ class PooledSandbox:
     def close(self) -> None:
         """Stop every worker. Safe to call twice, and at exit."""
         self._finalizer()
-
-    def __enter__(self) -> PooledSandbox:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

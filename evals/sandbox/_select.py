@@ -1,24 +1,41 @@
-"""Pick a sandbox by name: ``auto`` (bwrap where it works, else process), ``bwrap``, ``process``."""
+"""Pick a sandbox by name: ``auto`` (bwrap where it works, else process), ``bwrap``,
+``process``, or one another package registered under the ``persona_evals.sandboxes``
+entry-point group (a factory called as ``factory(runtime=..., workers=...)``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from evals.errors import SandboxError
-from evals.sandbox._pooled import PooledSandbox
-from evals.sandbox.bwrap import BwrapSandbox, bwrap_problem
-from evals.sandbox.process import ProcessSandbox
+from evals.registry import SANDBOXES_GROUP, Registry
+from evals.sandbox._base import Sandbox
+from evals.sandbox.bwrap import bwrap_problem
 from evals.sandbox.runtime import Runtime
 
-__all__ = ["SANDBOX_NAMES", "get_sandbox", "sandbox_status"]
+__all__ = ["SANDBOXES", "SANDBOX_NAMES", "SandboxFactory", "get_sandbox", "sandbox_status"]
 
+#: The built-in names (plugins add theirs to :data:`SANDBOXES`).
 SANDBOX_NAMES = ("auto", "bwrap", "process")
+
+#: ``factory(runtime=Runtime | None, workers=int | None) -> Sandbox``.
+SandboxFactory = Callable[..., Sandbox]
+
+#: Sandboxes by name; built-ins and the ``persona_evals.sandboxes`` entry points alike.
+SANDBOXES: Registry[SandboxFactory] = Registry(
+    "sandbox", SANDBOXES_GROUP, SandboxError, "--sandbox"
+)
+SANDBOXES.register("bwrap", "evals.sandbox.bwrap:BwrapSandbox")
+SANDBOXES.register("process", "evals.sandbox.process:ProcessSandbox")
 
 
 def sandbox_status(name: str = "auto") -> tuple[str, bool, str]:
     """``(chosen name, isolated, reason)`` for ``evals doctor`` and the manifest."""
     if name not in SANDBOX_NAMES:
-        raise SandboxError(
-            f"unknown sandbox {name!r}; use one of {', '.join(SANDBOX_NAMES)}", field="--sandbox"
-        )
+        if name in SANDBOXES.names():
+            return name, False, f"plugin sandbox from {SANDBOXES.origin(name)}"
+        known = ", ".join(dict.fromkeys([*SANDBOX_NAMES, *SANDBOXES.names()]))
+        raise SandboxError(f"unknown sandbox {name!r}; use one of {known}", field="--sandbox")
     problem = bwrap_problem()
     if name == "process":
         return "process", False, "process fallback requested by name: NOT ISOLATED"
@@ -31,7 +48,7 @@ def sandbox_status(name: str = "auto") -> tuple[str, bool, str]:
 
 def get_sandbox(
     name: str = "auto", *, runtime: Runtime | None = None, workers: int | None = None
-) -> PooledSandbox:
+) -> Sandbox:
     """Return a ready sandbox. Workers default to the number of cores.
 
     Raises:
@@ -40,6 +57,12 @@ def get_sandbox(
     chosen, _, reason = sandbox_status(name)
     if name == "bwrap" and bwrap_problem():
         raise SandboxError(f"{reason} (or pass --sandbox process)", field="--sandbox")
-    if chosen == "bwrap":
-        return BwrapSandbox(runtime=runtime, workers=workers)
-    return ProcessSandbox(runtime=runtime, workers=workers)
+    sandbox = SANDBOXES.get(chosen)(runtime=runtime, workers=workers)
+    if not isinstance(sandbox, Sandbox):
+        raise SandboxError(
+            f"sandbox {chosen!r} ({SANDBOXES.origin(chosen)}) built a "
+            f"{type(sandbox).__name__} that lacks Sandbox members; subclass "
+            "evals.sandbox.BaseSandbox",
+            field="--sandbox",
+        )
+    return sandbox

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from evals.errors import SandboxError
 from evals.sandbox._base import Limits
 from evals.sandbox._pooled import PooledSandbox
 from evals.sandbox._select import get_sandbox
@@ -148,7 +149,10 @@ def bench_sandbox(
     tests = dict(tests or SYNTHETIC_TESTS)
     targets = sorted(tests)
     runtime = ensure_runtime()
-    sb: PooledSandbox = get_sandbox(sandbox, runtime=runtime, workers=workers)
+    sb = get_sandbox(sandbox, runtime=runtime, workers=workers)
+    if not isinstance(sb, PooledSandbox):
+        sb.close()
+        raise SandboxError(f"measures the warm-worker sandboxes; {sb.name!r} is not one")
     try:
         started = time.perf_counter()
         sb.warm()

@@ -5,12 +5,13 @@ Which rules it grades on a sample:
 * ``principle-*`` (rubric ``scope: every-task``): every task;
 * ``always-profile-first``, ``always-document-api`` and any other ``declared`` rule: only
   tasks whose ``task.yaml`` lists the rule (elsewhere: no grade row at all);
-* second opinion: rules named in the grader option ``second_opinion`` (or the run
-  service ``judge_second_opinion``) that other graders already measure, again only on
+* second opinion: rules named in the grader option ``second_opinion`` (or
+  ``JudgeService.second_opinion``) that other graders already measure, again only on
   tasks declaring them; those grades carry ``metadata["second_opinion"] = True``.
 
 Without ``--judge`` every rule is ``skipped`` ("no judge configured"); when the judge
-could not be built (no key) it is ``skipped: no credentials (...)``. Neither is a failure.
+could not be built it is ``skipped: no credentials (...)`` or ``skipped: judge not
+installed (...)`` (:class:`~graders.JudgeUnavailable` says which). Neither is a failure.
 """
 
 from __future__ import annotations
@@ -52,17 +53,14 @@ class JudgeGrader:
             return []
         ids = [rid for rid, _ in plan]
         second = {rid for rid, is_second in plan if is_second}
-        services = ctx.services
-        if "judge_model" not in services:
+        judge = ctx.services.judge
+        if judge is None:
             return [
                 _mark(skipped_grade(NAME, [r], "no judge configured"), r in second) for r in ids
             ]
-        unavailable = services.get("judge_unavailable")
-        provider = services.get("judge_provider")
-        if unavailable or provider is None:
-            why = str(unavailable or "the judge provider was not built")
-            label = "judge unavailable" if "pip install" in why else "no credentials"
-            reason = f"skipped: {label} ({why})"
+        provider = judge.provider
+        if provider is None:
+            reason = judge.unavailable.reason if judge.unavailable else "skipped: no provider"
             return [_mark(skipped_grade(NAME, [r], reason), r in second) for r in ids]
 
         grades: list[Grade] = []
@@ -84,8 +82,8 @@ class JudgeGrader:
                 _mark(skipped_grade(NAME, [r.id], "no candidate output to judge"), r.id in second)
                 for r in rubrics
             ]
-        model = str(services["judge_model"])
-        n = max(1, int(ctx.options.get("samples", services.get("judge_samples", 1)) or 1))
+        model = judge.model
+        n = max(1, int(ctx.options.get("samples", judge.samples) or 1))
         prompt = ctx.prompt or (ctx.task.prompt_template if ctx.task is not None else "")
         outcome = await judge_rules(provider, model, rubrics, prompt, files, n)
         share = outcome.cost_usd / len(rubrics)
@@ -112,7 +110,8 @@ def _applicable(ctx: GradeContext) -> list[tuple[str, bool]]:
 
 
 def _second_opinion_rules(ctx: GradeContext) -> Sequence[str]:
-    raw: Any = ctx.options.get("second_opinion", ctx.services.get("judge_second_opinion", ()))
+    judge = ctx.services.judge
+    raw: Any = ctx.options.get("second_opinion", judge.second_opinion if judge else ())
     if isinstance(raw, str):
         raw = [raw]
     return [str(r) for r in raw or ()]

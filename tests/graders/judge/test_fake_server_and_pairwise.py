@@ -10,7 +10,7 @@ from conftest import Script
 
 from evals.providers.anthropic import create
 from evals.providers.openai_compat import create as create_openai
-from graders import GradeContext
+from graders import GradeContext, JudgeService, Services
 from graders.judge import JudgeGrader, compare_pair, inconsistency_rate
 from graders.judge._rubric import rubric_for
 
@@ -21,7 +21,7 @@ def _ctx(provider: Any) -> GradeContext:
     return GradeContext(
         files=FILES,
         rule_ids=("principle-fail-fast",),
-        services={"judge_model": provider.name, "judge_provider": provider, "judge_samples": 1},
+        services=Services(JudgeService(provider.name, provider)),
     )
 
 
@@ -30,7 +30,8 @@ def _run(ctx: GradeContext) -> list[Any]:
         try:
             return await JudgeGrader().grade(ctx)
         finally:
-            await ctx.services["judge_provider"].aclose()
+            assert ctx.services.judge is not None and ctx.services.judge.provider is not None
+            await ctx.services.judge.provider.aclose()
 
     return asyncio.run(go())
 

@@ -6,10 +6,12 @@ import asyncio
 import re
 from typing import Any
 
+import pytest
 from conftest import Script, tool_reply
 
+from evals.errors import MissingCredentialsError, MissingDependencyError, ProviderError
 from evals.tasks import load_task
-from graders import GradeContext, get_grader
+from graders import GradeContext, JudgeService, JudgeUnavailable, Services, get_grader
 from graders.judge import JudgeGrader
 
 CODE = (
@@ -37,11 +39,7 @@ def _ctx(
         task=task,
         options=options or {},
         prompt="Read PORT from the environment.",
-        services={
-            "judge_model": "anthropic/claude-haiku-4-5",
-            "judge_provider": provider,
-            "judge_samples": n,
-        },
+        services=Services(JudgeService("anthropic/claude-haiku-4-5", provider, samples=n)),
     )
 
 
@@ -50,7 +48,8 @@ def _grade(ctx: GradeContext) -> list[Any]:
         try:
             return await JudgeGrader().grade(ctx)
         finally:
-            await ctx.services["judge_provider"].aclose()
+            assert ctx.services.judge is not None and ctx.services.judge.provider is not None
+            await ctx.services.judge.provider.aclose()
 
     return asyncio.run(go())
 
@@ -175,18 +174,28 @@ def test_second_opinion_rules_are_marked() -> None:
 
 
 def test_no_judge_and_no_credentials_are_skipped_not_failed() -> None:
-    ctx = GradeContext(files=FILES, rule_ids=tuple(PRINCIPLES), services={"judge_samples": 1})
+    ctx = GradeContext(files=FILES, rule_ids=tuple(PRINCIPLES))
     grades = asyncio.run(JudgeGrader().grade(ctx))
     assert {g.verdict for g in grades} == {"skipped"} and len(grades) == 3
     assert grades[0].reason == "no judge configured"
-    ctx = GradeContext(
-        files=FILES,
-        rule_ids=tuple(PRINCIPLES),
-        services={"judge_model": "anthropic/x", "judge_unavailable": "ANTHROPIC_API_KEY: set it"},
-    )
-    grades = asyncio.run(JudgeGrader().grade(ctx))
-    assert grades[0].verdict == "skipped"
-    assert grades[0].reason == "skipped: no credentials (ANTHROPIC_API_KEY: set it)"
+    cases = [
+        (MissingCredentialsError("set it", field="ANTHROPIC_API_KEY"), "no credentials"),
+        # The state comes from the error's type: "pip install" in the text changes nothing.
+        (MissingDependencyError("pip install 'persona-evals[anthropic]'"), "judge not installed"),
+        (ProviderError("pip install is not the problem"), "judge unavailable"),
+    ]
+    for error, label in cases:
+        unavailable = JudgeUnavailable.from_error(error)
+        ctx = GradeContext(
+            files=FILES,
+            rule_ids=tuple(PRINCIPLES),
+            services=Services(JudgeService("anthropic/x", unavailable=unavailable)),
+        )
+        grades = asyncio.run(JudgeGrader().grade(ctx))
+        assert {g.verdict for g in grades} == {"skipped"}
+        assert grades[0].reason == f"skipped: {label} ({error})"
+    with pytest.raises(ValueError, match="either a provider or an unavailable"):
+        JudgeService("anthropic/x")
 
 
 def test_a_failing_judge_call_is_an_error_grade() -> None:
