@@ -117,9 +117,16 @@ def to_response(
     """
     if not isinstance(message, dict) and isinstance(message, list | str | int | float):
         raise MalformedResponse("response body is not a JSON object")
+    if _field(message, "type") == "error":  # an error (e.g. overloaded) sent with a 200
+        error = _field(message, "error")
+        kind = _field(error, "type") if error is not None else None
+        raise MalformedResponse(f"a 200 carried an error ({kind or 'unknown'})")
     content = _field(message, "content")
     if not isinstance(content, list):
         raise MalformedResponse("response has no content list")
+    stop = _field(message, "stop_reason")
+    if not content and stop not in ("max_tokens", "refusal"):
+        raise MalformedResponse(f"response has an empty content list (stop_reason {stop})")
     texts: list[str] = []
     calls: list[ToolCall] = []
     for block in content:

@@ -28,9 +28,14 @@ from typing import Any
 
 from evals.providers._fake_api import FakeApi, Reply
 
-__all__ = ["FAULT_KINDS", "FakeServer", "Recorded", "SpawnedFakeServer"]
+__all__ = ["FAULT_KINDS", "ODD_200_KINDS", "FakeServer", "Recorded", "SpawnedFakeServer"]
 
 FAULT_KINDS = ("429", "529", "500", "timeout", "malformed")
+#: Odd 200 answers, injected only when named (``fault_kinds`` or ``forced``): ``empty``
+#: (no content blocks), ``overloaded200`` (an error body with status 200), and answers
+#: that are the model's own failures: ``truncated`` (cut at ``max_tokens``), ``refusal``,
+#: ``binary`` (NUL bytes).
+ODD_200_KINDS = ("empty", "overloaded200", "truncated", "refusal", "binary")
 _FAULTABLE = ("/v1/messages", "/v1/chat/completions", "/v1/messages/count_tokens")
 
 
@@ -193,9 +198,29 @@ class FakeServer:
                         "error": {"type": "authentication_error", "message": "invalid x-api-key"},
                     },
                 )
+        if fault in ODD_200_KINDS and path == "/v1/messages":
+            return self._odd(fault, self._route(method, path, body))
         if fault is not None:
             return self._faulted(fault)
         return self._route(method, path, body)
+
+    def _odd(self, fault: str, normal: Reply) -> Reply:
+        if fault == "overloaded200":
+            error = {"type": "overloaded_error", "message": "Overloaded"}
+            return Reply.json(200, {"type": "error", "error": error})
+        message = json.loads(normal.body)
+        text = "".join(b.get("text", "") for b in message["content"] if b.get("type") == "text")
+        if fault == "empty":
+            message["content"] = []
+        elif fault == "truncated":
+            message["content"] = [{"type": "text", "text": text[: max(1, len(text) // 2)]}]
+            message["stop_reason"] = "max_tokens"
+        elif fault == "refusal":
+            message["content"] = [{"type": "text", "text": "I can't help with that."}]
+            message["stop_reason"] = "refusal"
+        elif fault == "binary":
+            message["content"] = [{"type": "text", "text": "\x00\x01\x02PK\x03\x04" * 64}]
+        return Reply.json(200, message, **normal.headers)
 
     def _faulted(self, fault: str) -> Reply | None:
         after = {"retry-after": str(self.retry_after_s)} if self.retry_after_s else {}

@@ -92,6 +92,13 @@ def to_response(completion: Any, model: str, latency_s: float) -> ProviderRespon
     if not choices:
         raise MalformedResponse("completion has no choices")
     message = choices[0].message
+    finish = choices[0].finish_reason
+    if (
+        not message.content
+        and not message.tool_calls
+        and finish not in ("length", "content_filter")
+    ):
+        raise MalformedResponse(f"completion has no content (finish_reason {finish})")
     calls = []
     for call in getattr(message, "tool_calls", None) or ():
         try:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from evals.errors import AuthenticationError
 from evals.extract import extract_files
 from evals.providers import ProviderRequest
+from evals.runner._answer import answer_kind, blame_model
 from evals.runner._grade import GradingPlan, grade_files, no_files_grade
 from evals.runner._plan import PlanItem
 from evals.schema import Sample
@@ -90,9 +91,18 @@ async def run_sample(
     sample.latency_s = response.latency_s or (time.perf_counter() - started)
     sample.cost_usd = response.cost_usd
     sample.cached = response.cached
+    kind = answer_kind(response.text, response.stop_reason)
+    if kind == "binary":  # nothing to extract from a blob
+        sample.extraction_notes = ["the answer is not text (binary)"]
+        grade = no_files_grade(item.persona)
+        sample.grades = [grade.model_copy(update={"kind": "binary"})]
+        sample.finished_at = now_iso()
+        return sample
     extraction = extract_files(response.text, item.task.spec.answer_files)
     sample.files = extraction.files
     sample.extraction_notes = extraction.notes
+    if kind is not None:
+        sample.extraction_notes.append(f"answer kind: {kind} (stop reason {response.stop_reason})")
     if not extraction.files:
         sample.grades = [no_files_grade(item.persona)]
     else:
@@ -106,6 +116,8 @@ async def run_sample(
                 output=response.text,
                 prompt=prompt,
             )
+    if kind is not None:
+        sample.grades = blame_model(sample.grades, kind)
     sample.judge_cost_usd = sum(
         float(g.metadata.get("cost_usd", 0.0)) for g in sample.grades if g.grader == "judge"
     )
