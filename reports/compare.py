@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from evals.errors import RunLogError
+from evals.errors import ConfigError, RunLogError
 from reports._stats import holm, mcnemar_exact, paired_cluster_bootstrap_ci
 from reports.frame import RunData, scan_run
 from reports.metrics import PAIR_KEYS, rule_units
@@ -29,6 +29,8 @@ __all__ = [
     "compare_paths",
     "compare_units",
     "diff_rules",
+    "parse_pair_by",
+    "require_pairs",
 ]
 
 IMPROVED, REGRESSED, NO_CHANGE, NOT_COMPARABLE = (
@@ -79,6 +81,8 @@ class Comparison:
     diff: RuleDiff
     alpha: float
     pairs: int
+    #: The sample keys that paired the two sides (see :func:`parse_pair_by`).
+    pair_by: tuple[str, ...] = tuple(PAIR_KEYS)
 
     @property
     def regressed(self) -> list[str]:
@@ -117,27 +121,57 @@ def diff_rules(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> RuleDiff:
     return diff
 
 
-def _paired(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+def parse_pair_by(value: str | None) -> tuple[str, ...]:
+    """``"task,pressure,epoch"`` -> the pairing keys; None -> every key (:data:`PAIR_KEYS`).
+
+    ``task`` is required (the bootstrap clusters by task). Dropping ``model`` pairs runs
+    of different models; dropping ``variant`` pairs oracle/flawed with oracle/gold.
+
+    Raises:
+        ConfigError: an unknown key, or no ``task``.
+    """
+    if value is None or not value.strip():
+        return tuple(PAIR_KEYS)
+    keys = tuple(k.strip() for k in value.split(",") if k.strip())
+    unknown = [k for k in keys if k not in PAIR_KEYS]
+    if unknown or "task" not in keys or len(set(keys)) != len(keys):
+        raise ConfigError(
+            f"{value!r} is not a comma list of {', '.join(PAIR_KEYS)} including task "
+            "(e.g. task,variant,pressure,epoch to pair runs of different models)",
+            field="--pair-by",
+        )
+    return tuple(k for k in PAIR_KEYS if k in keys)
+
+
+def _paired(a: pd.DataFrame, b: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
     def prep(units: pd.DataFrame) -> pd.DataFrame:
-        u = units[units["outcome"].notna()][[*PAIR_KEYS, "rule", "outcome"]].copy()
-        for col in [*PAIR_KEYS, "rule"]:
+        u = units[units["outcome"].notna()][[*keys, "rule", "outcome"]].copy()
+        for col in [*keys, "rule"]:
             if col != "epoch":
                 u[col] = u[col].astype("object").fillna("")
         return u
 
-    return prep(a).merge(prep(b), on=[*PAIR_KEYS, "rule"], suffixes=("_a", "_b"))
+    return prep(a).merge(prep(b), on=[*keys, "rule"], suffixes=("_a", "_b"))
 
 
 def compare_units(
-    a: pd.DataFrame, b: pd.DataFrame, *, alpha: float = 0.05, seed: int = 0
+    a: pd.DataFrame,
+    b: pd.DataFrame,
+    *,
+    alpha: float = 0.05,
+    seed: int = 0,
+    pair_by: tuple[str, ...] = tuple(PAIR_KEYS),
 ) -> pd.DataFrame:
     """Per-rule paired comparison of two :func:`~reports.metrics.rule_units` frames.
+
+    Samples pair on ``pair_by`` (every key by default); a key left out may pair one
+    sample with several on the other side (each pair counts).
 
     Returns:
         One row per rule seen on either side: ``pairs, a_rate, b_rate, delta, ci_low,
         ci_high, improved_pairs, regressed_pairs, p, p_holm, verdict``.
     """
-    pairs = _paired(a, b)
+    pairs = _paired(a, b, pair_by)
     rules = sorted(
         set(a["rule"].astype("object").dropna()) | set(b["rule"].astype("object").dropna())
     )
@@ -210,12 +244,45 @@ def _verdict(pairs: int, delta: float, p_holm: float, alpha: float) -> str:
     return NO_CHANGE
 
 
-def compare(a: Side, b: Side, *, alpha: float = 0.05) -> Comparison:
+def compare(
+    a: Side, b: Side, *, alpha: float = 0.05, pair_by: tuple[str, ...] = tuple(PAIR_KEYS)
+) -> Comparison:
     """Compare two sides; see :func:`compare_units`."""
-    table = compare_units(a.units, b.units, alpha=alpha)
+    table = compare_units(a.units, b.units, alpha=alpha, pair_by=pair_by)
     diff = diff_rules(a.persona.get("rules", []), b.persona.get("rules", []))
     table["persona_change"] = [diff.note(r) for r in table["rule"]]
-    return Comparison(a, b, table, diff, alpha, int(table["pairs"].sum()))
+    return Comparison(a, b, table, diff, alpha, int(table["pairs"].sum()), pair_by)
+
+
+def require_pairs(cmp: Comparison) -> Comparison:
+    """``cmp``, or a one-line ConfigError when nothing could be compared.
+
+    Raises:
+        ConfigError: 0 samples on a side, or 0 (sample, rule) pairs between the sides.
+    """
+    for side in (cmp.a, cmp.b):
+        if side.units.empty:
+            raise ConfigError(
+                f"{side.label} has no graded sample: nothing to compare (run or resume it)",
+                field="runs",
+            )
+    if cmp.pairs == 0:
+        models = (
+            sorted(set(cmp.a.units["model"].astype(str))),
+            sorted(set(cmp.b.units["model"].astype(str))),
+        )
+        hint = (
+            f"the models differ ({', '.join(models[0])} vs {', '.join(models[1])}); "
+            "to pair across models pass --pair-by task,variant,pressure,epoch"
+            if models[0] != models[1] and "model" in cmp.pair_by
+            else "they share no task/variant/pressure/epoch; loosen --pair-by"
+        )
+        raise ConfigError(
+            f"0 comparable (sample, rule) pairs between {cmp.a.label} and {cmp.b.label} "
+            f"when paired by {','.join(cmp.pair_by)}: {hint}",
+            field="--pair-by",
+        )
+    return cmp
 
 
 def _sides_of_run(run: RunData) -> tuple[Side, Side]:
@@ -247,11 +314,17 @@ def _side_of_run(run: RunData) -> Side:
     return Side(run.path.name, rule_units(run.frame), persona)
 
 
-def compare_paths(run_a: Path, run_b: Path | None = None, *, alpha: float = 0.05) -> Comparison:
+def compare_paths(
+    run_a: Path,
+    run_b: Path | None = None,
+    *,
+    alpha: float = 0.05,
+    pair_by: tuple[str, ...] = tuple(PAIR_KEYS),
+) -> Comparison:
     """Compare two runs (``a`` = before), or the two persona revisions inside ``run_a``."""
     first = scan_run(run_a)
     if run_b is None:
         a, b = _sides_of_run(first)
     else:
         a, b = _side_of_run(first), _side_of_run(scan_run(run_b))
-    return compare(a, b, alpha=alpha)
+    return compare(a, b, alpha=alpha, pair_by=pair_by)

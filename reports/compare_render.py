@@ -33,8 +33,9 @@ def comparison_markdown(cmp: Comparison, *, title: str | None = None) -> str:
         )
     lines += [
         "",
-        f"{cmp.pairs} paired (sample, rule) verdicts; samples paired by model, task, variant, "
-        f"pressure and epoch. Exact McNemar test per rule, Holm-corrected across "
+        f"{cmp.pairs} paired (sample, rule) verdicts; samples paired by "
+        f"{', '.join(cmp.pair_by)} (`--pair-by {','.join(cmp.pair_by)}`). "
+        "Exact McNemar test per rule, Holm-corrected across "
         f"{int((t['pairs'] > 0).sum())} rules at α = {cmp.alpha}; 95% CI by paired bootstrap "
         "over tasks.",
         "",

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from evals.errors import RunLogError
 from reports import metrics
 from reports._render import pct
 from reports.baseline import find_baseline
-from reports.compare import Comparison, Side, compare
+from reports.compare import Comparison, Side, compare, require_pairs
 from reports.compare_render import comparison_markdown
 from reports.frame import RunData, scan_run
 
@@ -52,7 +53,13 @@ def _side(run: RunData) -> Side:
     return Side(run.path.resolve().name, metrics.rule_units(run.frame), persona)
 
 
-def gate(run_dir: Path, baseline: Path | None = None, *, alpha: float = 0.05) -> GateResult:
+def gate(
+    run_dir: Path,
+    baseline: Path | None = None,
+    *,
+    alpha: float = 0.05,
+    pair_by: tuple[str, ...] = tuple(metrics.PAIR_KEYS),
+) -> GateResult:
     """Gate ``run_dir`` against ``baseline`` (default: the blessed baseline, if any).
 
     Args:
@@ -62,10 +69,14 @@ def gate(run_dir: Path, baseline: Path | None = None, *, alpha: float = 0.05) ->
         alpha: Family-wise significance level (Holm across rules).
     """
     run = scan_run(run_dir)
+    if run.frame.empty:
+        raise RunLogError("holds 0 samples: nothing to gate (run or resume it first)", path=run_dir)
     base_path = baseline if baseline is not None else find_baseline(run_dir)
     base = scan_run(base_path) if base_path is not None else None
     side = _side(run)
-    cmp = compare(_side(base), side, alpha=alpha) if base is not None else None
+    cmp = None
+    if base is not None:
+        cmp = require_pairs(compare(_side(base), side, alpha=alpha, pair_by=pair_by))
     return GateResult(run, base, cmp, side.units, metrics.flaky(side.units))
 
 

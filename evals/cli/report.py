@@ -25,6 +25,14 @@ RunDir = Annotated[
     Path, typer.Argument(help="A run directory (holds manifest.json and samples.jsonl).")
 ]
 Alpha = Annotated[float, typer.Option("--alpha", help="Family-wise significance level (Holm).")]
+PairBy = Annotated[
+    str | None,
+    typer.Option(
+        "--pair-by",
+        help="Sample keys that pair the runs, a comma list of model,task,variant,pressure,"
+        "epoch [default: all]; e.g. task,variant,pressure,epoch pairs different models.",
+    ),
+]
 
 
 def _alpha(value: float) -> float:
@@ -64,12 +72,17 @@ def compare_cmd(
         Path | None, typer.Option("--out-md", help="Also write the Markdown here.")
     ] = None,
     alpha: Alpha = 0.05,
+    pair_by: PairBy = None,
 ) -> None:
-    """Compare two persona revisions rule by rule; print Markdown, write HTML."""
-    from reports.compare import compare_paths
+    """Compare two persona revisions rule by rule; print Markdown, write HTML.
+
+    Exits 2 with one line when nothing can be compared (0 samples or 0 pairs).
+    """
+    from reports.compare import compare_paths, parse_pair_by, require_pairs
     from reports.compare_render import comparison_markdown, write_comparison_html
 
-    cmp = compare_paths(run_a, run_b, alpha=_alpha(alpha))
+    keys = parse_pair_by(pair_by)
+    cmp = require_pairs(compare_paths(run_a, run_b, alpha=_alpha(alpha), pair_by=keys))
     md = comparison_markdown(cmp)
     typer.echo(md)
     if out_md is not None:
@@ -105,15 +118,18 @@ def gate_cmd(
         Path | None, typer.Option("--junit", help="JUnit XML file [default: RUN/gate.junit.xml].")
     ] = None,
     alpha: Alpha = 0.05,
+    pair_by: PairBy = None,
 ) -> None:
     """Exit 1 only on a statistically significant per-rule regression against the baseline.
 
     Prints a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set) and
-    writes JUnit XML with one testcase per rule x task.
+    writes JUnit XML with one testcase per rule x task. Exits 2 with one line when the
+    run has 0 samples or shares 0 (sample, rule) pairs with the baseline.
     """
+    from reports.compare import parse_pair_by
     from reports.gate import gate, junit_xml, markdown_summary
 
-    result = gate(run_dir, baseline, alpha=_alpha(alpha))
+    result = gate(run_dir, baseline, alpha=_alpha(alpha), pair_by=parse_pair_by(pair_by))
     md = markdown_summary(result)
     typer.echo(md)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")

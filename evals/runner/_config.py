@@ -36,7 +36,8 @@ class RunConfig(BaseModel):
     suite: str = "tasks"
     tasks: list[str] = Field(default_factory=list)
     limit: int | None = Field(default=None, ge=1)
-    epochs: int = Field(default=1, ge=1, le=100)
+    #: Repeats of each sample; None = 1, except that a replay file plans every epoch it holds.
+    epochs: int | None = Field(default=None, ge=1, le=100)
     out: str | None = None
     runs_dir: str = "runs"
     #: Samples generated and graded at once.

@@ -14,10 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from evals.errors import GraderError
 from evals.persona import Persona, tempted_rules
 from evals.schema import Grade
 from evals.tasks import Task
-from graders import GradeContext, Grader, Services, error_grade, get_grader
+from graders import GradeContext, Grader, Services, error_grade, get_grader, grader_names
 
 if TYPE_CHECKING:
     from evals.sandbox import Sandbox
@@ -43,6 +44,7 @@ class GradingPlan:
     ) -> GradingPlan:
         names = sorted({g for p in personas for g in p.graders()})
         if only:
+            _check_only(only, names, personas)
             names = [n for n in names if n in set(only)]
         merged = {name: dict(value) for name, value in (options or {}).items()}
         if "judge" in names:  # foreign rules reach the judge with their own text
@@ -68,6 +70,23 @@ def for_persona(task: Task, persona: Persona) -> Task:
     if len(rules) == len(task.spec.rules):
         return task
     return dataclasses.replace(task, spec=task.spec.model_copy(update={"rules": list(rules)}))
+
+
+def _check_only(only: Sequence[str], names: list[str], personas: Sequence[Persona]) -> None:
+    """``--grader`` names must exist and measure a rule of the personas."""
+    known = set(grader_names())
+    for name in only:
+        if name not in known:
+            raise GraderError(
+                f"unknown grader {name!r}; known: {', '.join(sorted(known))}", field="--grader"
+            )
+        if name not in names:
+            raise GraderError(
+                f"grader {name!r} measures no rule of persona "
+                f"{', '.join(p.name for p in personas)}, so it would record nothing "
+                f"(its graders: {', '.join(names) or 'none'})",
+                field="--grader",
+            )
 
 
 def _applies(grader: Grader, rule_ids: tuple[str, ...], task: Task | None) -> bool:

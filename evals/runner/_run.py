@@ -8,16 +8,14 @@ and re-runs the missing ones and those that failed on infrastructure.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import os
 import platform
 import socket
-import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from evals import __version__
 from evals.errors import AuthenticationError, ConfigError, EvalsError, ProviderError
@@ -25,11 +23,13 @@ from evals.log import RunLock, RunLog, read_manifest, read_samples, write_manife
 from evals.persona import Persona, load_persona
 from evals.providers import Provider, get_provider
 from evals.providers.cost import reserve_usd
+from evals.providers.replay import ReplayProvider
 from evals.runner._budget import Budget
 from evals.runner._config import RunConfig, default_grade_workers
 from evals.runner._grade import GradingPlan
 from evals.runner._plan import PlanItem, build_plan
 from evals.runner._sample import build_request, now_iso, run_sample
+from evals.runner._setup import git_commit, model_family
 from evals.runner._signals import trap_signals
 from evals.schema import Manifest, Sample
 from evals.tasks import Suite, load_suite
@@ -38,27 +38,7 @@ from graders import JudgeService, JudgeUnavailable, Services
 if TYPE_CHECKING:
     from evals.sandbox import Sandbox
 
-__all__ = ["RunResult", "Runner", "new_run_dir", "now_iso"]
-
-
-def new_run_dir(runs_dir: str | Path) -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    base = Path(runs_dir) / stamp
-    path, n = base, 1
-    while path.exists():
-        n += 1
-        path = Path(f"{base}-{n}")
-    return path
-
-
-def _git_commit(cwd: Path) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=5
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
+__all__ = ["RunResult", "Runner", "now_iso"]
 
 
 @dataclass
@@ -152,7 +132,7 @@ class Runner:
                 samples=self.config.judge_samples,
             )
         for model in self.config.models:
-            if _family(model) == _family(self.config.judge):
+            if model_family(model) == model_family(self.config.judge):
                 self.warnings.append(
                     f"judge {self.config.judge} shares a model family with candidate "
                     f"{model}: expect self-preference bias"
@@ -165,7 +145,7 @@ class Runner:
         return Manifest(
             run_id=self.run_dir.name,
             harness_version=__version__,
-            git_commit=_git_commit(Path.cwd()),
+            git_commit=git_commit(Path.cwd()),
             host=f"{socket.gethostname()} ({platform.platform()}, {os.cpu_count()} cpus)",
             argv=self.argv,
             options=self.config.model_dump(mode="json"),
@@ -175,7 +155,7 @@ class Runner:
             suite_sha=suite.sha,
             task_ids=tasks,
             task_shas={item.task.id: item.task_sha for item in plan},
-            epochs=self.config.epochs,
+            epochs=max((item.epoch for item in plan), default=0) + 1,
             planned=len(plan),
             started_at=now_iso(),
         )
@@ -191,6 +171,15 @@ class Runner:
                 is marked ``interrupted`` when possible and every recorded sample stays.
         """
         suite, personas, providers = self._load_inputs()  # bad input fails before any write
+        tasks = suite.select(self.config.tasks or None, self.config.limit)
+        plan = build_plan(
+            personas, providers, tasks, self.config.epochs, pressure=self.config.pressure
+        )
+        if not plan:
+            raise ConfigError("the plan is empty: no task matches the selected models/tasks")
+        grading = GradingPlan.for_personas(
+            personas, self.config.graders, self.config.grader_options, self._services()
+        )
         try:
             self.run_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -198,7 +187,7 @@ class Runner:
 
             raise write_failure(self.run_dir, exc) from exc
         with RunLock(self.run_dir):
-            return await self._run_locked(suite, personas, providers)
+            return await self._run_locked(suite, personas, providers, plan, grading)
 
     def _check_resume(self, suite: Suite, personas: list[Persona]) -> Manifest:
         manifest = read_manifest(self.run_dir)
@@ -219,7 +208,12 @@ class Runner:
         return manifest
 
     async def _run_locked(
-        self, suite: Suite, personas: list[Persona], providers: list[Provider]
+        self,
+        suite: Suite,
+        personas: list[Persona],
+        providers: list[Provider],
+        plan: list[PlanItem],
+        grading: GradingPlan,
     ) -> RunResult:
         from evals.sandbox import get_sandbox
         from evals.sandbox.runtime import ensure_runtime
@@ -229,15 +223,11 @@ class Runner:
                 "already holds a run; use --resume to complete it or choose another --out",
                 path=self.run_dir,
             )
-        tasks = suite.select(self.config.tasks or None, self.config.limit)
-        plan = build_plan(
-            personas, providers, tasks, self.config.epochs, pressure=self.config.pressure
-        )
-        if not plan:
-            raise ConfigError("the plan is empty: no task matches the selected models/tasks")
-        grading = GradingPlan.for_personas(
-            personas, self.config.graders, self.config.grader_options, self._services()
-        )
+        planned = {(item.task.id, item.epoch) for item in plan}
+        for provider in providers:
+            if isinstance(provider, ReplayProvider):
+                suite_ids = {t.id for t in suite.tasks}
+                self.warnings.extend(provider.unplanned(planned, suite_ids, self.config.epochs))
         if self.resume:
             manifest = self._check_resume(suite, personas)
         else:
@@ -251,6 +241,7 @@ class Runner:
         manifest.sandbox = sandbox.name
         manifest.isolated = sandbox.isolated
         manifest.graders = sorted(grading.graders)
+        manifest.notes.extend(w for w in self.warnings if w not in manifest.notes)
         manifest.state = "running"
         write_manifest(self.run_dir, manifest)
         log = RunLog(self.run_dir)
@@ -394,29 +385,3 @@ class Runner:
         except AuthenticationError as exc:  # stop the whole run at once
             self._auth_error = self._auth_error or exc
             return None
-
-
-def _family(model: str) -> str:
-    name = model.split("/", 1)[-1].lower()
-    for family in ("claude", "gpt", "gemini", "llama", "mistral", "qwen", "deepseek"):
-        if family in name:
-            return family
-    return name.split("-", 1)[0]
-
-
-def resume_config(run_dir: Path, overrides: dict[str, Any]) -> RunConfig:
-    """The config a run was started with, with a few safe overrides (budget, concurrency)."""
-    manifest = read_manifest(run_dir)
-    try:
-        config = RunConfig.model_validate(manifest.options)
-    except Exception as exc:
-        raise EvalsError("manifest options are not a valid run config", path=run_dir) from exc
-    allowed = {"max_cost", "max_concurrency", "max_connections", "grade_workers", "report"}
-    bad = sorted(k for k, v in overrides.items() if v is not None and k not in allowed)
-    if bad:
-        raise ConfigError(
-            f"cannot change {', '.join(bad)} on --resume (the plan must stay the same); "
-            "start a new run instead",
-            field="--resume",
-        )
-    return config.merged(overrides)
