@@ -32,6 +32,7 @@ __all__ = [
     "looks_like_db",
     "parse_modules",
     "parse_or_verdict",
+    "walk",
 ]
 
 
@@ -56,7 +57,7 @@ class Module:
     @cached_property
     def nodes(self) -> list[ast.AST]:
         """Every node of the tree (one walk, shared by all graders reading this module)."""
-        return list(ast.walk(self.tree))
+        return walk(self.tree)
 
     @cached_property
     def _scopes(self) -> dict[int, list[ast.AST]]:
@@ -86,14 +87,36 @@ class Module:
         return f"{base}.{rest}" if rest else base
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)
 def _lines(text: str) -> list[str]:
     return text.splitlines()
 
 
-def _import_table(tree: ast.Module) -> dict[str, str]:
+def walk(node: ast.AST) -> list[ast.AST]:
+    """Every node under ``node`` (itself first), breadth first, like ``ast.walk``.
+
+    About twice as fast as ``list(ast.walk(node))``: it reads ``_fields`` directly.
+    """
+    out = [node]
+    append = out.append
+    i = 0
+    while i < len(out):
+        current = out[i]
+        i += 1
+        for name in current._fields:
+            value = getattr(current, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        append(item)
+            elif isinstance(value, ast.AST):
+                append(value)
+    return out
+
+
+def _import_table(nodes: list[ast.AST]) -> dict[str, str]:
     table: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -107,13 +130,21 @@ def _import_table(tree: ast.Module) -> dict[str, str]:
     return table
 
 
-@lru_cache(maxsize=256)
+#: Parsed modules kept per process: a whole repository (``evals check``) fits, so the
+#: graders that read one tree after another parse and walk each file once.
+PARSE_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
 def _parse(path: str, text: str) -> Module | ParseProblem:
     try:
         tree = parse_python(path, text)
     except ParseError as exc:
         return ParseProblem(path, str(exc))
-    return Module(path, text, tree, _import_table(tree))
+    nodes = walk(tree)
+    module = Module(path, text, tree, _import_table(nodes))
+    module.__dict__["nodes"] = nodes  # fill the cached property
+    return module
 
 
 def clear_caches() -> None:
@@ -190,19 +221,29 @@ def call_name(call: ast.Call) -> str:
     return ""
 
 
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
 def iter_scope(nodes: list[ast.stmt] | ast.AST) -> Iterator[ast.AST]:
-    """Walk nodes without entering nested functions, lambdas or classes."""
+    """Walk nodes depth first, in source order, skipping nested functions, lambdas
+    and classes (neither they nor their bodies are yielded)."""
     stack: list[ast.AST] = list(nodes) if isinstance(nodes, list) else [nodes]
     stack.reverse()
+    pop, push = stack.pop, stack.append
     while stack:
-        node = stack.pop()
+        node = pop()
         yield node
-        children = [
-            c
-            for c in ast.iter_child_nodes(node)
-            if not isinstance(c, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef)
-        ]
-        stack.extend(reversed(children))
+        children: list[ast.AST] = []
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                children.extend(
+                    v for v in value if isinstance(v, ast.AST) and not isinstance(v, _SCOPES)
+                )
+            elif isinstance(value, ast.AST) and not isinstance(value, _SCOPES):
+                children.append(value)
+        for child in reversed(children):
+            push(child)
 
 
 def evidence(module: Module, node: ast.AST, message: str) -> Evidence:

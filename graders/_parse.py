@@ -107,7 +107,7 @@ def _readable(code: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def parse_python(path: str, text: str) -> ast.Module:
     """The :mod:`ast` tree of ``text`` (cached by path and text).
 

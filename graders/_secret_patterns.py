@@ -9,6 +9,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "KEY_FORMATS",
@@ -17,6 +18,7 @@ __all__ = [
     "find_key_formats",
     "is_placeholder",
     "is_secret_value",
+    "is_stand_in_free",
     "looks_random",
     "mask",
     "shannon_entropy",
@@ -76,6 +78,7 @@ def _snake(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower()
 
 
+@lru_cache(maxsize=8192)
 def classify_name(name: str) -> NameKind:
     """``strong``, ``weak`` or ``""`` for a variable, attribute, key or parameter name."""
     snake = _snake(name)
@@ -105,9 +108,41 @@ _PLACEHOLDER = re.compile(
 )
 
 
+#: Words that stand for a value rather than being one (``foo``, ``test``, ``valid``).
+#: Known *default* secrets (``changeme``, ``admin``, ``postgres``) are not among them:
+#: committed, they are what runs when nobody changes them.
+_STAND_IN_WORDS = frozenset(
+    {
+        *("foo", "bar", "baz", "qux", "foobar", "test", "tests", "testing", "dummy"),
+        *("fake", "mock", "example", "sample", "valid", "invalid", "placeholder"),
+    }
+)
+#: Values that are settings, not credentials (``persist-credentials: false``).
+_SETTING_VALUE = re.compile(
+    r"^(?:true|false|yes|no|on|off|read|write|read-write|read-only|none|all|required"
+    r"|optional|enabled|disabled|\d{1,7})$",
+    re.I,
+)
+#: A dotted import path or entry point (``pkg.module:Class``).
+_IMPORT_PATH = re.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+(?::[A-Za-z_][\w.]*)?$")
+#: A provider prefix in front of a stand-in (``xoxb-valid``, ``sk-test``).
+_KEY_PREFIX = re.compile(r"^(?:xox[abposr]|sk|pk|rk|ghp|gho|ghs|sk_live|sk_test)[-_]", re.I)
+
+
+def _stands_in(value: str) -> bool:
+    v = _KEY_PREFIX.sub("", value.strip()).lower()
+    parts = [p for p in re.split(r"[:@/\-_. ]+", v) if p]
+    return bool(parts) and all(p in _STAND_IN_WORDS or p.isdigit() and len(p) < 8 for p in parts)
+
+
 def is_placeholder(value: str) -> bool:
-    """An empty, template or reference value: no secret in it."""
-    return bool(_PLACEHOLDER.match(value.strip()))
+    """An empty, template, reference or stand-in value: no secret in it.
+
+    Stand-ins: words such as ``foo``/``test``/``valid`` (also behind a provider prefix,
+    ``xoxb-valid``, or joined, ``bar:bar``) and short digit runs (``123``).
+    """
+    v = value.strip()
+    return bool(_PLACEHOLDER.match(v)) or _stands_in(v)
 
 
 def shannon_entropy(value: str) -> float:
@@ -139,8 +174,21 @@ class KeyHit:
     value: str
 
 
+def _scoped(pattern: re.Pattern[str]) -> str:
+    flags = "".join(
+        f for f, bit in (("i", re.I), ("m", re.M), ("s", re.S), ("x", re.X)) if pattern.flags & bit
+    )
+    return f"(?{flags}:{pattern.pattern})" if flags else f"(?:{pattern.pattern})"
+
+
+#: Every key format in one pattern: most strings match none, and one search says so.
+_ANY_KEY_FORMAT = re.compile("|".join(_scoped(p) for _, p in KEY_FORMATS))
+
+
 def find_key_formats(text: str) -> list[KeyHit]:
     """Known provider key formats in ``text``, minus documented examples and fakes."""
+    if not _ANY_KEY_FORMAT.search(text):
+        return []
     hits: list[KeyHit] = []
     taken: list[range] = []
     for label, pattern in KEY_FORMATS:
@@ -163,6 +211,16 @@ def url_credentials(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def is_stand_in_free(value: str) -> bool:
+    """A non-empty literal that is not a template, reference or stand-in.
+
+    For account credentials written positionally (``User("admin", "admin")``), where
+    the name gives no hint and any real value is a finding.
+    """
+    v = value.strip()
+    return bool(v) and not is_placeholder(v)
+
+
 def mask(value: str) -> str:
     """Evidence never repeats a secret: keep a short prefix, hide the rest."""
     v = value.strip()
@@ -178,6 +236,8 @@ def is_secret_value(value: str, kind: NameKind) -> bool:
     v = value.strip()
     if not kind or is_placeholder(v) or _ENV_NAME.match(v):
         return False  # an environment variable's *name* is not its value
+    if _SETTING_VALUE.match(v) or _IMPORT_PATH.match(v):
+        return False  # a flag, permission level, number or import path
     if re.match(r"^[a-z][a-z0-9+.\-]*://", v, re.I) or ("{" in v and "}" in v):
         return False  # URLs (their credentials are checked apart) and templates
     if v.count(" ") >= 4:

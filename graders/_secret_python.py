@@ -3,9 +3,10 @@
 Secret positions: assignments (names, attributes, ``cfg["api_key"]``), annotated class
 fields (pydantic ``BaseSettings``, dataclasses, including ``Field(...)`` and
 ``SecretStr(...)`` defaults), dict literals, keyword arguments, parameter defaults,
-comparisons (``if token == "..."``) and fallback defaults of environment reads
-(``os.getenv("API_KEY", "...")``): a fallback means the service silently runs with a
-known secret when the environment is not set.
+comparisons (``if token == "..."``), fallback defaults of environment reads
+(``os.getenv("API_KEY", "...")``: a fallback means the service silently runs with a
+known secret when the environment is not set), and account credentials written
+positionally (``User("admin", "admin")``, ``auth=("user", "pw")``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from graders._secret_patterns import (
     classify_name,
     find_key_formats,
     is_secret_value,
+    is_stand_in_free,
     mask,
     url_credentials,
 )
@@ -39,6 +41,46 @@ _ENV_READS = {
     "env.str",
     "decouple.config",
 }
+
+
+#: Calls taking an account's ``(user, password)`` positionally: ``User("admin", "admin")``.
+_ACCOUNT_CALLS = frozenset(
+    {
+        "User",
+        "create_user",
+        "create_superuser",
+        "login",
+        "authenticate",
+        "HTTPBasicAuth",
+        "HTTPDigestAuth",
+        "BasicAuth",
+        "DigestAuth",
+        "PlainCredentials",
+        "Credentials",
+        "UsernamePasswordCredentials",
+    }
+)
+
+
+def _positional_credential(call: ast.Call) -> ast.Constant | None:
+    """The password literal of ``User("admin", "admin")`` or ``auth=("u", "pw")``."""
+    pairs: list[list[ast.expr]] = []
+    if dotted(call.func).rsplit(".", 1)[-1] in _ACCOUNT_CALLS:
+        pairs.append(list(call.args))
+    pairs += [
+        list(kw.value.elts)
+        for kw in call.keywords
+        if kw.arg == "auth" and isinstance(kw.value, ast.Tuple)
+    ]
+    for args in pairs:
+        if len(args) >= 2 and all(
+            isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args[:2]
+        ):
+            password = args[1]
+            assert isinstance(password, ast.Constant)
+            if is_stand_in_free(str(password.value)):
+                return password
+    return None
 
 
 @dataclass(frozen=True)
@@ -81,6 +123,17 @@ def _target_name(node: ast.expr) -> str:
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
         return str(node.slice.value)
     return ""
+
+
+_PAIR_NODES = (
+    ast.Assign,
+    ast.AnnAssign,
+    ast.Dict,
+    ast.Call,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Compare,
+)
 
 
 def _pairs(node: ast.AST) -> Iterator[tuple[str, ast.expr | None, str]]:
@@ -142,6 +195,11 @@ def scan_python(module: Module, *, test_file: bool) -> list[SecretFinding]:
         if test_file:
             continue
         if isinstance(node, ast.Call):
+            account = _positional_credential(node)
+            if account is not None:
+                name = dotted(node.func) or "call"
+                message = f"account credential written positionally in `{name}(...)`"
+                add(account, "literal", f"{message}: {mask(_text(account))}", _text(account))
             fallback = _env_fallback(module, node)
             if fallback is not None:
                 env_name, default = fallback
@@ -156,6 +214,8 @@ def scan_python(module: Module, *, test_file: bool) -> list[SecretFinding]:
                         _text(const),
                     )
                     continue
+        if not isinstance(node, _PAIR_NODES):
+            continue
         for name, value, position in _pairs(node):
             const = _literal(value)
             kind = classify_name(name) if name else ""

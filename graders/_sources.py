@@ -2,8 +2,9 @@
 
 Only non-test Python files count: a candidate's own tests may legitimately build SQL
 strings or raise ``Exception`` in fixtures, and the rules are about the service code.
-Skipped: ``test_*.py``, ``*_test.py``, ``conftest.py`` and anything under a ``tests/``
-or ``test/`` directory.
+Skipped: ``test_*.py``, ``*_test.py``, ``conftest.py`` and anything under a ``tests/``,
+``test/`` or ``testing/`` directory or a test package named like a test module
+(``test_x/``, ``x_test/``: a project's fake plugins for its tests).
 
 A file that cannot be parsed is a :class:`ParseFailure` for that file only: the graders
 grade every other file and add one ``error`` grade naming the unreadable ones
@@ -58,7 +59,10 @@ def is_test_path(path: str) -> bool:
     name = p.name
     if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
         return True
-    return any(part in ("tests", "test") for part in p.parts[:-1])
+    return any(
+        part in ("tests", "test", "testing") or part.startswith("test_") or part.endswith("_test")
+        for part in p.parts[:-1]
+    )
 
 
 def parse_sources(

@@ -44,10 +44,10 @@ def _merge(a: Env | None, b: Env | None) -> Env | None:
 
 
 class _ModuleAnalysis(ExprEvaluator):
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, nodes: list[ast.AST] | None = None) -> None:
         self.tree = tree
         #: Every node, from one walk of the tree (walking is the analysis's main cost).
-        self.nodes = list(ast.walk(tree))
+        self.nodes = nodes if nodes is not None else list(ast.walk(tree))
         self.imports = import_map(self.nodes)
         self.generators = {n.lineno for n in self.nodes if isinstance(n, ast.Yield | ast.YieldFrom)}
         self.globals: Env = {}
@@ -374,6 +374,9 @@ def _all_args(node: _Func) -> list[ast.arg]:
     return [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
 
 
-def analyse_module(tree: ast.Module) -> list[Finding]:
-    """Every place in ``tree`` where built SQL text reaches a sink."""
-    return _ModuleAnalysis(tree).run()
+def analyse_module(tree: ast.Module, nodes: list[ast.AST] | None = None) -> list[Finding]:
+    """Every place in ``tree`` where SQL text is built from data, or reaches a sink.
+
+    ``nodes``: every node of ``tree``, when the caller has walked it already.
+    """
+    return _ModuleAnalysis(tree, nodes).run()

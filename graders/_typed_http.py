@@ -48,10 +48,13 @@ def _exception_classes(nodes: list[ast.AST]) -> set[str]:
     return names
 
 
-def http_mapping(tree: ast.Module) -> list[tuple[int, str]]:
-    """``[(line, mechanism)]`` for every place errors are mapped to HTTP statuses."""
+def http_mapping(tree: ast.Module, nodes: list[ast.AST] | None = None) -> list[tuple[int, str]]:
+    """``[(line, mechanism)]`` for every place errors are mapped to HTTP statuses.
+
+    ``nodes``: every node of ``tree``, when the caller has walked it already.
+    """
     found: list[tuple[int, str]] = []
-    nodes = list(ast.walk(tree))
+    nodes = nodes if nodes is not None else list(ast.walk(tree))
     error_classes = _exception_classes(nodes)
     for node in nodes:
         if isinstance(node, ast.Call):

@@ -14,6 +14,14 @@ on the raw data that raises, aborts or returns, and is more than a truthiness te
 the whole payload), or a conversion inside ``try`` whose handler rejects (``int(...)``
 with ``except ValueError: abort(400)``). Werkzeug's ``request.args.get("n", type=int)``
 is a typed read.
+
+Handed on (not this function's to validate): a helper or dependency (not a route,
+and called in the sample or given to ``Depends``) whose raw input only reaches its
+return value (``return await
+request.body()``, ``return BoltRequest(body=..., query=req.query_params)``): its
+callers are graded where they use the value; and an override that delegates the
+request to the framework's own implementation (``return super().login(request)``),
+which validates it.
 """
 
 from __future__ import annotations
@@ -24,7 +32,14 @@ from dataclasses import dataclass
 
 from graders._ast_util import Module, call_name, dotted, iter_scope
 
-__all__ = ["RawRead", "raw_reads", "validating_classes", "is_validated"]
+__all__ = [
+    "RawRead",
+    "called_functions",
+    "handed_on",
+    "is_validated",
+    "raw_reads",
+    "validating_classes",
+]
 
 RAW_ATTRS = {
     "json", "get_json", "form", "args", "values", "data", "body", "query_params",
@@ -228,3 +243,96 @@ def _converts(node: ast.Try, raw: set[str], read_ids: set[int]) -> bool:
         for stmt in node.body
         for sub in ast.walk(stmt)
     )
+
+
+def _delegates(fn: ast.FunctionDef | ast.AsyncFunctionDef, requests: set[str]) -> bool:
+    """``super().<method>(request, ...)``: the framework's implementation gets the request."""
+    for node in iter_scope(fn.body):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Call)
+            and call_name(node.func.value) == "super"
+            and any(isinstance(a, ast.Name) and a.id in requests for a in node.args)
+        ):
+            return True
+    return False
+
+
+def _only_returned(fn: ast.FunctionDef | ast.AsyncFunctionDef, reads: list[RawRead]) -> bool:
+    """Every use of the raw input is (through assignments) part of a returned value."""
+    raw = _raw_names(fn, reads) - {r.node.arg for r in reads if isinstance(r.node, ast.arg)}
+    read_ids = {id(r.node) for r in reads}
+    for st in iter_scope(fn.body):
+        if not isinstance(st, ast.stmt) or isinstance(
+            st, ast.If | ast.For | ast.While | ast.With | ast.AsyncWith | ast.Try
+        ):
+            continue
+        if not _touches(st, raw, read_ids):
+            continue
+        if isinstance(st, ast.Return) and st.value is not None and _passes(st.value, raw):
+            continue
+        if isinstance(st, ast.Assign | ast.AnnAssign) and st.value is not None:
+            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            if all(_root(t) in raw for t in targets) and _passes(st.value, raw):
+                continue  # propagation or filling in the value; its own uses are checked
+        return False
+    return True
+
+
+#: Calls that only decode or wrap raw input (no work is done with it).
+_DECODERS = frozenset({"loads", "load", "decode", "get", "dict", "list", "str", "bytes"})
+
+
+def _passes(value: ast.expr, raw: set[str]) -> bool:
+    """``value`` only reads, decodes or wraps raw input: no call does work with it.
+
+    Reads of the request (``await request.form()``), decoding (``json.loads``,
+    ``.get``, ``.decode``) and wrapping in a class (``BoltRequest(body=...)``) pass
+    it on; any other call (``Comment.objects.create(...)``, ``search(q)``) uses it.
+    """
+    for node in ast.walk(value):
+        if not isinstance(node, ast.Call):
+            continue
+        name = call_name(node)
+        on_raw = isinstance(node.func, ast.Attribute) and (
+            _root(node.func.value) in raw or _root(node.func.value) in _REQUEST_NAMES
+        )
+        if not (on_raw or name in _DECODERS or name[:1].isupper()):
+            return False
+    return True
+
+
+def _root(node: ast.expr) -> str:
+    while isinstance(node, ast.Attribute | ast.Subscript | ast.Call | ast.Await):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def called_functions(modules: Iterable[Module]) -> set[str]:
+    """Names called anywhere in the sample, or given to FastAPI's ``Depends(...)``."""
+    out: set[str] = set()
+    for module in modules:
+        for node in module.nodes:
+            if isinstance(node, ast.Call):
+                out.add(call_name(node))
+                if call_name(node) == "Depends":
+                    out.update(dotted(a).rsplit(".", 1)[-1] for a in node.args)
+    return out
+
+
+def handed_on(
+    fn: ast.FunctionDef | ast.AsyncFunctionDef,
+    reads: list[RawRead],
+    route: str | None,
+    called: set[str],
+) -> bool:
+    """Whether ``fn`` hands its raw input on instead of using it (see the module doc).
+
+    ``called``: :func:`called_functions` of the sample (a helper has callers; a view
+    is only registered).
+    """
+    requests = {_root(r.node) for r in reads if isinstance(r.node, ast.Attribute)}
+    if requests and _delegates(fn, requests):
+        return True
+    return route is None and _only_returned(fn, reads)

@@ -26,7 +26,13 @@ from evals.schema import Evidence, Grade
 from graders._ast_util import Module, dotted, evidence, parse_or_verdict
 from graders._base import GradeContext, StaticGrader
 from graders._sources import isolate_unparsable
-from graders._validation_flow import is_validated, raw_reads, validating_classes
+from graders._validation_flow import (
+    called_functions,
+    handed_on,
+    is_validated,
+    raw_reads,
+    validating_classes,
+)
 
 __all__ = ["InputValidationGrader", "route_of"]
 
@@ -74,11 +80,12 @@ class InputValidationGrader(StaticGrader):
         if early:
             return early
         classes = validating_classes(modules)
+        called = called_functions(modules)
         endpoints = 0
         with_raw = 0
         found: list[Evidence] = []
         for module in modules:
-            n, r, ev = _scan(module, classes)
+            n, r, ev = _scan(module, classes, called)
             endpoints, with_raw, found = endpoints + n, with_raw + r, found + ev
         meta: dict[str, Any] = {"endpoints": endpoints, "raw_input_endpoints": with_raw}
         if not found:
@@ -101,7 +108,7 @@ class InputValidationGrader(StaticGrader):
         ]
 
 
-def _scan(module: Module, classes: set[str]) -> tuple[int, int, list[Evidence]]:
+def _scan(module: Module, classes: set[str], called: set[str]) -> tuple[int, int, list[Evidence]]:
     endpoints = with_raw = 0
     found: list[Evidence] = []
     for fn in module.nodes:
@@ -115,7 +122,7 @@ def _scan(module: Module, classes: set[str]) -> tuple[int, int, list[Evidence]]:
         if not reads:
             continue
         with_raw += 1
-        if is_validated(fn, reads, classes):
+        if is_validated(fn, reads, classes) or handed_on(fn, reads, route, called):
             continue
         label = f"{route} ({fn.name})" if route else f"{fn.name}()"
         message = (

@@ -22,8 +22,9 @@ from typing import ClassVar, Literal
 
 from evals.errors import GraderError
 from evals.schema import Evidence, Grade
+from graders._ast_util import parse_modules
 from graders._base import GradeContext, StaticGrader, error_grade, skipped_grade
-from graders._sources import isolate_unparsable, parse_sources
+from graders._sources import isolate_unparsable
 from graders._sql_flow import analyse_module
 
 __all__ = ["SEVERITIES", "SqlConstructionGrader"]
@@ -55,7 +56,7 @@ class SqlConstructionGrader(StaticGrader):
         """Grade every non-test Python file of the sample as one grade."""
         fail_on = _fail_on(ctx)
         rule_ids = ctx.rule_ids or self.default_rules
-        sources, failures = parse_sources(ctx.files)
+        sources, failures = parse_modules(ctx.files)
         if failures:
             return [error_grade(self.name, rule_ids, "; ".join(f.reason for f in failures))]
         if not sources:
@@ -64,7 +65,7 @@ class SqlConstructionGrader(StaticGrader):
         counts: Counter[str] = Counter({s: 0 for s in SEVERITIES})
         sinks = 0
         for source in sources:
-            for f in analyse_module(source.tree):
+            for f in analyse_module(source.tree, source.nodes):
                 counts[f.severity] += 1
                 sinks += 1
                 if f.severity == "injection" and not f.sink:

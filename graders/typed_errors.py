@@ -16,8 +16,9 @@ from collections import Counter
 from typing import ClassVar, Literal
 
 from evals.schema import Evidence, Grade
+from graders._ast_util import parse_modules
 from graders._base import GradeContext, StaticGrader, error_grade, skipped_grade
-from graders._sources import isolate_unparsable, parse_sources
+from graders._sources import isolate_unparsable
 from graders._typed_checks import check_module
 from graders._typed_http import http_mapping
 
@@ -35,7 +36,7 @@ class TypedErrorsGrader(StaticGrader):
     def check(self, ctx: GradeContext) -> list[Grade]:
         """Grade every non-test Python file of the sample as one grade."""
         rule_ids = ctx.rule_ids or self.default_rules
-        sources, failures = parse_sources(ctx.files)
+        sources, failures = parse_modules(ctx.files)
         if failures:
             return [error_grade(self.name, rule_ids, "; ".join(f.reason for f in failures))]
         if not sources:
@@ -56,7 +57,8 @@ class TypedErrorsGrader(StaticGrader):
                     )
                 )
             mapping.extend(
-                f"{source.path}:{line}: {what}" for line, what in http_mapping(source.tree)
+                f"{source.path}:{line}: {what}"
+                for line, what in http_mapping(source.tree, source.nodes)
             )
         verdict: Literal["pass", "fail"] = "fail" if evidence else "pass"
         if evidence:

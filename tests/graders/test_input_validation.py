@@ -96,3 +96,38 @@ def test_route_labels() -> None:
 def test_skips_tests_and_errors_on_bad_syntax() -> None:
     assert grade("input_validation", {"test_api.py": "x = 1\n"}).verdict == "skipped"
     assert grade("input_validation", {"api.py": "def f(\n"}).verdict == "error"
+
+
+# -- real-code sweep causes (#17): validation by whatever the request is handed to ----
+
+
+def test_dependency_returning_the_raw_body_is_not_an_endpoint() -> None:
+    src = (
+        "from fastapi import APIRouter, Depends, Request\n\nrouter = APIRouter()\n\n\n"
+        "async def get_body(request: Request):\n    return await request.body()\n\n\n"
+        "def to_bolt(req: Request, body: bytes):\n"
+        "    r = BoltRequest(body=body.decode('utf-8'), query=req.query_params)\n"
+        "    r.context['x'] = 1\n    return r\n"
+    )
+    g = grade("input_validation", {"app/slack.py": src})
+    assert g.verdict == "pass", [e.message for e in g.evidence]
+
+
+def test_override_delegating_to_the_framework_passes() -> None:
+    src = (
+        "class Site(AdminSite):\n    def login(self, request, *args, **kwargs):\n"
+        "        username = request.POST.get('username')\n"
+        "        flag = Data.objects.filter(user__email=username).first()\n"
+        "        return super().login(request, *args, **kwargs)\n"
+    )
+    g = grade("input_validation", {"admin/sites.py": src})
+    assert g.verdict == "pass", [e.message for e in g.evidence]
+
+
+def test_raw_input_used_before_it_is_returned_still_fails() -> None:
+    src = (
+        "def add_comment(request, post_id):\n"
+        "    c = Comment.objects.create(post_id=post_id, body=request.POST['body'])\n"
+        "    return JsonResponse({'id': c.id})\n"
+    )
+    assert grade("input_validation", {"blog/views.py": src}).verdict == "fail"

@@ -93,3 +93,41 @@ def test_name_classes_and_value_heuristics() -> None:
     assert is_placeholder("${DB_PASSWORD}") and is_placeholder("your-key-here")
     assert not is_placeholder("changeme")
     assert looks_random("aB3dE5fG7hJ9kL1mN3pQ") and not looks_random("aaaaaaaaaaaaaaaaaaaa")
+
+
+# -- real-code sweep causes (#17) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "src"),
+    [
+        ("app/bolt.py", 'app = App(token="xoxb-valid", token_verification_enabled=False)\n'),
+        ("app/plugins/acme_test/conversation.py", 'configuration = {"api_bot_token": "123"}\n'),
+        ("docs/gen.py", 'JWT_SECRET = "test"\nDATABASE_CREDENTIALS = "bar:bar"\n'),
+        (".github/workflows/ci.yml", "permissions:\n  id-token: write\n"),
+        (".github/workflows/ci.yml", "    with:\n      persist-credentials: false\n"),
+        ("pyproject.toml", 'basic_auth = "acme.plugins.auth.plugin:BasicAuthPlugin"\n'),
+    ],
+)
+def test_stand_ins_and_settings_are_not_secrets(path: str, src: str) -> None:
+    g = grade("secrets_in_code", {path: src})
+    assert g.verdict == "pass", [e.message for e in g.evidence]
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        'admin = User("admin", "admin")\n',
+        'requests.get(url, auth=("svc", "Tr0ub4dor&3"))\n',
+        'client = HTTPBasicAuth("deploy", "hunter22")\n',
+    ],
+)
+def test_positional_account_credentials_fail(src: str) -> None:
+    g = grade("secrets_in_code", {"app/seed.py": src})
+    assert g.verdict == "fail"
+    assert "written positionally" in g.evidence[0].message
+
+
+def test_known_default_secrets_still_fail() -> None:
+    g = grade("secrets_in_code", {".env": "SECRET_KEY=changethis\n"})
+    assert g.verdict == "fail"
