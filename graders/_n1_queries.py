@@ -22,6 +22,9 @@ __all__ = [
     "has_eager",
     "is_lookup",
     "query_label",
+    "query_model",
+    "plain_attributes",
+    "relationship_map",
     "relationship_names",
 ]
 
@@ -70,6 +73,21 @@ def is_lookup(call: ast.Call) -> bool:
     return bool(set(attrs) & LOOKUP_METHODS)
 
 
+def query_model(call: ast.Call) -> str:
+    """The model a query's rows are: ``User`` for ``session.query(User)...``,
+    ``select(User)``, ``User.query...`` or ``User.objects...`` (``""`` if unknown)."""
+    root, attrs, calls = _chain(call)
+    if isinstance(root, ast.Name) and root.id[:1].isupper() and {"objects", "query"} & set(attrs):
+        return root.id
+    for c in [call, *calls, *(n for n in ast.walk(call) if isinstance(n, ast.Call))]:
+        name = dotted(c.func).rsplit(".", 1)[-1]
+        if name in ("query", "select", "scalars") and c.args:
+            first = c.args[0]
+            if isinstance(first, ast.Name) and first.id[:1].isupper():
+                return first.id
+    return ""
+
+
 def query_label(call: ast.Call) -> str:
     """``conn.execute().fetchone`` for a query call chain (arguments elided)."""
     root, attrs, _ = _chain(call)
@@ -86,36 +104,92 @@ def has_eager(nodes: Iterable[ast.AST]) -> bool:
     return False
 
 
-def relationship_names(modules: Iterable[Module]) -> set[str]:
-    """Lazily loaded relationship attributes declared by ORM models in ``modules``."""
-    names: set[str] = set()
+def _target_model(call: ast.Call) -> str:
+    """``Other`` for ``relationship("Other")``/``ForeignKey(Other)`` (``""`` if unknown)."""
+    first = call.args[0] if call.args else None
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return first.value.rsplit(".", 1)[-1]
+    return dotted(first).rsplit(".", 1)[-1] if first is not None else ""
+
+
+def relationship_map(modules: Iterable[Module]) -> dict[str, set[str]]:
+    """Model class -> its lazily loaded relationship attributes, across ``modules``.
+
+    A ``backref``/``related_name`` (and Django's ``<model>_set``) belongs to the *target*
+    model; a model inherits its base classes' relationships.
+    """
+    out: dict[str, set[str]] = {}
+    bases: dict[str, list[str]] = {}
+    for module in modules:
+        for cls in module.nodes:
+            if isinstance(cls, ast.ClassDef):
+                bases[cls.name] = [dotted(b).rsplit(".", 1)[-1] for b in cls.bases]
+                for name, target, reverse in _relations(cls):
+                    out.setdefault(cls.name, set()).add(name)
+                    if target and reverse:
+                        out.setdefault(target, set()).update(reverse)
+    for model in list(bases):
+        seen: set[str] = set()
+        todo = list(bases[model])
+        while todo:
+            base = todo.pop()
+            if base in seen:
+                continue
+            seen.add(base)
+            out.setdefault(model, set()).update(out.get(base, ()))
+            todo.extend(bases.get(base, []))
+    return {m: names for m, names in out.items() if names}
+
+
+def plain_attributes(modules: Iterable[Module]) -> set[str]:
+    """Class attributes assigned anything but a relationship (columns, fields, constants)."""
+    out: set[str] = set()
     for module in modules:
         for cls in module.nodes:
             if not isinstance(cls, ast.ClassDef):
                 continue
+            relations = {name for name, _, _ in _relations(cls)}
             for stmt in cls.body:
-                target = value = None
-                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-                    target, value = stmt.targets[0], stmt.value
-                elif isinstance(stmt, ast.AnnAssign):
-                    target, value = stmt.target, stmt.value
-                if not isinstance(target, ast.Name) or not isinstance(value, ast.Call):
-                    continue
-                func = dotted(value.func).rsplit(".", 1)[-1]
-                if func not in _RELATION_CALLS:
-                    continue  # SQLAlchemy FK *columns* are Column(...)/mapped_column(...)
-                kws = {k.arg: k.value for k in value.keywords if k.arg}
-                lazy = kws.get("lazy")
-                if isinstance(lazy, ast.Constant) and lazy.value in _EAGER_LAZY:
-                    continue
-                names.add(target.id)
-                for key in ("backref", "related_name"):
-                    ref = kws.get(key)
-                    if isinstance(ref, ast.Constant) and isinstance(ref.value, str):
-                        names.add(ref.value)
-                if func in {"ForeignKey", "OneToOneField", "ManyToManyField"}:
-                    names.add(f"{cls.name.lower()}_set")
-    return names
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else []
+                if isinstance(stmt, ast.AnnAssign):
+                    targets = [stmt.target]
+                names = {t.id for t in targets if isinstance(t, ast.Name)}
+                out.update(names - relations)
+    return out
+
+
+def relationship_names(modules: Iterable[Module]) -> set[str]:
+    """Every lazily loaded relationship attribute declared by ORM models in ``modules``."""
+    return {n for names in relationship_map(modules).values() for n in names}
+
+
+def _relations(cls: ast.ClassDef) -> Iterable[tuple[str, str, set[str]]]:
+    """``(attribute, target model, reverse names)`` for each lazy relationship of ``cls``."""
+    for stmt in cls.body:
+        target = value = None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+        elif isinstance(stmt, ast.AnnAssign):
+            target, value = stmt.target, stmt.value
+        if not isinstance(target, ast.Name) or not isinstance(value, ast.Call):
+            continue
+        func = dotted(value.func).rsplit(".", 1)[-1]
+        if func not in _RELATION_CALLS:
+            continue  # SQLAlchemy FK *columns* are Column(...)/mapped_column(...)
+        kws = {k.arg: k.value for k in value.keywords if k.arg}
+        lazy = kws.get("lazy")
+        if isinstance(lazy, ast.Constant) and lazy.value in _EAGER_LAZY:
+            continue
+        reverse: set[str] = set()
+        for key in ("backref", "related_name"):
+            ref = kws.get(key)
+            if isinstance(ref, ast.Call) and ref.args:  # backref("name", lazy=...)
+                ref = ref.args[0]
+            if isinstance(ref, ast.Constant) and isinstance(ref.value, str):
+                reverse.add(ref.value)
+        if func in {"ForeignKey", "OneToOneField", "ManyToManyField"}:
+            reverse.add(f"{cls.name.lower()}_set")
+        yield target.id, _target_model(value), reverse
 
 
 @dataclass

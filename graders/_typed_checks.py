@@ -12,6 +12,14 @@ Findings (each fails the rule):
 - ``suppress-broad``: ``contextlib.suppress(Exception)`` (or ``BaseException``).
 - ``translate-without-from``: ``raise NewError(...)`` inside an ``except`` block without
   ``from`` (``from None`` is an explicit choice and passes).
+- ``narrow-swallow``: a specific exception caught and only logged, or turned into an
+  empty or default result (``return None``/``[]``/``""``/a literal), the caller seeing
+  success; also a handler that inspects the exception (``if e.code == 404:``) with no
+  ``else``, so every case it does not match is silently dropped. A handler that only
+  ``pass``es or ``continue``s ignores a specific error on purpose and passes.
+
+Names bound to ``Exception``/``BaseException`` at module level (``Problem = Exception``)
+count as those.
 """
 
 from __future__ import annotations
@@ -57,6 +65,8 @@ class _Ctx:
     in_handler: bool = False
     http_handler: bool = False
     findings: list[TypedFinding] = field(default_factory=list)
+    #: Names standing for Exception/BaseException in this module.
+    broad: frozenset[str] = _BROAD
 
 
 def _name(node: ast.expr | None) -> str:
@@ -74,10 +84,19 @@ def _terminal(node: ast.expr | None) -> str:
     return _name(node).rpartition(".")[2]
 
 
-def _is_broad(exc_type: ast.expr | None) -> bool:
+def _is_broad(exc_type: ast.expr | None, broad: frozenset[str] = _BROAD) -> bool:
     if isinstance(exc_type, ast.Tuple):
-        return any(_terminal(e) in _BROAD for e in exc_type.elts)
-    return _terminal(exc_type) in _BROAD
+        return any(_terminal(e) in broad for e in exc_type.elts)
+    return _terminal(exc_type) in broad
+
+
+def _aliases(tree: ast.Module) -> frozenset[str]:
+    """``_BROAD`` plus module-level names bound to it (``Problem = Exception``)."""
+    broad = set(_BROAD)
+    for st in tree.body:
+        if isinstance(st, ast.Assign) and _is_broad(st.value, frozenset(broad)):
+            broad.update(t.id for t in st.targets if isinstance(t, ast.Name))
+    return frozenset(broad)
 
 
 def _own_nodes(body: list[ast.stmt]) -> Iterator[ast.AST]:
@@ -150,12 +169,12 @@ def _is_http_handler(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 def _visit(node: ast.AST, ctx: _Ctx) -> None:  # noqa: C901 - one case per construct
     add = ctx.findings.append
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-        inner = _Ctx(http_handler=_is_http_handler(node), findings=ctx.findings)
+        inner = _Ctx(http_handler=_is_http_handler(node), findings=ctx.findings, broad=ctx.broad)
         for child in ast.iter_child_nodes(node):
             _visit(child, inner)
         return
     if isinstance(node, ast.Raise) and node.exc is not None:
-        broad = _terminal(node.exc) in _BROAD
+        broad = _terminal(node.exc) in ctx.broad
         if broad:
             add(TypedFinding("raise-broad", node.lineno, node.col_offset, _raise_msg(node)))
         reraise = isinstance(node.exc, ast.Name) and node.exc.id in ctx.handler_names
@@ -172,7 +191,7 @@ def _visit(node: ast.AST, ctx: _Ctx) -> None:  # noqa: C901 - one case per const
     if (
         isinstance(node, ast.Call)
         and _terminal(node.func) == "suppress"
-        and any(_is_broad(a) for a in node.args)
+        and any(_is_broad(a, ctx.broad) for a in node.args)
     ):
         add(
             TypedFinding(
@@ -189,6 +208,7 @@ def _visit(node: ast.AST, ctx: _Ctx) -> None:  # noqa: C901 - one case per const
             in_handler=True,
             http_handler=ctx.http_handler,
             findings=ctx.findings,
+            broad=ctx.broad,
         )
         if node.type is not None:
             _visit(node.type, ctx)
@@ -219,7 +239,20 @@ def _check_handler(node: ast.ExceptHandler, ctx: _Ctx) -> None:
             )
         )
         return
-    if not _is_broad(node.type) or _disposition(node) is not None:
+    if not _is_broad(node.type, ctx.broad):
+        how = _narrow_swallow(node)
+        if how is not None:
+            add(
+                TypedFinding(
+                    "narrow-swallow",
+                    node.lineno,
+                    node.col_offset,
+                    f"`except {ast.unparse(node.type)}` {how}: the caller sees success; "
+                    "re-raise a typed error (with `from`) or handle the failure",
+                )
+            )
+        return
+    if _disposition(node) is not None:
         return
     returns = [n for n in _own_nodes(node.body) if isinstance(n, ast.Return) and n.value]
     if ctx.http_handler and returns:
@@ -244,8 +277,73 @@ def _check_handler(node: ast.ExceptHandler, ctx: _Ctx) -> None:
     )
 
 
+def _is_log(st: ast.stmt) -> bool:
+    return (
+        isinstance(st, ast.Expr)
+        and isinstance(st.value, ast.Call)
+        and bool(_LOG_CALL.search(_name(st.value.func)))
+    )
+
+
+def _default_value(node: ast.expr | None) -> bool:
+    """``None``, a literal, or an empty container: a made-up result."""
+    if node is None or isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.List | ast.Tuple | ast.Set | ast.Dict):
+        return not getattr(node, "elts", getattr(node, "keys", None))
+    return (
+        isinstance(node, ast.Call)
+        and _name(node.func) in ("list", "dict", "set")
+        and not (node.args or node.keywords)
+    )
+
+
+def _only_reports(body: list[ast.stmt], seen: list[str]) -> bool:
+    """Every statement logs, builds a log message, skips on, or returns a default."""
+    for st in body:
+        if _is_log(st):
+            seen.append("logged")
+        elif isinstance(st, ast.Return | ast.Continue | ast.Break | ast.Pass):
+            if isinstance(st, ast.Return) and not _default_value(st.value):
+                return False
+            if isinstance(st, ast.Return):
+                seen.append("turned into a default result")
+        elif (
+            isinstance(st, ast.Assign)
+            and all(isinstance(t, ast.Name) for t in st.targets)
+            and isinstance(st.value, ast.JoinedStr | ast.Constant)
+        ):
+            continue  # a message for the log call
+        elif isinstance(st, ast.If):
+            if not (_only_reports(st.body, seen) and _only_reports(st.orelse, seen)):
+                return False
+        else:
+            return False
+    return True
+
+
+def _narrow_swallow(handler: ast.ExceptHandler) -> str | None:
+    """How a specific-exception handler hides the failure, or None (see module doc)."""
+    seen: list[str] = []
+    if _only_reports(handler.body, seen) and seen:
+        return (
+            "is only logged"
+            if seen == ["logged"] * len(seen)
+            else ("is " + " and ".join(dict.fromkeys(seen)))
+        )
+    last = handler.body[-1]
+    if (
+        handler.name
+        and isinstance(last, ast.If)
+        and not last.orelse
+        and any(isinstance(n, ast.Name) and n.id == handler.name for n in ast.walk(last.test))
+    ):
+        return f"inspects `{handler.name}` with no `else`, so unmatched cases are dropped"
+    return None
+
+
 def check_module(tree: ast.Module) -> list[TypedFinding]:
     """Every typed-errors violation in ``tree``, in source order."""
-    ctx = _Ctx()
+    ctx = _Ctx(broad=_aliases(tree))
     _visit(tree, ctx)
     return sorted(ctx.findings, key=lambda f: (f.line, f.col, f.kind))

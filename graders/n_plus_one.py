@@ -10,9 +10,13 @@ Flags, within each function:
 - a single-row lookup (``fetchone``/``fetchrow``/``scalar``/``first``/``get``...) per
   item of an input collection (``for r in rows: conn.execute(...).fetchone()`` in a bulk
   import), unless the function caps the collection (``if len(ids) > 20: raise``);
-- a lazy load in a loop over query rows: attribute access on the loop variable to a relationship
-  the sample's ORM models declare (SQLAlchemy ``relationship``/``backref``, Django
-  ``ForeignKey``/``ManyToManyField``/``related_name``/``*_set``), unless the query uses
+- a lazy load in a loop over query rows: attribute access on the loop variable to a
+  relationship that the rows' model declares (SQLAlchemy ``relationship``/``backref``,
+  Django ``ForeignKey``/``ManyToManyField``/``related_name``/``*_set``; backrefs belong
+  to the target model, and a model inherits its bases' relationships). When the rows'
+  model cannot be told (rows from a helper), a name counts when it is a relationship in
+  every model declaring it. Unless the
+  query uses
   ``selectinload``/``joinedload``/``subqueryload``/``contains_eager``/``select_related``/
   ``prefetch_related`` or the relationship is declared eager (``lazy="selectin"``, ...).
 
@@ -35,8 +39,10 @@ from graders._n1_queries import (
     QueryModel,
     has_eager,
     is_lookup,
+    plain_attributes,
     query_label,
-    relationship_names,
+    query_model,
+    relationship_map,
 )
 from graders._sources import isolate_unparsable
 
@@ -52,6 +58,8 @@ class _Rows:
 
     line: int
     eager: bool
+    #: The model the rows are (``session.query(User)``), ``""`` when unknown.
+    model: str = ""
 
 
 def _functions(module: Module) -> list[tuple[str, _Fn]]:
@@ -93,15 +101,23 @@ class _FunctionScan:
     """N+1 findings in one function body."""
 
     def __init__(
-        self, module: Module, fn: _Fn, own: str, helpers: dict[str, bool], relations: set[str]
+        self,
+        module: Module,
+        fn: _Fn,
+        own: str,
+        helpers: dict[str, bool],
+        relations: dict[str, set[str]],
+        plain: set[str],
     ) -> None:
         self.module, self.fn = module, fn
         self.helpers = {k: v for k, v in helpers.items() if k != own}
         self.relations = relations
+        #: For rows of an unknown model: names that are a relationship wherever declared.
+        self.any_relation = {n for names in relations.values() for n in names} - plain
         self.nodes = module.scope(fn)
         self.model = QueryModel(set())
         _learn_bindings(self.model, self.nodes)
-        self.results: dict[str, tuple[int, bool]] = {}
+        self.results: dict[str, tuple[int, bool, str]] = {}
         #: Every value assigned to each name: ``stmt = select(...).options(...)``.
         self.values: dict[str, list[ast.expr]] = {}
         for node in self.nodes:
@@ -114,7 +130,7 @@ class _FunctionScan:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for t in targets:
                     if rows is not None and dotted(t):
-                        self.results[dotted(t)] = (node.lineno, rows.eager)
+                        self.results[dotted(t)] = (node.lineno, rows.eager, rows.model)
 
     def _runs_query(self, call: ast.Call) -> str:
         if self.model.is_query(call):
@@ -132,11 +148,11 @@ class _FunctionScan:
         for node in ast.walk(expr):
             if isinstance(node, ast.Call) and self._runs_query(node):
                 eager = self._eager(expr) or self.helpers.get(dotted(node.func), False)
-                return _Rows(node.lineno, eager)
+                return _Rows(node.lineno, eager, query_model(node))
         for node in ast.walk(expr):
             name = dotted(node) if isinstance(node, ast.Name | ast.Attribute) else ""
             if name in self.results and self.results[name][0] < line:
-                return _Rows(self.results[name][0], self.results[name][1])
+                return _Rows(*self.results[name])
         return None
 
     def findings(self) -> list[Evidence]:
@@ -206,7 +222,7 @@ class _FunctionScan:
                 isinstance(node, ast.Attribute)
                 and isinstance(node.value, ast.Name)
                 and node.value.id in loop_vars
-                and node.attr in self.relations
+                and node.attr in self._relations_of(rows)
                 and not rows.eager
             ):
                 message = (
@@ -215,6 +231,13 @@ class _FunctionScan:
                     "select_related/prefetch_related)"
                 )
                 out[line] = evidence(self.module, node, message)
+
+    def _relations_of(self, rows: _Rows) -> set[str]:
+        """Relationships of the rows' model; when it is unknown, the names that are a
+        relationship in every model declaring them (``owner`` is a column somewhere)."""
+        if rows.model and rows.model in self.relations:
+            return self.relations[rows.model]
+        return set() if rows.model else self.any_relation
 
 
 def _collection(iterable: ast.expr) -> str:
@@ -242,12 +265,16 @@ class NPlusOneGrader(StaticGrader):
         if early:
             return early
         helpers = _query_helpers(modules)
-        relations = relationship_names(modules)
+        relations = relationship_map(modules)
+        plain = plain_attributes(modules)
         found: list[Evidence] = []
         for module in modules:
             for own, fn in _functions(module):
-                found += _FunctionScan(module, fn, own, helpers, relations).findings()
-        meta: dict[str, Any] = {"query_functions": len(helpers), "relationships": sorted(relations)}
+                found += _FunctionScan(module, fn, own, helpers, relations, plain).findings()
+        meta: dict[str, Any] = {
+            "query_functions": len(helpers),
+            "relationships": sorted({n for names in relations.values() for n in names}),
+        }
         if not found:
             reason = "no query runs per row of an earlier query"
             return [self.make_grade(ctx, "pass", reason=reason, **meta)]

@@ -84,3 +84,35 @@ def test_flask_session_get_is_not_a_query() -> None:
 
 def test_unparsable_is_error() -> None:
     assert grade("n_plus_one", {"a.py": "for x in\n"}).verdict == "error"
+
+
+# -- real-code sweep cause (#17): relationships belong to their model -----------------
+
+_MODELS = (
+    "class Event(Base):\n    owner = Column(String)\n\n\n"
+    "class Ticket(Base):\n    owner = relationship('User')\n    tags = relationship('Tag')\n\n\n"
+)
+
+
+def test_attribute_that_is_a_relationship_of_another_model_is_not_a_lazy_load() -> None:
+    src = _MODELS + (
+        "def export(db):\n    for e in db.query(Event).all():\n        print(e.owner)\n"
+    )
+    assert grade("n_plus_one", {"app.py": src}).verdict == "pass"
+
+
+def test_relationship_of_the_rows_model_is_a_lazy_load() -> None:
+    src = _MODELS + (
+        "def export(db):\n    for t in db.query(Ticket).all():\n        print(t.owner.name)\n"
+    )
+    assert grade("n_plus_one", {"app.py": src}).verdict == "fail"
+
+
+def test_rows_of_unknown_model_need_a_name_that_is_only_ever_a_relationship() -> None:
+    src = _MODELS + (
+        "def export(db):\n    rows = get_rows(db)\n    for r in db.scalars(rows).all():\n"
+        "        print(r.owner, r.tags)\n"
+    )
+    g = grade("n_plus_one", {"app.py": src})
+    assert g.verdict == "fail"
+    assert ["tags" in e.message for e in g.evidence] == [True]

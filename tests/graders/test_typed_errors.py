@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from evals.schema import Grade
 from graders import GradeContext, get_grader
 from graders._accuracy import evaluate
@@ -182,3 +184,72 @@ def test_unparsable_and_test_files() -> None:
     broad = "def f():\n    raise Exception('x')\n"
     assert _grade(broad, path="tests/test_svc.py").verdict == "skipped"
     assert _grade(broad, path="svc.py").verdict == "fail"
+
+
+# -- real handlers (#17): specific errors hidden from the caller; aliases ------------
+
+_HIDDEN = {
+    "only_logged": (
+        "def load(path):\n    try:\n        return read(path)\n    except KeyError:\n"
+        "        log.warning('missing %s', path)\n"
+    ),
+    "logged_then_empty_result": (
+        "def recs(p):\n    try:\n        df = load(p)\n    except FileNotFoundError:\n"
+        "        log.warning('no model')\n        return []\n    return df\n"
+    ),
+    "turned_into_default": (
+        "def email(c, pid):\n    try:\n        return get(c, pid)['email']\n"
+        "    except KeyError:\n        return 'unknown@example.com'\n"
+    ),
+    "message_then_log_in_branches": (
+        "def ids(c, people):\n    out = []\n    for p in people:\n        try:\n"
+        "            out.append(resolve(c, p))\n        except ApiError as e:\n"
+        "            msg = f'cannot resolve {p}: {e}'\n            if e.code == 404:\n"
+        "                log.warning(msg)\n                continue\n            else:\n"
+        "                log.exception(msg)\n                continue\n    return out\n"
+    ),
+    "inspects_without_else": (
+        "def upload(req):\n    try:\n        return req.next_chunk()\n    except HttpError as e:\n"
+        "        if e.status in (500, 503):\n            raise\n"
+    ),
+    "alias_of_exception": (
+        "Problem = Exception\n\n\ndef f():\n    try:\n        g()\n    except Problem:\n"
+        "        return None\n"
+    ),
+    "raise_alias_of_exception": "Oops = BaseException\n\n\ndef f():\n    raise Oops('x')\n",
+}
+_HANDLED = {
+    "ignored_on_purpose": (
+        "def join(q, m):\n    try:\n        q = q.join(m)\n    except InvalidRequestError:\n"
+        "        pass  # cannot be joined\n    return q\n"
+    ),
+    "alternative_value": (
+        "def enc(model):\n    try:\n        e = for_model(model)\n    except KeyError:\n"
+        "        log.warning('no tokeniser for %s', model)\n        e = get_encoding('base')\n"
+        "    return e\n"
+    ),
+    "inspects_with_else_raise": (
+        "def members(c, key):\n    try:\n        return call(c, key)\n    except HttpError as e:\n"
+        "        if e.status == 404:\n            return None\n        else:\n            raise\n"
+    ),
+    "fallback_to_input": (
+        "def name(c, uid):\n    try:\n        return c.info(uid)['name']\n    except ApiError:\n"
+        "        return uid\n"
+    ),
+    "shown_to_the_user": (
+        "def save(self, request, form):\n    try:\n        create(**form.cleaned_data)\n"
+        "    except ValidationError as exc:\n        self.message_user(request, str(exc))\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_HIDDEN))
+def test_hidden_failures_fail(name: str) -> None:
+    grade = _grade(_HIDDEN[name])
+    assert grade.verdict == "fail", grade.reason
+
+
+@pytest.mark.parametrize("name", sorted(_HANDLED))
+def test_handled_failures_pass(name: str) -> None:
+    grade = _grade(_HANDLED[name])
+    assert grade.verdict == "pass", [e.message for e in grade.evidence]

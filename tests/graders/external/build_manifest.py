@@ -1,4 +1,7 @@
-"""Rebuild ``manifest_sql_construction.jsonl`` from the pinned public mirrors.
+"""Rebuild the external corpus manifests from the pinned public mirrors.
+
+``manifest_sql_construction.jsonl`` (labels from upstream annotations, relabels
+marked) and ``manifest_typed_errors.jsonl`` (our labels, :mod:`typed_labels`).
 
 Usage (after bringing the mirrors with the ``fetch`` tool)::
 
@@ -42,6 +45,7 @@ from external_corpus import (  # noqa: E402
     statement_lists,
     write_manifest,
 )
+from typed_labels import TYPED_LABELS, TYPED_PINS  # noqa: E402
 
 from graders._parse import parse_python  # noqa: E402
 
@@ -352,7 +356,36 @@ def build() -> list[Item]:
     return items
 
 
+def build_typed() -> list[Item]:
+    """Every item of the typed_errors corpus: one function per labelled handler."""
+    items = []
+    for repo, path, span, label, why in TYPED_LABELS:
+        text = _show(repo, TYPED_PINS[repo], path)
+        unit = f"lines {span}"
+        body = render_unit(text, unit, "")
+        item_id = f"{repo}:{path}:{span}"
+        source = repo.split("/")[1]
+        items.append(
+            Item(
+                id=item_id,
+                source=source,
+                repo=repo,
+                commit=TYPED_PINS[repo],
+                path=path,
+                unit=unit,
+                func_lines="",
+                label=label,
+                label_source=f"own: {why}",
+                split=split_of(item_id),
+                sha256=sha256(body),
+            )
+        )
+    return items
+
+
 def main() -> None:
+    typed = build_typed()
+    print(f"{write_manifest('typed_errors', typed)}: {len(typed)} items")
     items = build()
     path = write_manifest("sql_construction", items)
     bad = sum(1 for i in items if i.label == "bad")

@@ -30,7 +30,7 @@ from graders._base import GradeContext, StaticGrader, get_grader  # noqa: E402
 
 VENV_BIN = ROOT / ".venv" / "bin"
 
-__all__ = ["flagged_by_bandit", "flagged_by_grader", "flagged_by_ruff", "table"]
+__all__ = ["baselines", "flagged_by_bandit", "flagged_by_grader", "flagged_by_ruff", "table"]
 
 
 def flagged_by_grader(name: str, items: Iterable[Item]) -> dict[str, str]:
@@ -57,11 +57,15 @@ def _write(items: list[Item], folder: Path) -> dict[str, str]:
     return names
 
 
-def flagged_by_ruff(items: list[Item]) -> set[str]:
-    """Ids of the items ruff S608 reports on."""
+#: ruff's nearest rules to "Always: typed errors", for the side-by-side.
+RUFF_TYPED = "BLE001,S110,S112,E722,B904,TRY002,TRY203,SIM105"
+
+
+def flagged_by_ruff(items: list[Item], select: str = "S608") -> set[str]:
+    """Ids of the items ruff reports on with rules ``select`` (S608 by default)."""
     with tempfile.TemporaryDirectory() as tmp:
         names = _write(items, Path(tmp))
-        cmd = [str(VENV_BIN / "ruff"), "check", "--isolated", "--select", "S608"]
+        cmd = [str(VENV_BIN / "ruff"), "check", "--isolated", "--select", select]
         cmd += ["--output-format", "json", "--exit-zero", tmp]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
         return {names[str(Path(r["filename"]).resolve())] for r in json.loads(out)}
@@ -79,15 +83,28 @@ def flagged_by_bandit(items: list[Item]) -> set[str]:
         return {names[str(Path(r["filename"]).resolve())] for r in results}
 
 
+def baselines(grader: str, items: list[Item]) -> dict[str, dict[str, Scores]]:
+    """The other tools' scores on the same items, for grader ``grader``."""
+    if grader == "sql_construction":
+        return {
+            "ruff S608": score(items, flagged_by_ruff(items)),
+            "bandit B608": score(items, flagged_by_bandit(items)),
+        }
+    return {"ruff BLE/S110/TRY...": score(items, flagged_by_ruff(items, RUFF_TYPED))}
+
+
 def table(rows: dict[str, dict[str, Scores]]) -> str:
     """A text table: one line per (source, tool) with n, P and R."""
     sources = sorted({s for per in rows.values() for s in per}, key=lambda s: (s == "pooled", s))
-    lines = [f"{'source':<26}{'tool':<22}{'n':>5}{'P':>8}{'R':>8}"]
+    lines = [f"{'source':<27}{'tool':<22}{'n':>5}{'P':>8}{'R':>8}"]
     for source in sources:
         for tool, per in rows.items():
             s = per.get(source)
             if s is not None:
-                lines.append(f"{source:<26}{tool:<22}{s.n:>5}{s.precision:>8.3f}{s.recall:>8.3f}")
+                # "-": no item of that source was flagged (P) or is bad (R).
+                p = f"{s.precision:>8.3f}" if s.tp + s.fp else f"{'-':>8}"
+                r = f"{s.recall:>8.3f}" if s.tp + s.fn else f"{'-':>8}"
+                lines.append(f"{source[:26]:<27}{tool:<22}{s.n:>5}{p}{r}")
     return "\n".join(lines)
 
 
@@ -100,9 +117,7 @@ def main() -> None:
     items = load_items(args.grader, None if args.split == "all" else args.split)
     ours = flagged_by_grader(args.grader, items)
     rows = {args.grader: score(items, set(ours))}
-    if args.grader == "sql_construction":
-        rows["ruff S608"] = score(items, flagged_by_ruff(items))
-        rows["bandit B608"] = score(items, flagged_by_bandit(items))
+    rows.update(baselines(args.grader, items))
     print(f"{args.grader}, split={args.split}, {len(items)} items")
     print(table(rows))
     if args.mistakes:
