@@ -30,6 +30,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -162,7 +163,7 @@ def _make(source: str, repo: str, path: str, text: str, unit: str, fl: str, labe
         id=item_id,
         source=source,
         repo=repo,
-        commit=PINS[repo],
+        commit=PINS.get(repo, ""),
         path=path,
         unit=unit,
         func_lines=fl,
@@ -361,23 +362,15 @@ def build_typed() -> list[Item]:
     items = []
     for repo, path, span, label, why in TYPED_LABELS:
         text = _show(repo, TYPED_PINS[repo], path)
-        unit = f"lines {span}"
-        body = render_unit(text, unit, "")
-        item_id = f"{repo}:{path}:{span}"
-        source = repo.split("/")[1]
+        item = _make(
+            repo.split("/")[1], repo, path, text, f"lines {span}", "", label, f"own: {why}"
+        )
         items.append(
-            Item(
-                id=item_id,
-                source=source,
-                repo=repo,
+            replace(
+                item,
+                id=f"{repo}:{path}:{span}",
                 commit=TYPED_PINS[repo],
-                path=path,
-                unit=unit,
-                func_lines="",
-                label=label,
-                label_source=f"own: {why}",
-                split=split_of(item_id),
-                sha256=sha256(body),
+                split=split_of(f"{repo}:{path}:{span}"),
             )
         )
     return items
