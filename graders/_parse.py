@@ -120,6 +120,8 @@ def parse_python(path: str, text: str) -> ast.Module:
         first = exc
     except ValueError as exc:  # e.g. source with NUL bytes
         raise ParseError(f"{path}: cannot parse: {exc}") from None
+    except (RecursionError, MemoryError):  # nesting deeper than the parser's stack
+        raise ParseError(f"{path}: cannot parse: nested too deeply") from None
     try:
         rewritten = _downgrade(text)
     except Exception:  # libcst found the file valid but a rewrite failed: keep ast's reason

@@ -102,9 +102,21 @@ def isolate_unparsable(*, include_tests: bool = False) -> Callable[[_Check], _Ch
                 if p.endswith(".py") and (include_tests or not is_test_path(p))
             }
             _, failures = parse_sources(graded, include_tests=True)
-            if not failures:
-                return check(self, ctx)
             bad = {f.path for f in failures}
+            if not bad or len(graded) > len(bad):
+                rest = replace(ctx, files={p: t for p, t in ctx.files.items() if p not in bad})
+                try:
+                    grades = check(self, rest)
+                except RecursionError:  # a file nested too deeply for the analysis
+                    deep = _too_deep(check, self, rest, [p for p in graded if p not in bad])
+                    failures += deep
+                    bad |= {f.path for f in deep}
+                    rest = replace(ctx, files={p: t for p, t in ctx.files.items() if p not in bad})
+                    grades = check(self, rest) if len(graded) > len(bad) else []
+            else:
+                grades = []
+            if not failures:
+                return grades
             rules = ctx.rule_ids or self.default_rules
             reason = f"{len(failures)} file(s) could not be parsed and were not graded: " + (
                 "; ".join(f.reason for f in failures)
@@ -113,11 +125,21 @@ def isolate_unparsable(*, include_tests: bool = False) -> Callable[[_Check], _Ch
             error.evidence = [
                 Evidence(file=f.path, line=f.line, message=f.reason) for f in failures
             ]
-            if len(bad) == len(graded):
-                return [error]
-            rest = replace(ctx, files={p: t for p, t in ctx.files.items() if p not in bad})
-            return [*check(self, rest), error]
+            return [*grades, error]
 
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def _too_deep(
+    check: _Check, grader: Any, ctx: GradeContext, paths: list[str]
+) -> list[ParseFailure]:
+    """The files among ``paths`` the grader cannot analyse alone (RecursionError)."""
+    out = []
+    for path in paths:
+        try:
+            check(grader, replace(ctx, files={path: ctx.files[path]}))
+        except RecursionError:
+            out.append(ParseFailure(path, f"{path}: nested too deeply to analyse"))
+    return out

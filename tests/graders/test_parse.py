@@ -70,3 +70,29 @@ def test_sql_found_in_the_readable_files_beside_an_unreadable_one() -> None:
     }
     grades = grader.check(GradeContext(files=files, rule_ids=()))  # type: ignore[attr-defined]
     assert sorted(g.verdict for g in grades) == ["error", "fail"]
+
+
+@pytest.mark.parametrize(
+    "deep",
+    [
+        "x = " + "-" * 1500 + "1\n",  # parses, too deep for a recursive analysis
+        "x = " + "-" * 20000 + "1\n",  # too deep for the parser itself
+        "x = " + " + ".join(["a"] * 5000) + "\n",
+        "x = a" + ".b" * 3000 + "\n",
+    ],
+    ids=["unary-1500", "unary-20000", "binop-5000", "attribute-3000"],
+)
+@pytest.mark.parametrize("name", STATIC)
+def test_a_file_nested_too_deeply_cannot_hide_the_others(name: str, deep: str) -> None:
+    grader = get_grader(name)
+    files = {
+        "deep.py": deep,
+        "db.py": "def f(cur, n):\n    cur.execute(f'SELECT * FROM t WHERE n = {n}')\n",
+    }
+    grades = grader.check(GradeContext(files=files, rule_ids=grader.default_rules))  # type: ignore[attr-defined]
+    assert not any("crashed" in g.reason for g in grades)
+    if name == "sql_construction":
+        assert "fail" in {g.verdict for g in grades}
+    for g in grades:
+        if g.verdict == "error":
+            assert [e.file for e in g.evidence] == ["deep.py"]
