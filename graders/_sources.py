@@ -2,9 +2,8 @@
 
 Only non-test Python files count: a candidate's own tests may legitimately build SQL
 strings or raise ``Exception`` in fixtures, and the rules are about the service code.
-Skipped: ``test_*.py``, ``*_test.py``, ``conftest.py`` and anything under a ``tests/``,
-``test/`` or ``testing/`` directory or a test package named like a test module
-(``test_x/``, ``x_test/``: a project's fake plugins for its tests).
+Skipped: ``test_*.py``, ``*_test.py``, ``conftest.py`` and anything under a ``tests/``
+or ``test/`` directory.
 
 A file that cannot be parsed is a :class:`ParseFailure` for that file only: the graders
 grade every other file and add one ``error`` grade naming the unreadable ones
@@ -25,7 +24,14 @@ from evals.schema import Evidence, Grade
 from graders._base import GradeContext, error_grade
 from graders._parse import ParseError, parse_python
 
-__all__ = ["ParseFailure", "Source", "isolate_unparsable", "is_test_path", "parse_sources"]
+__all__ = [
+    "ParseFailure",
+    "Source",
+    "is_test_path",
+    "is_test_support",
+    "isolate_unparsable",
+    "parse_sources",
+]
 
 _Check = TypeVar("_Check", bound=Callable[[Any, GradeContext], list[Grade]])
 
@@ -59,9 +65,20 @@ def is_test_path(path: str) -> bool:
     name = p.name
     if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
         return True
-    return any(
-        part in ("tests", "test", "testing") or part.startswith("test_") or part.endswith("_test")
-        for part in p.parts[:-1]
+    return any(part in ("tests", "test") for part in p.parts[:-1])
+
+
+def is_test_support(path: str) -> bool:
+    """A test file, or a module of a test-support package (``testing/``, ``acme_test/``,
+    ``test_x/``: a project's fake plugins and fixtures for its tests).
+
+    Only ``secrets_in_code`` uses this wider test (its name rules skip test code, key
+    formats are still checked): the other graders would let service code hide in a
+    package named like a test one.
+    """
+    parts = PurePosixPath(path).parts[:-1]
+    return is_test_path(path) or any(
+        part == "testing" or part.startswith("test_") or part.endswith("_test") for part in parts
     )
 
 

@@ -34,12 +34,12 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from evals.schema import Evidence, Grade
-from graders._ast_util import is_test_path, parse_modules
+from graders._ast_util import parse_modules
 from graders._base import GradeContext, StaticGrader, error_grade, skipped_grade
 from graders._secret_config import is_config_path, scan_config
 from graders._secret_patterns import mask
 from graders._secret_python import SecretFinding, scan_python
-from graders._sources import isolate_unparsable
+from graders._sources import is_test_support, isolate_unparsable
 
 __all__ = ["SecretsInCodeGrader"]
 
@@ -71,7 +71,7 @@ class SecretsInCodeGrader(StaticGrader):
             return [skipped_grade(self.name, rules, "no Python or config files to scan")]
         findings: list[SecretFinding] = []
         for module in modules:
-            findings += scan_python(module, test_file=is_test_path(module.path))
+            findings += scan_python(module, test_file=is_test_support(module.path))
         for path in configs:
             findings += scan_config(path, ctx.files[path])
         seen: set[tuple[str, int, str]] = set()
