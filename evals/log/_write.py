@@ -12,6 +12,7 @@ Only the holder of the run's lock (:class:`~evals.log.RunLock`) may write.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 from pathlib import Path
@@ -34,17 +35,41 @@ def write_failure(path: Path, exc: OSError) -> RunLogError:
 
 
 def write_manifest(run_dir: Path, manifest: Manifest) -> None:
-    """Atomically replace ``manifest.json`` (write a temporary file, fsync, rename)."""
+    """Atomically replace ``manifest.json`` (write a temporary file, fsync, rename).
+
+    On a full disk the temporary file cannot be written; the manifest is then rewritten
+    in place if the new text fits in the blocks the old file already holds (overwriting
+    allocated blocks needs no free space), so a run stopped by a full disk can still say
+    ``interrupted``. Otherwise the old manifest is left untouched and the error raised.
+    """
     tmp = run_dir / (MANIFEST + ".tmp")
+    data = manifest.model_dump_json(indent=2).encode("utf-8")
     try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            fh.write(manifest.model_dump_json(indent=2))
+        with tmp.open("wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, run_dir / MANIFEST)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise write_failure(run_dir / MANIFEST, exc) from exc
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        if exc.errno != errno.ENOSPC or not _rewrite_in_place(run_dir / MANIFEST, data):
+            raise write_failure(run_dir / MANIFEST, exc) from exc
+
+
+def _rewrite_in_place(path: Path, data: bytes) -> bool:
+    try:
+        allocated = os.stat(path).st_blocks * 512
+        if len(data) > allocated:
+            return False
+        with path.open("r+b") as fh:
+            fh.write(data)
+            fh.truncate()
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError:
+        return False
+    return True
 
 
 class RunLog:
