@@ -118,6 +118,9 @@ class Sample(_Model):
     latency_s: float = 0.0
     cached: bool = False
     grades: list[Grade] = Field(default_factory=list)
+    #: Agent samples: the trajectory summary (``attempt`` links ``trajectories.jsonl``;
+    #: turns, tool_calls, tokens, cost_usd, wall_s, capped, mode, delegated). None otherwise.
+    agent: dict[str, Any] | None = None
     started_at: str | None = None
     finished_at: str | None = None
 

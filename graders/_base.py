@@ -61,6 +61,8 @@ class GradeContext:
     prompt: str = ""
     #: Per-run services (the judge), typed.
     services: Services = field(default_factory=Services)
+    #: Agent samples: the :class:`evals.log.Trajectory`; None for single-turn.
+    trajectory: Any = None
 
 
 @runtime_checkable

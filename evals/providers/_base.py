@@ -175,6 +175,9 @@ for _kind, _target in {
     "replay": "evals.providers.replay:create",
     "anthropic": "evals.providers.anthropic:create",
     "openai": "evals.providers.openai_compat:create",
+    # Agent mode: the candidate acts in a jailed workspace (evals/agent).
+    "claude-code": "evals.agent.claude_code:create",
+    "claude-code-delegate": "evals.agent.claude_code:create_delegate",
 }.items():
     PROVIDERS.register(_kind, _target)
 

@@ -137,6 +137,7 @@ async def grade_files(
     sandbox: Sandbox | None,
     output: str = "",
     prompt: str = "",
+    trajectory: Any = None,
 ) -> list[Grade]:
     """Run every applicable grader concurrently and return their grades in name order."""
     task = for_persona(task, persona)
@@ -154,6 +155,7 @@ async def grade_files(
             output=output,
             prompt=prompt,
             services=plan.services,
+            trajectory=trajectory,
         )
         jobs.append(_run_one(grader, ctx))
     results = await asyncio.gather(*jobs)

@@ -108,7 +108,8 @@ class Runner:
             state_dir=self.run_dir,
             temperature=self.config.temperature,
         )
-        if provider.offline or not self.config.cache:
+        # Agents act in a workspace: there is no single response to cache.
+        if provider.offline or not self.config.cache or hasattr(provider, "solve"):
             return provider
         from evals.providers.cache import wrap_with_cache
 

@@ -74,6 +74,10 @@ async def run_sample(
         prompt=prompt,
         started_at=now_iso(),
     )
+    if callable(getattr(item.provider, "solve", None)):  # an agent acts in a workspace
+        from evals.runner._agent import solve_and_grade
+
+        return await solve_and_grade(item, sample, grading, sandbox, grade_slots)
     started = time.perf_counter()
     try:
         response = await item.provider.generate(request)

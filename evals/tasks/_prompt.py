@@ -32,15 +32,21 @@ def _fence(path: str, text: str) -> str:
     return f"```{lang} file={path}\n{body}```"
 
 
-def render_prompt(task: Task, pressure: str | None = None) -> str:
-    """Render the user turn. ``pressure`` selects a pressure variant by id."""
+def render_prompt(
+    task: Task, pressure: str | None = None, *, contract: str = OUTPUT_CONTRACT
+) -> str:
+    """Render the user turn. ``pressure`` selects a pressure variant by id.
+
+    ``contract`` replaces the single-turn output contract (agent mode asks for files
+    edited in place instead of fenced blocks).
+    """
     starter_block = "\n\n".join(_fence(p, t) for p, t in task.starter.items())
     try:
         body = _ENV.from_string(task.prompt_template).render(
             task=task.spec,
             starter=task.starter,
             starter_files=starter_block,
-            output_contract=OUTPUT_CONTRACT,
+            output_contract=contract,
         )
     except jinja2.TemplateError as exc:
         raise TaskError(f"template error: {exc}", path=task.path / "prompt.md") from exc
@@ -53,5 +59,5 @@ def render_prompt(task: Task, pressure: str | None = None) -> str:
             raise TaskError(f"unknown pressure variant {pressure!r}", path=task.path / "task.yaml")
         parts.append(spec.text.strip())
     if "output_contract" not in task.prompt_template:
-        parts.append(OUTPUT_CONTRACT)
+        parts.append(contract)
     return "\n\n".join(parts) + "\n"

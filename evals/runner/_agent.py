@@ -1,0 +1,87 @@
+"""One agent sample: the agent acts in a fresh jailed workspace, then it is graded.
+
+Grading starts only after the agent has exited: the final workspace goes through
+every grader the persona maps (the same graders as single-turn samples), and the
+hidden tests enter a sandbox only then (``tests_pass`` copies them in), so no agent
+can read them while it runs. Trajectory graders (process rules) see the trajectory.
+An infrastructure failure (CLI crash, persona not loaded, API unreachable) becomes an
+``infra_error`` sample, which resume re-runs from scratch with a new attempt id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from evals.agent._job import AGENT_CONTRACT, AgentJob
+from evals.errors import AuthenticationError
+from evals.runner._grade import GradingPlan, grade_files, no_files_grade
+from evals.runner._plan import PlanItem
+from evals.schema import Sample
+from evals.tasks import render_prompt
+
+__all__ = ["solve_and_grade"]
+
+
+async def solve_and_grade(
+    item: PlanItem,
+    sample: Sample,
+    grading: GradingPlan,
+    sandbox: Any,
+    grade_slots: asyncio.Semaphore,
+) -> Sample:
+    """Run ``item``'s agent on its task, then grade the final workspace into ``sample``."""
+    from evals.runner._sample import now_iso
+
+    sample.prompt = render_prompt(item.task, item.pressure, contract=AGENT_CONTRACT)
+    job = AgentJob(
+        sample_id=item.sample_id,
+        task=item.task,
+        persona=item.persona,
+        prompt=sample.prompt,
+        epoch=item.epoch,
+        pressure=item.pressure,
+    )
+    solve = getattr(item.provider, "solve")  # noqa: B009 - checked by the caller
+    try:
+        result = await solve(job)
+    except (AuthenticationError, asyncio.CancelledError):
+        raise
+    except Exception as exc:  # infra failure of this sample: record, retry on resume
+        sample.status = "infra_error"
+        sample.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
+        sample.finished_at = now_iso()
+        return sample
+    trajectory = result.trajectory
+    sample.agent = trajectory.summary()
+    sample.output = trajectory.final_text
+    sample.usage = result.usage
+    sample.cost_usd = result.cost_usd
+    sample.latency_s = result.latency_s
+    sample.stop_reason = result.stop_reason
+    sample.files = result.files
+    sample.extraction_notes = list(result.notes)
+    if result.infra_error is not None:
+        sample.status = "infra_error"
+        sample.error = result.infra_error[:500]
+        sample.finished_at = now_iso()
+        return sample
+    if not result.files:
+        sample.grades = [no_files_grade(item.persona)]
+    else:
+        async with grade_slots:
+            sample.grades = await grade_files(
+                grading,
+                persona=item.persona,
+                task=item.task,
+                files=result.files,
+                sandbox=sandbox,
+                output=trajectory.final_text,
+                prompt=sample.prompt,
+                trajectory=trajectory,
+            )
+    sample.judge_cost_usd = sum(
+        float(g.metadata.get("cost_usd", 0.0)) for g in sample.grades if g.grader == "judge"
+    )
+    sample.finished_at = now_iso()
+    return sample
