@@ -149,6 +149,11 @@ BUILTIN_GRADERS: dict[str, str] = {
     "structured_logging": "graders.structured_logging:StructuredLoggingGrader",
     "tests_included": "graders.tests_included:TestsIncludedGrader",
     "judge": "graders.judge:JudgeGrader",
+    # Process rules, read from an agent's trajectory (no grade on single-turn samples).
+    "tests_first": "graders.tests_first:TestsFirstGrader",
+    "tests_after_edit": "graders.tests_after_edit:TestsAfterEditGrader",
+    "lint_run": "graders.lint_run:LintRunGrader",
+    "measure_first": "graders.measure_first:MeasureFirstGrader",
 }
 
 #: ``factory() -> Grader`` (usually the grader class itself).

@@ -76,6 +76,8 @@ def test_evals_run_grades_a_claude_code_sample_with_its_trajectory(
     verdicts = {g["grader"]: g["verdict"] for g in sample["grades"]}
     assert verdicts["tests_pass"] == "pass"  # hidden tests, copied in after the agent exited
     assert verdicts["lint"] == "pass"
+    for process in ("tests_first", "tests_after_edit", "lint_run"):
+        assert verdicts[process] == "pass", process  # read from the trajectory
     agent = sample["agent"]
     assert agent["turns"] == 5 and agent["tool_calls"] == 4 and agent["persona_loaded"]
     assert sample["cost_usd"] == pytest.approx(agent["cost_usd"]) and sample["cost_usd"] > 0

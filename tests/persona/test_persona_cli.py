@@ -60,7 +60,7 @@ def test_show_json(shipped: Path) -> None:
     result = _run("persona", "show", f"{shipped}", "--format", "json")
     data = json.loads(result.stdout)
     assert [r["id"] for r in data["rules"]] == IDS
-    assert data["rules"][0]["graders"] == ["tests_included"] and data["sidecar"]
+    assert data["rules"][0]["graders"] == ["tests_included", "tests_first"] and data["sidecar"]
 
 
 def test_show_flags_unmeasured_rules(
