@@ -15,7 +15,7 @@ from typing import Any
 
 from evals.agent._job import AGENT_CONTRACT, AgentJob
 from evals.errors import AuthenticationError
-from evals.runner._grade import GradingPlan, grade_files, no_files_grade
+from evals.runner._grade import GradingPlan
 from evals.runner._plan import PlanItem
 from evals.schema import Sample
 from evals.tasks import render_prompt
@@ -31,7 +31,7 @@ async def solve_and_grade(
     grade_slots: asyncio.Semaphore,
 ) -> Sample:
     """Run ``item``'s agent on its task, then grade the final workspace into ``sample``."""
-    from evals.runner._sample import now_iso
+    from evals.runner._sample import grade_sample, now_iso
 
     sample.prompt = render_prompt(item.task, item.pressure, contract=AGENT_CONTRACT)
     job = AgentJob(
@@ -66,22 +66,4 @@ async def solve_and_grade(
         sample.error = result.infra_error[:500]
         sample.finished_at = now_iso()
         return sample
-    if not result.files:
-        sample.grades = [no_files_grade(item.persona)]
-    else:
-        async with grade_slots:
-            sample.grades = await grade_files(
-                grading,
-                persona=item.persona,
-                task=item.task,
-                files=result.files,
-                sandbox=sandbox,
-                output=trajectory.final_text,
-                prompt=sample.prompt,
-                trajectory=trajectory,
-            )
-    sample.judge_cost_usd = sum(
-        float(g.metadata.get("cost_usd", 0.0)) for g in sample.grades if g.grader == "judge"
-    )
-    sample.finished_at = now_iso()
-    return sample
+    return await grade_sample(sample, item, grading, sandbox, grade_slots, trajectory)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from evals.errors import AuthenticationError
 from evals.extract import extract_files
@@ -23,7 +23,7 @@ from evals.tasks import render_prompt
 if TYPE_CHECKING:
     from evals.sandbox import Sandbox
 
-__all__ = ["build_request", "now_iso", "run_sample"]
+__all__ = ["build_request", "grade_sample", "now_iso", "run_sample"]
 
 
 def now_iso() -> str:
@@ -107,7 +107,24 @@ async def run_sample(
     sample.extraction_notes = extraction.notes
     if kind is not None:
         sample.extraction_notes.append(f"answer kind: {kind} (stop reason {response.stop_reason})")
-    if not extraction.files:
+    return await grade_sample(sample, item, grading, sandbox, grade_slots, kind=kind)
+
+
+async def grade_sample(
+    sample: Sample,
+    item: PlanItem,
+    grading: GradingPlan,
+    sandbox: Sandbox,
+    grade_slots: asyncio.Semaphore,
+    trajectory: Any = None,
+    *,
+    kind: str | None = None,
+) -> Sample:
+    """Grade ``sample.files`` (with ``trajectory`` for agent samples) and finish ``sample``.
+
+    ``kind`` is the single-turn answer's :func:`answer_kind` (it decides who is blamed).
+    """
+    if not sample.files:
         sample.grades = [no_files_grade(item.persona)]
     else:
         async with grade_slots:
@@ -115,10 +132,11 @@ async def run_sample(
                 grading,
                 persona=item.persona,
                 task=item.task,
-                files=extraction.files,
+                files=sample.files,
                 sandbox=sandbox,
-                output=response.text,
-                prompt=prompt,
+                output=sample.output,
+                prompt=sample.prompt,
+                trajectory=trajectory,
             )
     if kind is not None:
         sample.grades = blame_model(sample.grades, kind)
