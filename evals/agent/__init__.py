@@ -8,7 +8,7 @@ the real key, counts tokens and dollars, enforces :class:`Caps`, and records the
 
 from evals.agent._job import AGENT_CONTRACT, AgentJob, AgentProvider, AgentResult
 from evals.agent.proxy import DEFAULT_CAPS, Caps, RecordingProxy
-from evals.agent.trajectory import (
+from evals.log import (
     TRAJECTORIES,
     TRAJECTORY_VERSION,
     ToolStep,

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from evals.agent.proxy import Exchange
-from evals.agent.trajectory import MAX_OUTPUT_CHARS, ToolStep, Turn, trim, trim_value
+from evals.log import ToolStep, Turn
+from evals.log._trajectory import MAX_OUTPUT_CHARS, trim, trim_value
 
 __all__ = ["system_text", "turns_and_tools"]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from evals.agent.trajectory import Trajectory
+from evals.log import Trajectory
 from evals.schema import Usage
 
 if TYPE_CHECKING:

@@ -37,8 +37,9 @@ from evals.agent._build import system_text, turns_and_tools
 from evals.agent._jail import AGENT_DIR, ensure_jailable, jail_argv
 from evals.agent._job import AgentJob, AgentResult, new_attempt, read_workspace, write_files
 from evals.agent.proxy import DEFAULT_CAPS, Caps, RecordingProxy
-from evals.agent.trajectory import Trajectory, append_trajectory, trim
 from evals.errors import AuthenticationError, MissingCredentialsError, ProviderError
+from evals.log import Trajectory, append_trajectory
+from evals.log._trajectory import trim
 
 if TYPE_CHECKING:
     from evals.providers import ProviderRequest, ProviderResponse

@@ -17,16 +17,31 @@ from evals.log._read import (
     read_sample_at,
     read_samples,
 )
+from evals.log._trajectory import (
+    TRAJECTORIES,
+    TRAJECTORY_VERSION,
+    ToolStep,
+    Trajectory,
+    Turn,
+    append_trajectory,
+    read_trajectories,
+)
 from evals.log._write import RunLog, write_failure, write_manifest
 
 __all__ = [
     "LOCK",
     "MANIFEST",
     "SAMPLES",
+    "TRAJECTORIES",
+    "TRAJECTORY_VERSION",
     "LogScan",
     "RunLock",
     "RunLockedError",
     "RunLog",
+    "ToolStep",
+    "Trajectory",
+    "Turn",
+    "append_trajectory",
     "holder",
     "is_held",
     "iter_samples",
@@ -35,6 +50,7 @@ __all__ = [
     "read_manifest",
     "read_sample_at",
     "read_samples",
+    "read_trajectories",
     "write_failure",
     "write_manifest",
 ]

@@ -16,8 +16,8 @@ from evals.agent._job import AgentJob, AgentResult
 from evals.agent.claude_code import DUMMY_KEY, create, create_delegate
 from evals.agent.proxy import Caps
 from evals.agent.scripted_server import ScriptedServer, load_script
-from evals.agent.trajectory import read_trajectories
 from evals.cli import app
+from evals.log import read_trajectories
 from evals.persona import load_persona
 from evals.sandbox.bwrap import bwrap_problem
 from evals.tasks import load_task
@@ -165,3 +165,43 @@ def test_wall_cap_kills_the_agent(serve: object) -> None:
     assert result.trajectory.capped == "wall"
     assert result.trajectory.wall_s < 15
     assert "three" not in " ".join(t.output for t in result.trajectory.tools)
+
+
+class _Refusing(ScriptedServer):
+    """An API that refuses every model call (a broken upstream, for resume)."""
+
+    def _route(self, method: str, path: str, body: object) -> object:  # type: ignore[override]
+        from evals.providers._fake_api import Reply
+
+        error = {"type": "error", "error": {"type": "invalid_request_error", "message": "down"}}
+        return Reply.json(400, error)
+
+
+def test_resume_reruns_an_unfinished_agent_sample_from_scratch(
+    serve: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "run"
+    monkeypatch.setenv("ANTHROPIC_API_KEY", REAL_KEY)
+    script = load_script(SESSIONS / "rest-crud-tdd.json", ROOT / "tasks")
+    with _Refusing(script) as broken:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", broken.url)
+        args = ["run", "--model", f"claude-code/{MODEL}", "--task", "rest-crud", "--no-pressure"]
+        first = CliRunner().invoke(app, [*args, "--out", str(out)], catch_exceptions=False)
+    assert first.exit_code == 3, first.output  # incomplete: one infra error
+    (line,) = (out / "samples.jsonl").read_text().splitlines()
+    failed = json.loads(line)
+    assert failed["status"] == "infra_error" and "no model call succeeded" in failed["error"]
+    server = serve("rest-crud-tdd")  # type: ignore[operator]
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+    again = CliRunner().invoke(app, ["run", "--resume", str(out)], catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    samples = [json.loads(x) for x in (out / "samples.jsonl").read_text().splitlines()]
+    assert [s["status"] for s in samples] == ["infra_error", "ok"]
+    attempts = [s["agent"]["attempt"] for s in samples]
+    assert attempts[0] != attempts[1]
+    trajectories = read_trajectories(out)
+    assert set(trajectories) == {(failed["sample_id"], a) for a in attempts}
+    fresh = trajectories[(failed["sample_id"], attempts[1])]
+    # from scratch: the re-run starts with an empty conversation and writes every file again
+    assert [t.name for t in fresh.tools] == ["Write", "Write", "Bash", "Bash"]
+    assert json.loads(json.dumps(samples[1]["files"])).keys() == {"app.py", "test_app.py"}

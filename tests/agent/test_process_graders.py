@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from evals.agent.trajectory import ToolStep, Trajectory
+from evals.log import ToolStep, Trajectory
 from graders import GradeContext, get_grader
 
 LABELLED = Path(__file__).parent / "labelled"

@@ -1,5 +1,7 @@
 """Agent trajectories: every model turn and tool call of one agent sample, versioned.
 
+The run log's third file, read and written only here (beside ``samples.jsonl``).
+
 A run directory keeps them beside the run log in ``trajectories.jsonl``: one
 :class:`Trajectory` per line, written with one ``write`` + ``flush`` + ``fsync``,
 linked to its sample by ``sample_id`` and ``attempt`` (the sample records the attempt
@@ -19,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evals.errors import RunLogError
+from evals.log._write import write_failure
 from evals.schema import Usage
 
 __all__ = [
@@ -142,12 +145,25 @@ class Trajectory(_Model):
 
 
 def append_trajectory(run_dir: Path, trajectory: Trajectory) -> None:
-    """Append one trajectory to ``<run_dir>/trajectories.jsonl`` durably."""
-    line = json.dumps(trajectory.model_dump(mode="json"), ensure_ascii=False) + "\n"
-    with (run_dir / TRAJECTORIES).open("a", encoding="utf-8") as fh:
-        fh.write(line)
-        fh.flush()
-        os.fsync(fh.fileno())
+    """Append one trajectory to ``<run_dir>/trajectories.jsonl`` durably.
+
+    Raises:
+        RunLogError: the write failed (one line; the file keeps only whole lines).
+    """
+    data = (json.dumps(trajectory.model_dump(mode="json")) + "\n").encode("ascii")
+    path = Path(run_dir) / TRAJECTORIES
+    try:
+        with path.open("ab") as fh:
+            start = fh.tell()
+            try:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            except OSError:
+                fh.truncate(start)
+                raise
+    except OSError as exc:
+        raise write_failure(path, exc) from exc
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
