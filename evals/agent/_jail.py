@@ -74,6 +74,7 @@ def jail_argv(
     socket_dir: Path,
     programs: Mapping[str, Path],
     env: Mapping[str, str],
+    relay: bool = True,
 ) -> list[str]:
     """The bwrap command running ``argv`` (relayed to the proxy) inside the jail.
 
@@ -83,9 +84,11 @@ def jail_argv(
         runtime: the candidate runtime (its python runs the relay and the agent's tests).
         workspace: host folder bound read-write at :data:`WORKSPACE`.
         home: host folder (empty) bound read-write at :data:`HOME`.
-        socket_dir: host folder holding the proxy's ``api.sock``.
+        socket_dir: host folder holding the proxy's ``api.sock`` (unused without relay).
         programs: ``name -> host file`` bound read-only at ``AGENT_DIR/bin/name``.
         env: extra environment (on top of the sandbox allow-list).
+        relay: start ``argv`` behind the relay to the proxy; False runs it directly with
+            no way out at all (the built-in loop's tool commands).
 
     Raises:
         SandboxError: bubblewrap is missing or cannot create namespaces.
@@ -104,12 +107,15 @@ def jail_argv(
     args += ["--dir", f"{AGENT_DIR}/bin", "--ro-bind", str(RELAY), f"{AGENT_DIR}/relay.py"]
     for name, host in programs.items():
         args += ["--ro-bind", str(host), f"{AGENT_DIR}/bin/{name}"]
-    args += ["--bind", str(socket_dir), f"{AGENT_DIR}/proxy"]
+    if relay:
+        args += ["--bind", str(socket_dir), f"{AGENT_DIR}/proxy"]
     full_env = {**sandbox_env(runtime), "HOME": HOME, "TMPDIR": "/tmp", **env}
     full_env["PATH"] = f"{AGENT_DIR}/bin:{full_env['PATH']}"
     args += ["--clearenv"]
     for key, value in full_env.items():
         args += ["--setenv", key, value]
+    if not relay:
+        return [*args, "--chdir", WORKSPACE, "--", *argv]
     args += ["--chdir", WORKSPACE, "--", str(runtime.python), "-I", f"{AGENT_DIR}/relay.py"]
     return [*args, PROXY_SOCKET, "--", *argv]
 

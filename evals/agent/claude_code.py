@@ -27,7 +27,6 @@ import contextlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -36,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from evals.agent._build import system_text, turns_and_tools
 from evals.agent._jail import AGENT_DIR, ensure_jailable, jail_argv
 from evals.agent._job import AgentJob, AgentResult, new_attempt, read_workspace, write_files
+from evals.agent._tools import programs
 from evals.agent.proxy import DEFAULT_CAPS, Caps, RecordingProxy
 from evals.errors import AuthenticationError, MissingCredentialsError, ProviderError
 from evals.log import Trajectory, append_trajectory
@@ -161,7 +161,7 @@ class ClaudeCodeProvider:
                     workspace=ws,
                     home=home,
                     socket_dir=sock,
-                    programs=_programs(self.cli),
+                    programs={"claude": self.cli, **programs()},
                     env=_CLI_ENV,
                 )
             )
@@ -169,14 +169,6 @@ class ClaudeCodeProvider:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         return run.result(files, notes, started, started_at)
-
-
-def _programs(cli: Path) -> dict[str, Path]:
-    programs = {"claude": cli}
-    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
-    if ruff and Path(ruff).is_file():
-        programs["ruff"] = Path(ruff)
-    return programs
 
 
 class _CliRun:

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,10 +25,11 @@ from typing import Any
 import httpx2 as httpx
 
 from evals.agent._sse import message_from_sse
+from evals.errors import ConfigError
 from evals.providers.cost import cost_usd
 from evals.schema import Usage
 
-__all__ = ["DEFAULT_CAPS", "Caps", "Exchange", "RecordingProxy"]
+__all__ = ["DEFAULT_CAPS", "Caps", "Exchange", "RecordingProxy", "parse_caps"]
 
 _HOP = {
     "host",
@@ -56,6 +57,24 @@ class Caps:
 
 
 DEFAULT_CAPS = Caps()
+_CAP_KEYS = {"turns": "max_turns", "tokens": "max_tokens", "usd": "max_usd", "wall_s": "wall_s"}
+
+
+def parse_caps(values: Mapping[str, float]) -> Caps:
+    """:class:`Caps` from ``{"turns": 30, "usd": 2, ...}`` (the ``agent_caps`` config).
+
+    Raises:
+        ConfigError: an unknown key or a non-positive value (names the key).
+    """
+    fields: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in _CAP_KEYS:
+            known = ", ".join(_CAP_KEYS)
+            raise ConfigError(f"unknown cap {key!r}; known: {known}", field="agent_caps")
+        if not value > 0:
+            raise ConfigError(f"{key} must be positive", field=f"agent_caps.{key}")
+        fields[_CAP_KEYS[key]] = int(value) if key in ("turns", "tokens") else float(value)
+    return Caps(**fields)
 
 
 @dataclass

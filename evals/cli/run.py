@@ -98,6 +98,25 @@ def _dry_run(config: RunConfig) -> None:
     typer.echo(f"dry run: {len(plan)} samples, estimated ${total_usd:.4f}; nothing was sent")
 
 
+def _caps_option(values: list[str] | None) -> dict[str, float] | None:
+    if not values:
+        return None
+    from evals.agent.proxy import parse_caps
+    from evals.errors import ConfigError
+
+    caps: dict[str, float] = {}
+    for value in values:
+        key, sep, number = value.partition("=")
+        try:
+            caps[key.strip()] = float(number)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise ConfigError(f"{value!r}: expected KEY=NUMBER, e.g. turns=30", field="--agent-cap")
+    parse_caps(caps)  # unknown keys fail here, before anything runs
+    return caps
+
+
 def run_command(
     persona: Annotated[
         list[str] | None,
@@ -164,6 +183,14 @@ def run_command(
         ),
     ] = False,
     min_coverage: MinCoverageOption = None,
+    agent_cap: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--agent-cap",
+            help="Per-sample cap of agent candidates, KEY=VALUE (turns, tokens, usd, wall_s). "
+            "Repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Run the suite through candidate models, grade every answer, write the run log."""
     overrides: dict[str, Any] = {
@@ -189,6 +216,7 @@ def run_command(
         "report": report,
         "temperature": temperature,
         "max_tokens": max_tokens,
+        "agent_caps": _caps_option(agent_cap),
     }
     if resume is not None:
         run_config = resume_config(resume, overrides)

@@ -178,6 +178,7 @@ for _kind, _target in {
     # Agent mode: the candidate acts in a jailed workspace (evals/agent).
     "claude-code": "evals.agent.claude_code:create",
     "claude-code-delegate": "evals.agent.claude_code:create_delegate",
+    "agent": "evals.agent.loop:create",
 }.items():
     PROVIDERS.register(_kind, _target)
 

@@ -58,6 +58,8 @@ class RunConfig(BaseModel):
     pressure: bool = True
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     max_tokens: int = Field(default=8192, ge=1)
+    #: Per-sample caps of agent candidates: turns, tokens, usd, wall_s (evals/agent).
+    agent_caps: dict[str, float] = Field(default_factory=dict)
     report: bool = True
 
     def merged(self, overrides: dict[str, Any]) -> RunConfig:

@@ -101,12 +101,18 @@ class Runner:
         return suite, personas, providers
 
     def _provider(self, name: str) -> Provider:
+        caps = None
+        if self.config.agent_caps:
+            from evals.agent.proxy import parse_caps  # only agent runs pay for its imports
+
+            caps = parse_caps(self.config.agent_caps)
         provider = get_provider(
             name,
             max_connections=self.config.max_connections,
             batch=self.config.batch,
             state_dir=self.run_dir,
             temperature=self.config.temperature,
+            caps=caps,
         )
         # Agents act in a workspace: there is no single response to cache.
         if provider.offline or not self.config.cache or hasattr(provider, "solve"):

@@ -195,3 +195,16 @@ def test_sse_rebuild_merges_late_usage_and_errors() -> None:
     assert message["stop_reason"] == "end_turn"
     error = b'event: error\ndata: {"type":"error","error":{"type":"overloaded_error"}}\n\n'
     assert message_from_sse(error)["type"] == "error"
+
+
+def test_parse_caps_maps_config_keys_and_rejects_bad_ones() -> None:
+    from evals.agent.proxy import parse_caps
+    from evals.errors import ConfigError
+
+    assert parse_caps({"turns": 30, "usd": 2.5, "wall_s": 60, "tokens": 1e6}) == Caps(
+        max_turns=30, max_usd=2.5, wall_s=60.0, max_tokens=1_000_000
+    )
+    with pytest.raises(ConfigError, match="unknown cap 'bogus'"):
+        parse_caps({"bogus": 1})
+    with pytest.raises(ConfigError, match="agent_caps.usd: usd must be positive"):
+        parse_caps({"usd": 0})

@@ -1,0 +1,161 @@
+"""``agent/<vendor>/<model>``: the built-in tool loop on the real anthropic and openai SDKs,
+against the scripted fake on 127.0.0.1; every command runs in a jail (slow)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from evals.agent._job import AgentJob, AgentResult
+from evals.agent.loop import create
+from evals.agent.proxy import Caps
+from evals.agent.scripted_server import ScriptedServer, load_script
+from evals.cli import app
+from evals.log import read_trajectories
+from evals.persona import load_persona
+from evals.sandbox.bwrap import bwrap_problem
+from evals.tasks import load_task
+
+ROOT = Path(__file__).resolve().parents[2]
+SESSIONS = Path(__file__).parent / "sessions"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.sandbox,
+    pytest.mark.skipif(bool(bwrap_problem()), reason=bwrap_problem() or "bwrap works"),
+]
+
+
+@pytest.fixture()
+def server() -> Iterator[ScriptedServer]:
+    script = load_script(SESSIONS / "loop-rest-crud-tdd.json", ROOT / "tasks")
+    with ScriptedServer(script) as running:
+        yield running
+
+
+def _solve(model: str, base_url: str, **options: object) -> AgentResult:
+    provider = create(model, api_key="k", base_url=base_url, **options)
+    job = AgentJob(
+        "s-loop",
+        load_task(ROOT / "tasks" / "rest-crud"),
+        load_persona(ROOT / "personas" / "backend-engineer.md"),
+        "Build the books API.",
+    )
+
+    async def go() -> AgentResult:
+        try:
+            return await provider.solve(job)
+        finally:
+            await provider.aclose()
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize(
+    ("model", "env", "suffix"),
+    [
+        ("agent/anthropic/claude-sonnet-4-5", "ANTHROPIC", ""),
+        ("agent/openai/gpt-4.1", "OPENAI", "/v1"),
+    ],
+)
+def test_evals_run_grades_a_loop_sample_with_its_trajectory(
+    server: ScriptedServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    model: str,
+    env: str,
+    suffix: str,
+) -> None:
+    monkeypatch.setenv(f"{env}_BASE_URL", server.url + suffix)
+    monkeypatch.setenv(f"{env}_API_KEY", "test-key")
+    out = tmp_path / "run"
+    args = ["run", "--model", model, "--task", "rest-crud", "--no-pressure", "--out", str(out)]
+    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (sample,) = [json.loads(x) for x in (out / "samples.jsonl").read_text().splitlines()]
+    assert sample["status"] == "ok", sample["error"]
+    verdicts = {g["grader"]: g["verdict"] for g in sample["grades"]}
+    for grader in ("tests_pass", "lint", "tests_first", "tests_after_edit", "lint_run"):
+        assert verdicts[grader] == "pass", (grader, sample["grades"])
+    agent = sample["agent"]
+    assert agent["mode"] == "loop" and agent["turns"] == 6 and agent["tool_calls"] == 5
+    trajectory = read_trajectories(out)[(sample["sample_id"], agent["attempt"])]
+    names = [t.name for t in trajectory.tools]
+    assert names == ["write", "write", "run_tests", "bash", "read"]
+    assert "11 passed" in trajectory.tools[2].output
+    # the jail has no network, and file tools never leave the workspace
+    assert "Network is unreachable" in trajectory.tools[3].output
+    assert (
+        trajectory.tools[4].is_error and "outside the project folder" in trajectory.tools[4].output
+    )
+    assert sample["cost_usd"] > 0 and trajectory.usage.total_tokens == agent["tokens"]
+    # the key reached the fake only through the SDK's own header
+    headers = {
+        r.headers.get("x-api-key") or r.headers.get("authorization") for r in server.requests
+    }
+    assert headers <= {"test-key", "Bearer test-key"}
+
+
+def test_file_tools_refuse_symlinks_out_of_the_workspace(tmp_path: Path) -> None:
+    from evals.agent._tools import Workspace
+    from evals.sandbox.runtime import ensure_runtime
+
+    ws = tmp_path / "ws"
+    (tmp_path / "home").mkdir()
+    ws.mkdir()
+    (tmp_path / "secret.txt").write_text("host secret")
+    tools = Workspace(ws, tmp_path / "home", ensure_runtime(), {})
+
+    async def go() -> list[tuple[str, bool]]:
+        ws.chmod(0o777)
+        made = await tools.run("bash", {"command": f"ln -s {tmp_path}/secret.txt leak && ls -l"})
+        outs = [made]
+        for name, data in [
+            ("read", {"path": "leak"}),
+            ("write", {"path": "leak", "content": "x"}),
+            ("edit", {"path": "leak", "old_string": "host", "new_string": "x"}),
+            ("read", {"path": f"{tmp_path}/secret.txt"}),
+        ]:
+            outs.append(await tools.run(name, data))
+        return outs
+
+    made, *refused = asyncio.run(go())
+    assert "leak ->" in made[0]
+    assert all(err and "outside the project folder" in out for out, err in refused), refused
+    assert (tmp_path / "secret.txt").read_text() == "host secret"
+
+
+def test_agent_cap_option_reaches_the_loop(
+    server: ScriptedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+    out = tmp_path / "run"
+    args = ["run", "--model", "agent/anthropic/claude-sonnet-4-5", "--task", "rest-crud"]
+    args += ["--no-pressure", "--agent-cap", "turns=1", "--out", str(out)]
+    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (sample,) = [json.loads(x) for x in (out / "samples.jsonl").read_text().splitlines()]
+    assert sample["agent"]["capped"] == "turns" and sample["agent"]["turns"] == 1
+    assert sample["files"].keys() == {"test_app.py"}  # graded as far as it got
+    verdicts = {g["grader"]: g["verdict"] for g in sample["grades"]}
+    assert verdicts["tests_pass"] == "fail" and verdicts["tests_after_edit"] == "fail"
+
+
+def test_turn_cap_stops_the_loop(server: ScriptedServer) -> None:
+    result = _solve("anthropic/claude-sonnet-4-5", server.url, caps=Caps(max_turns=2))
+    assert result.trajectory.capped == "turns" and len(result.trajectory.turns) == 2
+    assert server.count("/v1/messages") == 2
+    assert set(result.files) == {"app.py", "test_app.py"}
+
+
+def test_dollar_cap_counts_cache_tokens(server: ScriptedServer) -> None:
+    # turn 1 costs 1500*3 + 2000*3.75 + 1500*15 = $0.0345 (cache writes included)
+    result = _solve("anthropic/claude-sonnet-4-5", server.url, caps=Caps(max_usd=0.03))
+    assert result.trajectory.capped == "dollars" and len(result.trajectory.turns) == 1
+    assert result.cost_usd == pytest.approx(0.0345)
