@@ -42,6 +42,7 @@ class ProcessGrader(StaticGrader):
             return []
         grade = self.judge(ctx, steps_of(ctx.trajectory))
         grade.metadata["process"] = True  # reports show process rules beside code rules
+        grade.kind = grade.kind or "process"
         return [grade]
 
     def judge(self, ctx: GradeContext, steps: list[Step]) -> Grade:

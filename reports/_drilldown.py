@@ -16,6 +16,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from evals.schema import Grade, Sample
+from reports.agent import timelines
 from reports.frame import RunData, read_sample
 
 __all__ = ["DrillLimits", "drilldown"]
@@ -131,6 +132,8 @@ def _sample_view(s: Sample, limits: DrillLimits) -> dict[str, Any]:
         "tokens": s.usage.total_tokens,
         "cost": s.cost_usd,
         "latency": s.latency_s,
+        "agent": s.agent,
+        "timeline": [],
     }
 
 
@@ -145,8 +148,10 @@ def drilldown(run: RunData, limits: DrillLimits | None = None) -> dict[str, Any]
     picked = _pick(run.frame, limits)
     counts = run.frame.drop_duplicates("sample_id").groupby("task", observed=True).size()
     tasks = []
+    shown: list[dict[str, Any]] = []
     for task, ids in picked.items():
         views = [_sample_view(read_sample(run, sid), limits) for sid in ids]
+        shown += views
         tasks.append(
             {
                 "task": task,
@@ -155,5 +160,9 @@ def drilldown(run: RunData, limits: DrillLimits | None = None) -> dict[str, Any]
                 "fails": sum(v["fails"] for v in views),
             }
         )
+    wanted = {v["id"]: str(v["agent"].get("attempt")) for v in shown if v["agent"]}
+    steps = timelines(run.path, wanted)  # one read of trajectories.jsonl
+    for view in shown:
+        view["timeline"] = steps.get(view["id"], [])
     all_tasks = int(run.frame["task"].nunique())
     return {"tasks": tasks, "hidden_tasks": all_tasks - len(tasks), "limits": limits}

@@ -1,9 +1,10 @@
 """Compare two persona revisions (or two runs) rule by rule, on paired samples.
 
-Samples pair by (model, task, variant, pressure, epoch). For each rule, over the pairs
-where both sides have an outcome: the delta in conformance with a paired bootstrap CI
-clustered by task, an exact McNemar test on the discordant pairs, and Holm's
-correction across rules. A rule *regressed* or *improved* only when its Holm-adjusted
+Samples pair by (model, task, variant, pressure, epoch), the model by its base name so a
+single-turn run compares with an agent run of the same model
+(:func:`reports.agent.base_model`). For each rule, over the pairs where both sides have
+an outcome: the delta in conformance with a paired bootstrap CI clustered by task, an
+exact McNemar test on the discordant pairs, and Holm's correction across rules. A rule *regressed* or *improved* only when its Holm-adjusted
 p-value is below ``alpha``; otherwise there is no significant change.
 """
 
@@ -18,6 +19,7 @@ import pandas as pd
 
 from evals.errors import ConfigError, RunLogError
 from reports._stats import holm, mcnemar_exact, paired_cluster_bootstrap_ci
+from reports.agent import base_model
 from reports.frame import RunData, scan_run
 from reports.metrics import PAIR_KEYS, rule_units
 
@@ -149,6 +151,12 @@ def _paired(a: pd.DataFrame, b: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataF
         for col in [*keys, "rule"]:
             if col != "epoch":
                 u[col] = u[col].astype("object").fillna("")
+        # A single-turn run pairs with an agent run of the same model
+        # (anthropic/m ~ claude-code/m ~ agent/anthropic/m) unless that would merge two
+        # candidates of one side.
+        names = {str(m): base_model(str(m)) for m in u["model"].unique()}
+        if len(set(names.values())) == len(names):
+            u["model"] = u["model"].map(names)
         return u
 
     return prep(a).merge(prep(b), on=[*keys, "rule"], suffixes=("_a", "_b"))

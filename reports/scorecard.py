@@ -18,6 +18,7 @@ from evals.errors import ConfigError
 from reports import charts, metrics
 from reports._drilldown import DrillLimits, drilldown
 from reports._render import duration, render
+from reports.agent import agent_section
 from reports.baseline import find_baseline
 from reports.compare import compare_units
 from reports.frame import RunData, scan_run
@@ -292,6 +293,7 @@ def build_context(
         "variants": variants.to_dict("records"),
         "drill": drilldown(run, limits),
         "judges": judge_section(run.path, run.frame),
+        "agent": agent_section(run.path),
     }
 
 
