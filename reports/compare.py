@@ -4,8 +4,9 @@ Samples pair by (model, task, variant, pressure, epoch), the model by its base n
 single-turn run compares with an agent run of the same model
 (:func:`reports.agent.base_model`). For each rule, over the pairs where both sides have
 an outcome: the delta in conformance with a paired bootstrap CI clustered by task, an
-exact McNemar test on the discordant pairs, and Holm's correction across rules. A rule *regressed* or *improved* only when its Holm-adjusted
-p-value is below ``alpha``; otherwise there is no significant change.
+exact McNemar test on the discordant pairs, and Holm's correction across rules. A rule
+*regressed* or *improved* only when its Holm-adjusted p-value is below ``alpha``;
+otherwise there is no significant change.
 """
 
 from __future__ import annotations

@@ -40,10 +40,10 @@ from evals.agent.proxy import DEFAULT_CAPS, Caps, RecordingProxy
 from evals.errors import AuthenticationError, MissingCredentialsError, ProviderError
 from evals.log import Trajectory, append_trajectory
 from evals.log._trajectory import trim
+from evals.providers._base import BaseProvider
 
 if TYPE_CHECKING:
     from evals.providers import ProviderRequest, ProviderResponse
-    from evals.tasks import Task
 
 __all__ = ["ClaudeCodeProvider", "bundled_cli", "create", "create_delegate"]
 
@@ -83,7 +83,7 @@ def bundled_cli() -> Path:
     return cli
 
 
-class ClaudeCodeProvider:
+class ClaudeCodeProvider(BaseProvider):
     """See the module docstring."""
 
     supports_pressure = True
@@ -102,7 +102,7 @@ class ClaudeCodeProvider:
         setting_sources: str = "project",
     ) -> None:
         kind = "claude-code" if mode == "main" else "claude-code-delegate"
-        self.name = f"{kind}/{model}"
+        super().__init__(f"{kind}/{model}")
         self.model = model
         self.mode = mode
         self.caps = caps
@@ -110,12 +110,8 @@ class ClaudeCodeProvider:
         self.allowed_tools = allowed_tools
         self.setting_sources = setting_sources
         self.cli = cli
-        self.warnings: list[str] = []
         self._key = api_key
         self._upstream = base_url
-
-    def variants(self, task: Task) -> list[str | None]:
-        return [None]
 
     async def generate(self, request: ProviderRequest) -> ProviderResponse:
         raise ProviderError(f"{self.name} is an agent: it solves tasks through the runner")

@@ -28,13 +28,13 @@ from evals.agent.proxy import DEFAULT_CAPS, Caps
 from evals.errors import AuthenticationError, MissingCredentialsError, ProviderError
 from evals.log import ToolStep, Trajectory, Turn, append_trajectory
 from evals.log._trajectory import MAX_OUTPUT_CHARS, trim, trim_value
+from evals.providers._base import BaseProvider
 from evals.providers._sdk import import_sdk, is_loopback
 from evals.providers.cost import cost_usd
 from evals.schema import Usage
 
 if TYPE_CHECKING:
     from evals.providers import ProviderRequest, ProviderResponse
-    from evals.tasks import Task
 
 __all__ = ["LoopProvider", "create"]
 
@@ -160,7 +160,7 @@ _BACKENDS: dict[str, type[_Anthropic] | type[_OpenAI]] = {
 }
 
 
-class LoopProvider:
+class LoopProvider(BaseProvider):
     """See the module docstring."""
 
     supports_pressure = True
@@ -175,17 +175,13 @@ class LoopProvider:
         state_dir: Path | None = None,
         max_tokens: int = 8192,
     ) -> None:
-        self.name = f"agent/{vendor}/{model}"
+        super().__init__(f"agent/{vendor}/{model}")
         self.vendor = vendor
         self.model = model
         self.backend = backend
         self.caps = caps
         self.state_dir = state_dir
         self.max_tokens = max_tokens
-        self.warnings: list[str] = []
-
-    def variants(self, task: Task) -> list[str | None]:
-        return [None]
 
     async def generate(self, request: ProviderRequest) -> ProviderResponse:
         raise ProviderError(f"{self.name} is an agent: it solves tasks through the runner")
