@@ -9,7 +9,13 @@ import typer
 bench_app = typer.Typer(help="Benchmarks: print speed and memory figures.", no_args_is_help=True)
 
 #: Each module defines ``register(bench_app)`` adding one ``evals bench <name>`` command.
-_BENCH_MODULES = ("bench_sandbox", "bench_providers", "bench_graders", "bench_report")
+_BENCH_MODULES = (
+    "bench_sandbox",
+    "bench_providers",
+    "bench_graders",
+    "bench_report",
+    "bench_agent",
+)
 
 
 def register(app: typer.Typer) -> None:
