@@ -155,8 +155,8 @@ def _paired(a: pd.DataFrame, b: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataF
         # A single-turn run pairs with an agent run of the same model
         # (anthropic/m ~ claude-code/m ~ agent/anthropic/m) unless that would merge two
         # candidates of one side.
-        names = {str(m): base_model(str(m)) for m in u["model"].unique()}
-        if len(set(names.values())) == len(names):
+        names = {str(m): base_model(str(m)) for m in u["model"].unique()} if "model" in u else {}
+        if names and len(set(names.values())) == len(names):
             u["model"] = u["model"].map(names)
         return u
 
