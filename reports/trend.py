@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from evals.errors import RunLogError
+from evals.persona import lineage
 from reports import charts, metrics
 from reports._render import render
 from reports.baseline import read_baseline
@@ -37,6 +38,8 @@ class RunSummary:
     conformance: pd.DataFrame
     allpass: float
     cells: pd.DataFrame
+    #: The persona rules of the run (``Rule.to_dict()``), to follow rewordings across runs.
+    rules: tuple[dict[str, Any], ...] = ()
 
 
 def discover_runs(runs_dir: Path) -> list[Path]:
@@ -77,12 +80,25 @@ def _summarise(path: Path) -> RunSummary:
         metrics.conformance(units),
         float(metrics.all_rules_pass(units).iloc[0]["rate"]),
         cells,
+        tuple(r for p in run.manifest.personas for r in p.get("rules") or ()),
     )
 
 
 def summarise_runs(paths: list[Path]) -> list[RunSummary]:
-    """Reduce each run in turn (oldest first)."""
-    return [_summarise(p) for p in paths]
+    """Reduce each run in turn (oldest first).
+
+    A rule reworded between runs (its id changed, see ``evals.persona.lineage``) is
+    shown under its newest id, so its trend line continues.
+    """
+    summaries = [_summarise(p) for p in paths]
+    for summary, renames in zip(summaries, lineage([s.rules for s in summaries]), strict=True):
+        moved = {old: new for old, new in renames.items() if old != new}
+        if moved:
+            summary.conformance["rule"] = (
+                summary.conformance["rule"].astype("object").replace(moved)
+            )
+            summary.cells["rule"] = summary.cells["rule"].astype("object").replace(moved)
+    return summaries
 
 
 def night_flaky(summaries: list[RunSummary]) -> pd.DataFrame:

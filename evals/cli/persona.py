@@ -197,23 +197,44 @@ def _print_diff(result: PersonaDiff) -> None:
     if result.empty:
         out.print(f"no rule changes ({result.unchanged} unchanged)")
         return
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("change", no_wrap=True)
-    ids = [r.id for r in (*result.added, *result.removed)] + [n.id for _, n in result.changed]
-    table.add_column("id", no_wrap=True, min_width=max(len(x) for x in ids))
-    table.add_column("section")
-    table.add_column("detail", ratio=1, overflow="fold")
-    for rule in result.added:
-        table.add_row(Text("+ added", "green"), rule.id, rule.section, Text(rule.text))
-    for rule in result.removed:
-        table.add_row(Text("- removed", "red"), rule.id, rule.section, Text(rule.text))
+    rows = [
+        *((Text("+ added", "green"), r.id, r.section, Text(r.text)) for r in result.added),
+        *((Text("- removed", "red"), r.id, r.section, Text(r.text)) for r in result.removed),
+    ]
     for old, new in result.changed:
         detail = "\n".join(
             f"{name}: {_value(getattr(old, name))} → {_value(getattr(new, name))}"
             for name in changed_fields(old, new)
         )
-        table.add_row(Text("~ changed", "yellow"), new.id, new.section, Text(detail))
-    out.print(table)
+        rows.append((Text("~ changed", "yellow"), new.id, new.section, Text(detail)))
+    for old, new, score in result.reworded:
+        why = "sidecar reworded_from" if score is None else f"similarity {score:.2f}"
+        detail = f"probably the same rule, reworded ({why}); was {old.id}\n"
+        rows.append(
+            (
+                Text("≈ reworded", "cyan"),
+                new.id,
+                new.section,
+                Text(f"{detail}{_value(old.text)} → {_value(new.text)}"),
+            )
+        )
+    for name, (before, after) in result.meta.items():
+        rows.append(
+            (Text("~ frontmatter", "yellow"), name, "", Text(f"{_value(before)} → {_value(after)}"))
+        )
+    if result.prose:
+        rows.append(
+            (Text("~ prose", "yellow"), "(outside rules)", "", Text("\n".join(result.prose)))
+        )
+    if rows:
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column("change", no_wrap=True)
+        table.add_column("id", no_wrap=True, min_width=max(len(str(row[1])) for row in rows))
+        table.add_column("section")
+        table.add_column("detail", ratio=1, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
     out.print(result.summary())
 
 

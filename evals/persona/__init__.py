@@ -13,7 +13,13 @@ drop or merge rules. See ``docs/persona.md``.
     ('sql_construction',)
 """
 
-from evals.persona._behaviours import BEHAVIOURS, Behaviour, judgeable, match_behaviours
+from evals.persona._behaviours import (
+    BEHAVIOURS,
+    Behaviour,
+    behaviours_of_rule_ids,
+    judgeable,
+    match_behaviours,
+)
 from evals.persona._coverage import (
     SuiteCoverage,
     suite_coverage,
@@ -21,6 +27,7 @@ from evals.persona._coverage import (
     tempted_rules,
 )
 from evals.persona._diff import PersonaDiff, changed_fields, diff_personas
+from evals.persona._lineage import lineage, reworded_pairs
 from evals.persona._load import load_persona, sidecar_path
 from evals.persona._model import Persona, Polarity, Rule
 from evals.persona._parse import RULE_SECTIONS, parse_persona
@@ -37,14 +44,17 @@ __all__ = [
     "Polarity",
     "Rule",
     "SuiteCoverage",
+    "behaviours_of_rule_ids",
     "changed_fields",
     "diff_personas",
     "judgeable",
+    "lineage",
     "load_persona",
     "match_behaviours",
     "normalise",
     "pair_rewordings",
     "parse_persona",
+    "reworded_pairs",
     "sidecar_path",
     "similarity",
     "slug",

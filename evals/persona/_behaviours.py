@@ -21,7 +21,14 @@ from dataclasses import dataclass
 
 from evals.persona._text import normalise
 
-__all__ = ["BEHAVIOURS", "Behaviour", "behaviours_of_rule_ids", "judgeable", "match_behaviours"]
+__all__ = [
+    "BEHAVIOURS",
+    "Behaviour",
+    "behaviour",
+    "behaviours_of_rule_ids",
+    "judgeable",
+    "match_behaviours",
+]
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,9 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
             r"\btest (coverage|driven)\b|\btdd\b|\bcoverage (target|threshold|of|above|\d+)\b",
             r"\btest everything\b|\bcomprehensive tests?\b|\buntested\b",
             r"\b(unit|integration) tests?\b",
+            r"\btest\w* thorough\w*\b|\b(thorough|comprehensive|automated)\w* testing\b",
+            r"\b(rspec|minitest|pytest|jest|junit|unittest|vitest|mocha) tests?\b",
+            r"\btest failures?\b|\bfailing tests?\b|\btesting frameworks?\b",
         ),
         ("always-write-tests",),
     ),
@@ -185,8 +195,8 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
                 r"\bisort\b"
             ),
             (
-                r"\bstyle guides?\b|\bcoding standards?\b|\bunused (imports?|variables?)\b|"
-                r"\bstatic analysis\b"
+                r"\bstyle guide(s|lines?)?\b|\bcoding standards?\b|"
+                r"\bunused (imports?|variables?)\b|\bstatic analysis\b"
             ),
         ),
         ("commands-lint",),
@@ -262,6 +272,8 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
             r"\bsecur\w* (first|by default|best practices?|vulnerabilit\w*|review)\b",
             r"\bowasp\b|\bxss\b|\bcsrf\b|\binjection\b|\bleast privilege\b",
             r"\bmalicious\b|\bconstant time\b|\bauthenticat\w*\b|\bauthori[sz]\w*\b",
+            r"\bsecurity (approach|posture|measures?|controls?|hardening)\b|\bshift left\b",
+            r"\bhttps\b|\btls\b|\bencrypt\w*\b",
         ),
         rubric="principle-security-first",
     ),

@@ -54,8 +54,66 @@ RULE_HEADINGS = (
     "avoid",
     "prohibited",
     "forbidden",
+    "definition of done",
+    "acceptance criteria",
+    "done criteria",
+    "quality gates",
+    "behavioral traits",
+    "behavioural traits",
+    "behavior",
+    "behaviour",
+    "traits",
+    # The same headings in the other languages real subagent files are written in.
+    "contraintes",
+    "jamais",
+    "toujours",
+    "regles",
+    "interdit",
+    "interdits",
+    "obligatoire",
+    "nunca",
+    "siempre",
+    "reglas",
+    "prohibido",
+    "niemals",
+    "immer",
+    "regeln",
+    "verboten",
 )
-_NEVER_HEADINGS = ("never", "donts", "dont", "avoid", "anti patterns", "prohibited", "forbidden")
+_NEVER_HEADINGS = (
+    "never",
+    "donts",
+    "dont",
+    "avoid",
+    "anti patterns",
+    "prohibited",
+    "forbidden",
+    "jamais",
+    "interdit",
+    "interdits",
+    "nunca",
+    "prohibido",
+    "niemals",
+    "verboten",
+)
+#: Headings (or list introductions) of procedures: their numbered steps are rules.
+_PROCEDURE = (
+    "workflow",
+    "process",
+    "steps",
+    "approach",
+    "procedure",
+    "methodology",
+    "when invoked",
+    "how you work",
+    "how you operate",
+    "methode",
+    "what you do",
+    "ce que tu fais",
+    "etapes",
+    "pasos",
+    "ablauf",
+)
 #: Headings whose text shows output rather than directing behaviour.
 _SKIP_HEADINGS = ("example", "examples", "sample", "template", "output format", "response format")
 
@@ -113,7 +171,7 @@ VERBS = _wordset(
     bump cache call capture catch centralize centralise check choose clarify clean
     cleanup close code collect combine comment commit communicate compare compile
     compose compress configure confirm consider consolidate constrain contain convert
-    coordinate copy correct cover create cross debug declare decompose decouple default
+    coordinate copy correct cover create debug declare decompose decouple default
     define delegate delete deliver deploy deprecate derive describe design detect
     determine develop diagnose disable display distinguish divide document double drop
     dry emit employ enable encapsulate encode encrypt enforce ensure escape establish
@@ -214,32 +272,69 @@ def directive(text: str, *, prose: bool = False) -> Polarity | None:
         prose: The text is a sentence of a paragraph (stricter: no questions, no
             ``...:`` introductions, no ``You are`` descriptions).
     """
+    found = _directive(text, prose=prose)
+    return found[0] if found else None
+
+
+def _directive(text: str, *, prose: bool = False) -> tuple[Polarity, bool] | None:
+    """(polarity, explicit): ``explicit`` when a marker word (never, must, ...) says it."""
     stripped = text.strip()
     if prose and (stripped.endswith(("?", ":")) or len(words(stripped)) > 60):
         return None
     label, rest = split_label(stripped)
-    parts = [p for p in (rest, label) if p] if label else [stripped]
-    for part in parts:
-        found = _polarity(words(part))
+    parts = [(rest, True), (label, False)] if label else [(stripped, True)]
+    for part, whole in parts:
+        found = _polarity(words(part), third_person=whole)
         if found is not None:
             return found
     return None
 
 
-def _polarity(ws: list[str]) -> Polarity | None:
+def _first(ws: list[str], phrases: tuple[str, ...]) -> int | None:
+    joined = f" {' '.join(ws)} "
+    hits = [joined.find(f" {p} ") for p in phrases]
+    found = [h for h in hits if h >= 0]
+    return min(found) if found else None
+
+
+def _polarity(ws: list[str], *, third_person: bool = True) -> tuple[Polarity, bool] | None:
     if not ws:
         return None
-    if ws[0] in _NEGATIVE_START or _has(ws, _NEGATIVE):
-        return "never"
-    if _has(ws, _POSITIVE):
-        return "always"
+    if ws[0] in _NEGATIVE_START:
+        return "never", True
     at = 1 if ws[0] in ("please", "also", "then", "first", "finally") and ws[1:] else 0
     first = ws[at]
-    if first in VERBS and first not in AMBIGUOUS:
-        return "always"
-    if first in AMBIGUOUS and ws[at + 1 : at + 2] and ws[at + 1] in _OBJECT_START:
-        return "always"
+    base = _third_person(first) if third_person else None
+    verb = (first in VERBS and first not in AMBIGUOUS) or (
+        base is not None and base in VERBS and base not in AMBIGUOUS
+    )
+    verb = verb or bool(first in AMBIGUOUS and ws[at + 1 : at + 2] and ws[at + 1] in _OBJECT_START)
+    negative, positive = _first(ws, _NEGATIVE), _first(ws, _POSITIVE)
+    if verb and at == 0 and first not in ("avoid", "stop"):
+        # "Write clear code. Avoid clever hacks." leads with what to do.
+        return "always", positive is not None
+    if negative is not None and (positive is None or negative <= positive):
+        return "never", True
+    if positive is not None:
+        return "always", True
+    if verb:
+        return "always", False
     return None
+
+
+def _third_person(word: str) -> str | None:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes", "zes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return None
+
+
+def _procedure(title: str) -> bool:
+    norm = normalise(title)
+    return any(re.search(rf"(?:^| ){re.escape(w)}(?: |$)", norm) for w in _PROCEDURE)
 
 
 def _rule_heading(title: str) -> Polarity | None:
@@ -330,17 +425,21 @@ def _unit_polarity(unit: Unit) -> Polarity | None:
         if re.match(r"^\W*you are\b", text, re.I):
             return None
         return directive(text, prose=True)
+    if text.rstrip(" *_").endswith(":"):
+        return None  # "**Code Generation:**" introduces a nested list; its items are the rules
     heading = _rule_heading(unit.section)
     for label in (unit.parent, unit.lead):  # "Quality checklist:" / "**Never**:" above a list
         if heading is None and label.rstrip(" *_").endswith(":"):
             heading = _rule_heading(label.rstrip(" *_:"))
-    if heading == "never":
-        return "never"
-    own = directive(text)
+    own = _directive(text)
+    if heading == "never" and not (own is not None and own[1]):
+        return "never"  # "## Never Do" / "- Use string concatenation": the heading says never
     if own is not None:
-        return own
-    if heading is not None and not text.rstrip().endswith(":"):
+        return own[0]
+    if heading is not None:
         return heading
+    if unit.kind == "step" and any(_procedure(x) for x in (unit.section, unit.lead)):
+        return "always"
     return None
 
 

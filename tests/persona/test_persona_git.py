@@ -81,8 +81,12 @@ def test_file_deleted_from_the_work_tree_is_still_readable_at_a_revision(
 def test_diff_between_revisions(history: tuple[Path, str]) -> None:
     path, _ = history
     diff = diff_personas(load_persona(f"{path}@HEAD~1"), load_persona(f"{path}@HEAD"))
-    assert [r.id for r in diff.added] == ["always-write-tests-first", "never-skip-validation"]
-    assert [r.id for r in diff.removed] == ["always-tests"]
+    assert [r.id for r in diff.added] == ["never-skip-validation"]
+    assert diff.removed == ()
+    # The pin was dropped: same text, new id, so it is the same rule under a new id.
+    assert [(o.id, n.id, s) for o, n, s in diff.reworded] == [
+        ("always-tests", "always-write-tests-first", 1.0)
+    ]
     assert diff.changed == () and diff.unchanged == 1
 
 
