@@ -6,7 +6,8 @@ stripped) and ``R`` is :class:`difflib.SequenceMatcher`'s ratio over the normali
 texts (averaged over both argument orders, so the score is symmetric). ``J`` carries
 meaning (which things the rule talks about, whatever their order or inflection:
 "Never concatenate SQL strings" vs "SQL must not be built by concatenation"); ``R``
-breaks ties between rules sharing words but saying them differently. Both are in [0, 1], symmetric, and need no model.
+breaks ties between rules sharing words but saying them differently. Both are in
+[0, 1], symmetric, and need no model.
 
 :data:`REWORD_THRESHOLD` was chosen on a labelled set of rewordings and of distinct
 rules from the same persona (``tests/persona/test_persona_similar.py`` asserts no
