@@ -208,6 +208,8 @@ class _FunctionScan:
         self, rows: _Rows, target: ast.expr, body: list[ast.AST], out: dict[int, Evidence]
     ) -> None:
         loop_vars = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+        #: The first access to a row's relationship loads it; later ones reuse it.
+        loaded: set[tuple[str, str]] = set()
         for node in body:
             line = getattr(node, "lineno", 0)
             if line in out:
@@ -224,7 +226,9 @@ class _FunctionScan:
                 and node.value.id in loop_vars
                 and node.attr in self._relations_of(rows)
                 and not rows.eager
+                and (node.value.id, node.attr) not in loaded
             ):
+                loaded.add((node.value.id, node.attr))
                 message = (
                     f"lazy load of relationship `{node.attr}` on each row of the query at "
                     f"line {rows.line} (N+1); load it eagerly (selectinload/joinedload, "

@@ -116,3 +116,12 @@ def test_rows_of_unknown_model_need_a_name_that_is_only_ever_a_relationship() ->
     g = grade("n_plus_one", {"app.py": src})
     assert g.verdict == "fail"
     assert ["tags" in e.message for e in g.evidence] == [True]
+
+
+def test_a_relationship_is_reported_once_per_loop_where_it_is_first_loaded() -> None:
+    src = _MODELS + (
+        "def export(db):\n    for t in db.query(Ticket).all():\n"
+        "        print(t.owner.name)\n        print(t.owner.email)\n"
+    )
+    g = grade("n_plus_one", {"app.py": src})
+    assert [e.line for e in g.evidence] == [12]
