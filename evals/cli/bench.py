@@ -10,6 +10,7 @@ bench_app = typer.Typer(help="Benchmarks: print speed and memory figures.", no_a
 
 #: Each module defines ``register(bench_app)`` adding one ``evals bench <name>`` command.
 _BENCH_MODULES = (
+    "bench_cli",
     "bench_sandbox",
     "bench_providers",
     "bench_graders",

@@ -18,9 +18,7 @@ as a run does, so it needs ``pip install 'persona-evals[anthropic]'``.
 
 from __future__ import annotations
 
-import asyncio
 import math
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,12 +60,16 @@ class BenchResult:
 
 
 async def _timed(provider: object, requests: list[object]) -> float:
+    import asyncio
+
     started = time.perf_counter()
     await asyncio.gather(*(provider.generate(r) for r in requests))  # type: ignore[attr-defined]
     return time.perf_counter() - started
 
 
 async def _bench(n: int, latency_s: float, concurrency: int, cache_dir: Path) -> BenchResult:
+    import asyncio
+
     from evals.providers import ProviderRequest
     from evals.providers.anthropic import create
     from evals.providers.cache import CachingProvider, ResponseCache
@@ -131,6 +133,9 @@ async def _bench(n: int, latency_s: float, concurrency: int, cache_dir: Path) ->
 
 def bench_providers(n: int = 500, latency_s: float = 0.2, concurrency: int = 64) -> BenchResult:
     """Run the benchmark (in a temporary response cache) and return its figures."""
+    import asyncio
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="bench-cache-") as tmp:
         return asyncio.run(_bench(n, latency_s, concurrency, Path(tmp)))
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from evals.errors import GraderError
-from evals.schema import Grade
 
 if TYPE_CHECKING:
+    from evals.schema import Grade
     from graders._accuracy import Accuracy
 
 __all__ = ["graders_app", "register"]

@@ -8,7 +8,6 @@ evals judge pairwise runs/A runs/B --judge anthropic/claude-haiku-4-5
 
 from __future__ import annotations
 
-import asyncio
 import math
 from pathlib import Path
 from typing import Annotated, Any
@@ -81,6 +80,8 @@ def calibrate_cmd(
         finally:
             await provider.aclose()
 
+    import asyncio
+
     report = asyncio.run(go())
     k = report.kappa
     typer.echo(f"judge: {name}   items: {k.n}   samples/item: {samples}")
@@ -148,6 +149,8 @@ def pairwise_cmd(
             return await compare_runs(provider, name, run_a, run_b, rules, limit)
         finally:
             await provider.aclose()
+
+    import asyncio
 
     table, rate = asyncio.run(go())
     typer.echo(table.to_string(index=False))

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from evals.persona import Persona, PersonaDiff, changed_fields, diff_personas, load_persona
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from evals.persona import Persona, PersonaDiff
 
 __all__ = ["persona_app", "register"]
 
@@ -71,6 +70,7 @@ def show(
     min_coverage: MinCoverageOption = None,
 ) -> None:
     """The persona's rules: id, section, text, graders (or UNMEASURED) and coverage."""
+    from evals.persona import load_persona
     from graders import grader_names  # the registry scans entry points: only when needed
 
     persona = load_persona(ref, known_graders=grader_names())
@@ -123,6 +123,8 @@ def diff(
     ] = False,
 ) -> None:
     """Rules added, removed and changed from A to B (matched by rule id)."""
+    from evals.persona import diff_personas, load_persona
+
     result = diff_personas(load_persona(a), load_persona(b))
     if fmt is DiffFormat.json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
@@ -135,6 +137,9 @@ def diff(
 
 
 def _print_rules(persona: Persona) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
     out = Console(highlight=False)
     sidecar = str(persona.sidecar) if persona.sidecar else "none"
     out.print(
@@ -163,6 +168,10 @@ def _print_rules(persona: Persona) -> None:
 
 def _rules_table(persona: Persona, *, wide: bool) -> Table:
     """Columns id, section, text, graders, coverage; narrow consoles stack text under id."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     # Ids, grader names and the coverage flag never wrap: they are looked up and grepped.
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     id_width = max(len(r.id) for r in persona.rules)
@@ -192,6 +201,13 @@ def _rules_table(persona: Persona, *, wide: bool) -> Table:
 
 
 def _print_diff(result: PersonaDiff) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from evals.persona import changed_fields
+
     out = Console(highlight=False)
     out.print(Text(f"{result.a_ref} → {result.b_ref}", style="bold"))
     if result.empty:

@@ -2,40 +2,41 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from evals.cli.persona import MinCoverageOption
-from evals.runner import (
-    RunConfig,
-    Runner,
-    build_plan,
-    load_config,
-    new_run_dir,
-    resume_config,
-)
 
-_err = Console(stderr=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import TaskID
+
+    from evals.runner import RunConfig
+
+
+def _err() -> Console:
+    """The stderr console (rich loads only when a command runs, not for ``--help``)."""
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 class _Bar:
     """A rich progress bar on stderr: done/total, infra errors and ETA."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Console) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
         self.progress = Progress(
             TextColumn("[bold]samples"),
             BarColumn(),
@@ -44,7 +45,7 @@ class _Bar:
             TimeElapsedColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
-            console=_err,
+            console=console,
             transient=False,
         )
         self.task: TaskID | None = None
@@ -59,10 +60,13 @@ class _Bar:
             self.progress.stop()
 
 
-def _dry_run(config: RunConfig) -> None:
+def _dry_run(config: RunConfig, err: Console) -> None:
+    import asyncio
+
     from evals.persona import load_persona
     from evals.providers import ProviderRequest, get_provider
     from evals.providers.cost import estimate_requests
+    from evals.runner import build_plan
     from evals.tasks import load_suite, render_prompt
 
     suite = load_suite(config.suite)
@@ -91,7 +95,7 @@ def _dry_run(config: RunConfig) -> None:
         ]
         est = asyncio.run(estimate_requests(provider, requests))
         total_usd += est.usd
-        _err.print(
+        err.print(
             f"{provider.name}: {len(requests)} samples, ~{est.input_tokens:,} input tokens, "
             f"~{est.output_tokens:,} output tokens, ~${est.usd:.4f} ({est.method})"
         )
@@ -193,6 +197,11 @@ def run_command(
     ] = None,
 ) -> None:
     """Run the suite through candidate models, grade every answer, write the run log."""
+    import asyncio
+
+    from evals.runner import Runner, load_config, new_run_dir, resume_config
+
+    err = _err()
     overrides: dict[str, Any] = {
         "personas": persona or None,
         "models": model or None,
@@ -234,16 +243,16 @@ def run_command(
     if fail_unmeasured or min_coverage is not None:
         _coverage_gate(run_config, min_coverage)
     if dry_run:
-        _dry_run(run_config)
+        _dry_run(run_config, err)
         return
     runner = Runner(
-        run_config, run_dir, resume=resume is not None, argv=sys.argv[1:], progress=_Bar()
+        run_config, run_dir, resume=resume is not None, argv=sys.argv[1:], progress=_Bar(err)
     )
     result = asyncio.run(runner.run())
     for warning in result.warnings:
-        _err.print(f"[yellow]warning:[/yellow] {warning}")
+        err.print(f"[yellow]warning:[/yellow] {warning}")
     if result.manifest.isolated is False:
-        _err.print(
+        err.print(
             "[bold red]NOT ISOLATED:[/bold red] no bubblewrap; candidate code ran "
             "with rlimits only (see `evals doctor`)"
         )
@@ -251,10 +260,10 @@ def run_command(
         from reports.scorecard import write_scorecard
 
         path = write_scorecard(run_dir)
-        _err.print(f"scorecard: {path}")
+        err.print(f"scorecard: {path}")
     if result.budget_note:
-        _err.print(f"budget: {result.budget_note}")
-    _err.print(
+        err.print(f"budget: {result.budget_note}")
+    err.print(
         f"{result.done}/{result.planned} samples done, {result.infra_errors} infra errors, "
         f"state {result.manifest.state}"
     )

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from evals.runner import DEFAULT_PERSONA
-from evals.tasks import load_suite, render_prompt
+if TYPE_CHECKING:
+    from rich.console import Console
 
 tasks_app = typer.Typer(
     help="The task suite: list, show, validate, coverage, export.", no_args_is_help=True
 )
-_out = Console()
-_err = Console(stderr=True)
+
+
+def _console(stderr: bool = False) -> Console:
+    """A rich console; rich loads only when a command runs, not for ``--help``."""
+    from rich.console import Console
+
+    return Console(stderr=stderr)
+
+
+#: Help text for ``--persona``: the runner's default, named without importing the runner.
+_PERSONA_HELP = "Persona file (default: the runner's default persona)."
 
 SuiteOpt = Annotated[str, typer.Option("--suite", help="Tasks folder or exported dataset.")]
 
@@ -26,6 +31,11 @@ SuiteOpt = Annotated[str, typer.Option("--suite", help="Tasks folder or exported
 @tasks_app.command("list")
 def list_tasks(suite: SuiteOpt = "tasks") -> None:
     """One line per task: id, difficulty, rules, variants."""
+    from rich.table import Table
+
+    from evals.tasks import load_suite
+
+    out = _console()
     loaded = load_suite(suite)
     table = Table("id", "difficulty", "title", "rules", "flawed", "pressure")
     for task in loaded.tasks:
@@ -37,8 +47,8 @@ def list_tasks(suite: SuiteOpt = "tasks") -> None:
             str(len(task.patches)),
             str(len(task.spec.pressure)),
         )
-    _out.print(table)
-    _out.print(f"{len(loaded.tasks)} tasks, suite sha256 {loaded.sha[:12]}")
+    out.print(table)
+    out.print(f"{len(loaded.tasks)} tasks, suite sha256 {loaded.sha[:12]}")
 
 
 @tasks_app.command("show")
@@ -48,25 +58,28 @@ def show_task(
     prompt: Annotated[bool, typer.Option(help="Print the rendered prompt.")] = True,
 ) -> None:
     """Metadata of one task and its rendered prompt."""
+    from evals.tasks import load_suite, render_prompt
+
+    out = _console()
     task = load_suite(suite).get(task_id)
     spec = task.spec
-    _out.print(
+    out.print(
         f"[bold]{spec.id}[/bold]: {spec.title}  ({spec.difficulty}, ~{spec.answer_lines} lines)"
     )
-    _out.print(f"tags: {', '.join(spec.tags)}")
-    _out.print(f"rules: {', '.join(spec.rules)}")
-    _out.print(
+    out.print(f"tags: {', '.join(spec.tags)}")
+    out.print(f"rules: {', '.join(spec.rules)}")
+    out.print(
         f"answer files: {', '.join(spec.answer_files)}; hidden tests: {len(spec.expected_tests)}"
     )
     for name, flawed in spec.flawed.items():
-        _out.print(
+        out.print(
             f"flawed/{name}: violates {', '.join(flawed.violates)} "
             f"(hidden tests {flawed.hidden_tests}) {flawed.description}"
         )
     for p in spec.pressure:
-        _out.print(f"pressure/{p.id}: tempts {', '.join(p.tempts)}")
+        out.print(f"pressure/{p.id}: tempts {', '.join(p.tempts)}")
     if prompt:
-        _out.print("\n--- prompt ---")
+        out.print("\n--- prompt ---")
         typer.echo(render_prompt(task))
 
 
@@ -75,30 +88,37 @@ def validate(
     ids: Annotated[list[str] | None, typer.Argument(help="Task ids (default: with --all).")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Validate every task.")] = False,
     suite: SuiteOpt = "tasks",
-    persona: Annotated[
-        str, typer.Option(help="Persona whose rules are checked.")
-    ] = DEFAULT_PERSONA,
+    persona: Annotated[str | None, typer.Option(help=_PERSONA_HELP)] = None,
     sandbox: Annotated[str, typer.Option(help="auto, bwrap or process.")] = "auto",
     keep: Annotated[Path | None, typer.Option(help="Keep the scratch run here.")] = None,
 ) -> None:
     """Run gold and every flawed variant through the real pipeline and check them."""
+    import tempfile
+
+    from rich.markup import escape
+    from rich.table import Table
+
     from evals.errors import ConfigError
+    from evals.runner import DEFAULT_PERSONA
     from evals.runner._validate import validate_suite
 
+    out, err = _console(), _console(stderr=True)
     if not ids and not all_:
         raise ConfigError("name task ids or pass --all", field="evals tasks validate")
     with tempfile.TemporaryDirectory(prefix="evals-validate-") as tmp:
         run_dir = keep or Path(tmp) / "run"
-        report = validate_suite(suite, list(ids or []), run_dir, persona=persona, sandbox=sandbox)
+        report = validate_suite(
+            suite, list(ids or []), run_dir, persona=persona or DEFAULT_PERSONA, sandbox=sandbox
+        )
     table = Table("task", "variant", "result")
     bad = {(i.task_id, i.variant) for i in report.issues}
     for task_id, variant in sorted(set(report.checked)):
         table.add_row(task_id, variant, "[red]FAIL[/red]" if (task_id, variant) in bad else "ok")
-    _out.print(table)
+    out.print(table)
     for issue in report.issues:
-        _err.print(f"[red]✗[/red] {escape(f'{issue.task_id} [{issue.variant}]: {issue.message}')}")
+        err.print(f"[red]✗[/red] {escape(f'{issue.task_id} [{issue.variant}]: {issue.message}')}")
     n_tasks = len({t for t, _ in report.checked})
-    _out.print(f"{len(report.checked)} samples over {n_tasks} tasks, {len(report.issues)} problems")
+    out.print(f"{len(report.checked)} samples over {n_tasks} tasks, {len(report.issues)} problems")
     if not report.ok:
         raise typer.Exit(1)
 
@@ -106,7 +126,7 @@ def validate(
 @tasks_app.command("coverage")
 def coverage(
     suite: SuiteOpt = "tasks",
-    persona: Annotated[str, typer.Option(help="Persona file.")] = DEFAULT_PERSONA,
+    persona: Annotated[str | None, typer.Option(help=_PERSONA_HELP)] = None,
     fmt: Annotated[str, typer.Option("--format", help="markdown or text.")] = "markdown",
     minimum: Annotated[int, typer.Option(help="Tasks each graded rule needs.")] = 3,
     update: Annotated[
@@ -115,10 +135,15 @@ def coverage(
     ] = None,
 ) -> None:
     """The rules × tasks table (✓ = the task tempts the rule). Exit 1 below --minimum."""
-    from evals.persona import load_persona
+    from rich.table import Table
 
+    from evals.persona import load_persona
+    from evals.runner import DEFAULT_PERSONA
+    from evals.tasks import load_suite
+
+    out, err = _console(), _console(stderr=True)
     loaded = load_suite(suite)
-    rules = load_persona(persona).rules
+    rules = load_persona(persona or DEFAULT_PERSONA).rules
     ids = [t.id for t in loaded.tasks]
     header = "| rule | graders | tasks | " + " | ".join(ids) + " |"
     lines = [header, "|" + " --- |" * (3 + len(ids))]
@@ -132,7 +157,7 @@ def coverage(
         lines.append(f"| {rule.id} | {graders} | {n} | " + " | ".join(marks) + " |")
     if update is not None:
         replace_block(update, "\n".join(lines))
-        _err.print(f"updated the coverage table in {update}")
+        err.print(f"updated the coverage table in {update}")
     elif fmt == "markdown":
         typer.echo("\n".join(lines))
     else:
@@ -143,9 +168,9 @@ def coverage(
                 ", ".join(rule.graders),
                 str(sum(rule.id in t.spec.rules for t in loaded.tasks)),
             )
-        _out.print(table)
+        out.print(table)
     if short:
-        _err.print(f"rules exercised by fewer than {minimum} tasks: {', '.join(short)}")
+        err.print(f"rules exercised by fewer than {minimum} tasks: {', '.join(short)}")
         raise typer.Exit(1)
 
 
@@ -178,7 +203,7 @@ def make_patch_cmd(
     To edit a variant, materialise it with ``evals tasks materialise``, change the files,
     and run this; declare the variant in task.yaml under ``flawed:``.
     """
-    from evals.tasks import make_patch, read_tree
+    from evals.tasks import load_suite, make_patch, read_tree
 
     task = load_suite(suite).get(task_id)
     files = read_tree(source)
@@ -201,6 +226,8 @@ def materialise(
     suite: SuiteOpt = "tasks",
 ) -> None:
     """Write the full files of a flawed variant (solution/ with its patch applied)."""
+    from evals.tasks import load_suite
+
     task = load_suite(suite).get(task_id)
     files = task.solution if variant == "solution" else task.variant_files(variant)
     for rel, text in files.items():
@@ -221,6 +248,7 @@ def export(
 ) -> None:
     """Export the suite as a Hugging Face dataset (parquet + dataset card)."""
     from evals.errors import ConfigError
+    from evals.tasks import load_suite
     from evals.tasks._hf import export_hf
 
     if fmt != "hf":

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from evals._yaml import safe_load
 from evals.errors import TaskError
 from evals.tasks._patch import apply_patch
 from evals.tasks._schema import TaskSpec
@@ -151,7 +152,7 @@ def load_task(path: str | Path) -> Task:
     if not spec_path.is_file():
         raise TaskError("no task.yaml; every task folder needs one", path=root)
     try:
-        raw = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+        raw = safe_load(spec_path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise TaskError(f"invalid YAML: {str(exc).splitlines()[0]}", path=spec_path) from exc
     if not isinstance(raw, dict):

@@ -1,0 +1,102 @@
+"""The CLI answers fast because heavy libraries load only when a command runs.
+
+Behavioural, not timed: a fresh interpreter imports ``evals.cli`` (and builds the whole
+command tree, as ``evals --help`` does) and must not have imported the data stack, the
+SDKs or rich. ``evals bench cli`` prints the timings.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+#: Modules a command may need but ``evals --help`` must not pay for.
+HEAVY = (
+    "pandas",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "pyarrow",
+    "anthropic",
+    "openai",
+    "httpx",
+    "datasets",
+    "jinja2",
+    "pydantic",
+    "yaml",
+    "rich",
+    "asyncio",
+    "evals.runner",
+    "evals.sandbox",
+    "graders",
+    "reports",
+)
+
+_PROBE = """
+import json, sys
+import typer.main
+import evals.cli
+typer.main.get_command(evals.cli.app)  # what `evals --help` builds
+print(json.dumps(sorted(m.split(".")[0] if not m.startswith("evals.") else m
+                        for m in sys.modules)))
+"""
+
+
+def _loaded_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+    return set(json.loads(out))
+
+
+def test_building_the_cli_imports_nothing_heavy() -> None:
+    loaded = _loaded_after(_PROBE)
+    assert "typer" in loaded  # the probe really ran
+    assert sorted(m for m in HEAVY if m in loaded) == []
+
+
+def test_the_probe_sees_heavy_imports_when_a_module_makes_them() -> None:
+    # The same probe after importing the runner must report it: the check above can fail.
+    loaded = _loaded_after("import evals.runner\n" + _PROBE)
+    assert {"evals.runner", "pydantic"} <= loaded
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["run", "--help"], ["tasks", "--help"], ["bench", "sandbox", "--help"]],
+)
+def test_help_pages_still_describe_the_commands(argv: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from evals.cli import app
+
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 0, result.output
+    assert "Usage: evals" in result.output
+    assert "--help" in result.output
+
+
+def test_building_the_grading_plan_does_not_import_the_data_stack() -> None:
+    # A run instantiates every grader, the judge included, even with no judge configured.
+    code = (
+        "import json, sys\n"
+        "from graders import get_grader, grader_names\n"
+        "[get_grader(n) for n in grader_names()]\n"
+        "print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))\n"
+    )
+    loaded = _loaded_after(code)
+    assert "graders" in loaded
+    assert sorted(m for m in ("pandas", "scipy", "matplotlib", "anthropic") if m in loaded) == []
+
+
+def test_every_lazy_judge_export_resolves() -> None:
+    import graders.judge as judge
+
+    assert set(judge.__all__) == set(judge._HOME)
+    for name in judge.__all__:
+        assert getattr(judge, name) is not None
+    with pytest.raises(AttributeError):
+        _ = judge.no_such_name
