@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from evals._yaml import safe_load  # re-exported: the persona loaders use it from here
 from evals.errors import PersonaError
 
 __all__ = [
@@ -40,24 +41,6 @@ __all__ = [
 
 #: What a pinned rule id may look like: lowercase words joined by ``-``, ``_`` or ``.``.
 ID_PATTERN = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"
-
-# libyaml's safe loader when PyYAML was built with it: same semantics, ~10x faster.
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def safe_load(text: str) -> Any:
-    """``yaml.safe_load``, through libyaml when available.
-
-    On invalid YAML the pure-Python loader re-parses, because its error marks point
-    at the offending line rather than at the end of the stream.
-    """
-    try:
-        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError:
-        if _SafeLoader is yaml.SafeLoader:
-            raise
-        return yaml.safe_load(text)
-
 
 _Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
