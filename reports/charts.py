@@ -111,7 +111,8 @@ def conformance_bars(table: pd.DataFrame) -> str:
         ax.errorbar(
             rate,
             y,
-            xerr=np.nan_to_num(err),
+            # A bootstrap CI of a few samples may sit just off its point estimate.
+            xerr=np.clip(np.nan_to_num(err), 0.0, None),
             fmt="none",
             ecolor="#1b2631",
             elinewidth=0.8,

@@ -140,7 +140,13 @@ def iter_samples(
         return
     scan = scan if scan is not None else LogScan()
     settled: set[str] = set()
-    with path.open("rb") as fh:
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise RunLogError(
+            f"unreadable ({exc.strerror}); it must be the run's JSON Lines file", path=path
+        ) from exc
+    with fh:
         pos = 0
         for lineno, line in enumerate(fh, 1):
             start, pos = pos, pos + len(line)

@@ -155,6 +155,8 @@ def load_task(path: str | Path) -> Task:
         raw = safe_load(spec_path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise TaskError(f"invalid YAML: {str(exc).splitlines()[0]}", path=spec_path) from exc
+    except UnicodeDecodeError as exc:
+        raise TaskError("is not UTF-8 text; save it as UTF-8", path=spec_path) from exc
     if not isinstance(raw, dict):
         raise TaskError("must be a YAML mapping of fields (id, title, ...)", path=spec_path)
     try:
