@@ -51,12 +51,20 @@ class AgentBench:
     latency_s: float
     single_s: float
     concurrent_s: float
+    #: The same with the bare CLI (no jail, no proxy): the CLI's own scaling.
+    bare_single_s: float
+    bare_concurrent_s: float
     loadavg: str
 
     @property
     def ratio(self) -> float:
         """Wall time of ``n`` concurrent samples over one sample alone."""
         return self.concurrent_s / self.single_s if self.single_s else float("nan")
+
+    @property
+    def bare_ratio(self) -> float:
+        """The bare CLI's own ``n``-at-once ratio (what the machine allows)."""
+        return self.bare_concurrent_s / self.bare_single_s if self.bare_single_s else float("nan")
 
 
 def _script(turns: int) -> Script:
@@ -149,7 +157,8 @@ async def _overhead(
 
 async def _concurrency(
     task: Task, persona: Persona, n: int, turns: int, latency: float
-) -> tuple[float, float]:
+) -> tuple[float, float, float, float]:
+    """(harness alone, harness n at once, bare CLI alone, bare CLI n at once)."""
     with ScriptedServer(_script(turns), latency_s=latency) as server:
         provider = ClaudeCodeProvider(
             _MODEL, mode="main", api_key="k", base_url=server.url, cli=bundled_cli(), caps=Caps()
@@ -157,7 +166,12 @@ async def _concurrency(
         single = (await _harness(provider, _job(task, persona)))[0]
         started = time.perf_counter()
         await asyncio.gather(*(_harness(provider, _job(task, persona, i)) for i in range(n)))
-        return single, time.perf_counter() - started
+        together = time.perf_counter() - started
+        bare = await _direct(provider, _job(task, persona), server.url)
+        started = time.perf_counter()
+        jobs = [_direct(provider, _job(task, persona, i), server.url) for i in range(n)]
+        await asyncio.gather(*jobs)
+        return single, together, bare, time.perf_counter() - started
 
 
 def bench_agent(
@@ -176,7 +190,9 @@ def bench_agent(
     task = load_task(base / "tasks" / "rest-crud")
     persona = load_persona(base / "personas" / "backend-engineer.md")
     over = asyncio.run(_overhead(task, persona, short_turns, long_turns, reps))
-    single, concurrent = asyncio.run(_concurrency(task, persona, n, short_turns + 4, latency_s))
+    single, concurrent, bare, bare_n = asyncio.run(
+        _concurrency(task, persona, n, short_turns + 4, latency_s)
+    )
     return AgentBench(
         short_turns=short_turns,
         long_turns=long_turns,
@@ -190,6 +206,8 @@ def bench_agent(
         latency_s=latency_s,
         single_s=single,
         concurrent_s=concurrent,
+        bare_single_s=bare,
+        bare_concurrent_s=bare_n,
         loadavg=" ".join(Path("/proc/loadavg").read_text().split()[:3])
         if os.path.exists("/proc/loadavg")
         else "n/a",

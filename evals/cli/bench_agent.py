@@ -43,3 +43,7 @@ def bench_agent_cmd(
         f"concurrency  {r.n} samples at {r.latency_s:g} s/model call: {r.concurrent_s:.2f} s vs "
         f"{r.single_s:.2f} s alone = {r.ratio:.2f}x ideal (target <= 1.2: {verdict})"
     )
+    typer.echo(
+        f"bare CLI     {r.n} at once {r.bare_concurrent_s:.2f} s vs {r.bare_single_s:.2f} s alone "
+        f"= {r.bare_ratio:.2f}x (the CLI's own scaling on this machine, no harness)"
+    )
