@@ -28,6 +28,7 @@ from evals.tasks import Task
 from graders._base import GradeContext, StaticGrader, error_grade
 from graders._pytest_integrity import check_files, is_test_file
 from graders._pytest_run import limits_for, problem_of, run_pytest
+from graders._run_cache import RunCache, run_key
 
 __all__ = ["TestsIncludedGrader", "has_real_assertion"]
 
@@ -69,6 +70,11 @@ class TestsIncludedGrader(StaticGrader):
     scope: ClassVar[Literal["all", "declared"]] = "declared"
     needs_sandbox: ClassVar[bool] = True
 
+    def __init__(self) -> None:
+        #: Verdicts of mutation runs, shared by every sample this instance grades (one
+        #: run): samples of a task that ship the same tests reuse the gold/variant runs.
+        self.runs = RunCache()
+
     def check(self, ctx: GradeContext) -> list[Grade]:
         rules = ctx.rule_ids or self.default_rules
         if ctx.sandbox is None:
@@ -106,6 +112,8 @@ class TestsIncludedGrader(StaticGrader):
             return [self._fail(ctx, reason, evidence=evidence, kind="tests_failed", **meta)]
         if not report.passed_ids:
             return [self._fail(ctx, "no test ran and passed (none collected, or all skipped)")]
+        sandbox_name = str(getattr(ctx.sandbox, "name", ""))
+        self.runs.put(run_key(ctx.files, tests, plugins, limits, sandbox_name), _all_passed(report))
         if ctx.task is not None and ctx.options.get("mutation", True):
             meta.update(self._mutation(ctx, ctx.sandbox, ctx.task, tests, limits, plugins))
         passed = len(report.passed_ids)
@@ -136,9 +144,15 @@ class TestsIncludedGrader(StaticGrader):
         own_tests = {p: ctx.files[p] for p in tests}
         written = {p for p in ctx.files if p.endswith(".py") and p not in own_tests}
 
+        sandbox_name = str(getattr(sandbox, "name", ""))
+
         def passes(overlay: Mapping[str, str]) -> bool:
             files = {**ctx.files, **overlay, **own_tests}
-            return _all_passed(run_pytest(sandbox, files, tests, limits, plugins=plugins))
+            key = run_key(files, tests, plugins, limits, sandbox_name)
+            return self.runs.get_or_run(
+                key,
+                lambda: _all_passed(run_pytest(sandbox, files, tests, limits, plugins=plugins)),
+            )
 
         variants = {n: f for n, f in task.flawed.items() if set(f) & written}
         if not variants:

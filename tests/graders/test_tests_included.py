@@ -152,3 +152,45 @@ def test_mutation_needs_tests_passing_on_gold(sandbox: PooledSandbox, tmp_path: 
 def test_no_sandbox_is_an_error() -> None:
     ctx = GradeContext(files={"test_x.py": "def test_x():\n    assert 1 == 1\n"}, rule_ids=RULES)
     assert TestsIncludedGrader().check(ctx)[0].verdict == "error"
+
+
+class _Counting:
+    """The real sandbox, counting its pytest runs (the grader's only way to run code)."""
+
+    def __init__(self, inner: PooledSandbox) -> None:
+        self.inner, self.name, self.runs = inner, inner.name, 0
+
+    def run_pytest(self, *args, **kwargs):
+        self.runs += 1
+        return self.inner.run_pytest(*args, **kwargs)
+
+
+def test_mutation_runs_are_reused_only_for_identical_inputs(
+    sandbox: PooledSandbox, tmp_path: Path
+) -> None:
+    task = _task(tmp_path)
+    weak = {
+        "calc.py": task.solution["calc.py"],
+        "test_calc.py": "from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n",
+    }
+    grader, counting = TestsIncludedGrader(), _Counting(sandbox)
+
+    def grade(files: dict[str, str]):
+        ctx = GradeContext(files=files, rule_ids=RULES, task=task, sandbox=counting)
+        (g,) = grader.check(ctx)
+        return g
+
+    first = grade(weak)
+    # own run + 2 meaningful variants; the gold overlay equals the own run (same bytes).
+    assert counting.runs == 3
+    again = grade(dict(weak))
+    assert counting.runs == 4  # only its own run: every mutation verdict is reused
+    assert again.metadata == first.metadata and first.metadata["mutation_score"] == 0.5
+    # One changed byte in the tests: nothing is reused, and the verdicts follow the new tests.
+    strong = {
+        **weak,
+        "test_calc.py": weak["test_calc.py"] + "\n\ndef test_neg():\n"
+        "    from calc import neg\n    assert neg(2) == -2\n",
+    }
+    assert grade(strong).metadata["mutation_score"] == 1.0
+    assert counting.runs == 7
