@@ -111,6 +111,39 @@ def coverage_failure(
     return None
 
 
+@persona_app.command("map")
+def map_rules(
+    ref: RefArg,
+    write: Annotated[
+        bool, typer.Option("--write", help="Append the entries to the persona's sidecar.")
+    ] = False,
+) -> None:
+    """The rule -> behaviour -> grader decisions as sidecar entries, for review.
+
+    Prints the entries for every rule no sidecar entry maps yet; with ``--write`` they
+    are appended to ``<stem>.rules.yaml`` (pinning ids and graders).
+    """
+    import yaml
+
+    from evals.errors import PersonaError
+    from evals.persona import load_persona, sidecar_path
+    from evals.persona._mapfile import append_entries, mapping_entries
+
+    persona = load_persona(ref)
+    entries = mapping_entries(persona)
+    if not entries:
+        typer.echo(f"every rule of {persona.ref} is already mapped in its sidecar")
+        return
+    if write:
+        if persona.rev is not None:
+            raise PersonaError("cannot --write a sidecar at a git revision", path=ref)
+        side = sidecar_path(persona.path)
+        append_entries(side, entries)
+        typer.echo(f"wrote {len(entries)} entries to {side}")
+    else:
+        typer.echo(yaml.safe_dump({"rules": entries}, allow_unicode=True, sort_keys=False))
+
+
 @persona_app.command("diff")
 def diff(
     a: RefArg,

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from evals.cli import app
+from evals.persona import load_persona
 
 SHIPPED = Path(__file__).resolve().parents[2] / "personas" / "backend-engineer.md"
 IDS = [
@@ -152,3 +153,20 @@ def test_diff_bad_ref_exits_2(shipped: Path) -> None:
         f"error: {shipped}@no-such-rev: unknown git revision 'no-such-rev'; "
         "use a commit, tag, branch or e.g. HEAD~1"
     )
+
+
+def test_map_prints_and_writes_the_decisions_into_the_sidecar(tmp_path: Path) -> None:
+    source = Path(__file__).parent / "fixtures" / "api-developer.md"
+    path = tmp_path / "api-developer.md"
+    path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    before = load_persona(path)
+    printed = _run("persona", "map", str(path))
+    assert printed.exit_code == 0 and "behaviours:" in printed.stdout and "note:" in printed.stdout
+    assert not path.with_name("api-developer.rules.yaml").exists()
+    wrote = _run("persona", "map", str(path), "--write")
+    assert wrote.exit_code == 0 and f"wrote {len(before.rules)} entries" in wrote.stdout
+    after = load_persona(path)
+    assert [(r.id, r.graders) for r in after.rules] == [(r.id, r.graders) for r in before.rules]
+    assert {r.mapping for r in after.rules} == {"sidecar"} and after.warnings == before.warnings
+    again = _run("persona", "map", str(path), "--write")
+    assert "already mapped" in again.stdout
