@@ -36,6 +36,7 @@ def test_runs_are_ordered_by_start_time_not_name(nightly: Path) -> None:
     assert [p.name for p in discover_runs(nightly)] == ["n4", "n3", "n2", "n1", "n0"]
 
 
+@pytest.mark.slow  # renders the matplotlib trend chart (~10 s); CI runs -m slow
 def test_trend_html_has_one_column_per_run_and_a_chart(nightly: Path) -> None:
     html = write_trend(nightly).read_text()
     assert (nightly / "trend.html").is_file()

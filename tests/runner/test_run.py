@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from evals.runner import RunConfig, Runner, read_manifest, read_samples
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,6 +76,7 @@ def _count(run_dir: Path) -> list[str]:
     ]
 
 
+@pytest.mark.slow  # kills a real `evals run` subprocess mid-run (~8 s); CI runs -m slow
 def test_sigkill_then_resume_has_no_duplicate_and_no_loss(
     tmp_path: Path, fixture_suite: Path
 ) -> None:

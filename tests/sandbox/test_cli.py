@@ -37,6 +37,7 @@ def test_doctor_unknown_sandbox_is_one_line_error() -> None:
     assert "unknown sandbox 'docker'" in result.output
 
 
+@pytest.mark.slow  # a benchmark run as a test (~10 s): CI runs it with -m slow
 @pytest.mark.parametrize("kind", [pytest.param("bwrap", marks=pytest.mark.sandbox), "process"])
 def test_bench_sandbox_prints_ratio(kind: str) -> None:
     if kind == "bwrap" and bwrap_problem():
