@@ -62,9 +62,22 @@ def test_corpus_figures(split: str) -> None:
 
 
 @cache
+def _labelled_texts(split: str) -> dict[tuple[str, str], tuple[wc.Entry, str]]:
+    """The files the labels point at, read in one ``git cat-file --batch`` per repo."""
+    wanted = {
+        (label["repo"], label["path"])
+        for kind in ("extraction", "behaviours")
+        for label in LABELS[kind][split]
+    }
+    items = [e for e in wc.entries(split) if (e.repo, e.path) in wanted]
+    texts = wc.read_all(items)
+    return {(e.repo, e.path): (e, texts[e.key]) for e in items}
+
+
+@cache
 def _persona(split: str, repo: str, path: str) -> Persona:
-    entry = next(e for e in wc.entries(split) if (e.repo, e.path) == (repo, path))
-    return wc.load(entry)
+    entry, text = _labelled_texts(split)[(repo, path)]
+    return wc.load(entry, text)
 
 
 def _rule_at(persona: Persona, line: int, text_sha: str) -> Rule | None:
