@@ -97,7 +97,8 @@ def first_sample(
         )
 
 
-def _loadavg() -> str:
+def loadavg() -> str:
+    """The 1, 5 and 15 minute load averages, as ``/proc/loadavg`` prints them."""
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
     except OSError:
@@ -128,7 +129,7 @@ def bench_cli_cmd(
         "import evals.cli": [sys.executable, "-c", "import evals.cli"],
         "evals --help": [*_evals_argv(), "--help"],
     }
-    typer.echo(f"load average {_loadavg()} (before); {os.cpu_count()} cpus")
+    typer.echo(f"load average {loadavg()} (before); {os.cpu_count()} cpus")
     # Warm-up, not counted: page cache, and the .pyc files a normal install has (pip
     # compiles on install; an editable install writes them on first import unless
     # PYTHONDONTWRITEBYTECODE is set, as it is in some agent shells).
@@ -170,4 +171,4 @@ def bench_cli_cmd(
             f"({sample_s / base.wall_s:.0f}x baseline wall); target <= "
             f"{FIRST_SAMPLE_TARGET_S:.1f} s  {verdict}"
         )
-    typer.echo(f"load average {_loadavg()} (after)")
+    typer.echo(f"load average {loadavg()} (after)")
