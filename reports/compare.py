@@ -32,6 +32,7 @@ __all__ = [
     "compare_paths",
     "compare_units",
     "diff_rules",
+    "only_rules",
     "parse_pair_by",
     "require_pairs",
 ]
@@ -253,10 +254,37 @@ def _verdict(pairs: int, delta: float, p_holm: float, alpha: float) -> str:
     return NO_CHANGE
 
 
+def only_rules(units: pd.DataFrame, rules: tuple[str, ...], *others: pd.DataFrame) -> pd.DataFrame:
+    """``units`` restricted to ``rules`` (all when empty).
+
+    Raises:
+        ConfigError: a rule id measured by none of ``units`` and ``others``.
+    """
+    if not rules:
+        return units
+    known = {str(r) for frame in (units, *others) for r in frame["rule"].dropna().unique()}
+    unknown = [r for r in rules if r not in known]
+    if unknown:
+        raise ConfigError(
+            f"unknown rule {unknown[0]!r}: no grade of these runs measures it; known: "
+            f"{', '.join(sorted(known)) or 'none'}",
+            field="--rule",
+        )
+    return units[units["rule"].astype("object").isin(rules)]
+
+
 def compare(
-    a: Side, b: Side, *, alpha: float = 0.05, pair_by: tuple[str, ...] = tuple(PAIR_KEYS)
+    a: Side,
+    b: Side,
+    *,
+    alpha: float = 0.05,
+    pair_by: tuple[str, ...] = tuple(PAIR_KEYS),
+    rules: tuple[str, ...] = (),
 ) -> Comparison:
-    """Compare two sides; see :func:`compare_units`."""
+    """Compare two sides (only ``rules`` when given); see :func:`compare_units`."""
+    if rules:
+        a = Side(a.label, only_rules(a.units, rules, b.units), a.persona)
+        b = Side(b.label, only_rules(b.units, rules, a.units), b.persona)
     table = compare_units(a.units, b.units, alpha=alpha, pair_by=pair_by)
     diff = diff_rules(a.persona.get("rules", []), b.persona.get("rules", []))
     table["persona_change"] = [diff.note(r) for r in table["rule"]]
@@ -329,6 +357,7 @@ def compare_paths(
     *,
     alpha: float = 0.05,
     pair_by: tuple[str, ...] = tuple(PAIR_KEYS),
+    rules: tuple[str, ...] = (),
 ) -> Comparison:
     """Compare two runs (``a`` = before), or the two persona revisions inside ``run_a``."""
     first = scan_run(run_a)
@@ -336,4 +365,4 @@ def compare_paths(
         a, b = _sides_of_run(first)
     else:
         a, b = _side_of_run(first), _side_of_run(scan_run(run_b))
-    return compare(a, b, alpha=alpha, pair_by=pair_by)
+    return compare(a, b, alpha=alpha, pair_by=pair_by, rules=rules)

@@ -20,7 +20,7 @@ from evals.errors import RunLogError
 from reports import metrics
 from reports._render import pct
 from reports.baseline import find_baseline
-from reports.compare import Comparison, Side, compare, require_pairs
+from reports.compare import Comparison, Side, compare, only_rules, require_pairs
 from reports.compare_render import comparison_markdown
 from reports.frame import RunData, scan_run
 
@@ -59,6 +59,7 @@ def gate(
     *,
     alpha: float = 0.05,
     pair_by: tuple[str, ...] = tuple(metrics.PAIR_KEYS),
+    rules: tuple[str, ...] = (),
 ) -> GateResult:
     """Gate ``run_dir`` against ``baseline`` (default: the blessed baseline, if any).
 
@@ -74,9 +75,13 @@ def gate(
     base_path = baseline if baseline is not None else find_baseline(run_dir)
     base = scan_run(base_path) if base_path is not None else None
     side = _side(run)
+    base_side = _side(base) if base is not None else None
+    if rules:
+        others = [base_side.units] if base_side is not None else []
+        side = Side(side.label, only_rules(side.units, rules, *others), side.persona)
     cmp = None
-    if base is not None:
-        cmp = require_pairs(compare(_side(base), side, alpha=alpha, pair_by=pair_by))
+    if base_side is not None:
+        cmp = require_pairs(compare(base_side, side, alpha=alpha, pair_by=pair_by, rules=rules))
     return GateResult(run, base, cmp, side.units, metrics.flaky(side.units))
 
 

@@ -25,6 +25,10 @@ RunDir = Annotated[
     Path, typer.Argument(help="A run directory (holds manifest.json and samples.jsonl).")
 ]
 Alpha = Annotated[float, typer.Option("--alpha", help="Family-wise significance level (Holm).")]
+Rules = Annotated[
+    list[str] | None,
+    typer.Option("--rule", help="Only this persona rule id (repeatable) [default: every rule]."),
+]
 PairBy = Annotated[
     str | None,
     typer.Option(
@@ -73,6 +77,7 @@ def compare_cmd(
     ] = None,
     alpha: Alpha = 0.05,
     pair_by: PairBy = None,
+    rule: Rules = None,
 ) -> None:
     """Compare two persona revisions rule by rule; print Markdown, write HTML.
 
@@ -82,7 +87,9 @@ def compare_cmd(
     from reports.compare_render import comparison_markdown, write_comparison_html
 
     keys = parse_pair_by(pair_by)
-    cmp = require_pairs(compare_paths(run_a, run_b, alpha=_alpha(alpha), pair_by=keys))
+    cmp = require_pairs(
+        compare_paths(run_a, run_b, alpha=_alpha(alpha), pair_by=keys, rules=tuple(rule or ()))
+    )
     md = comparison_markdown(cmp)
     typer.echo(md)
     if out_md is not None:
@@ -119,6 +126,7 @@ def gate_cmd(
     ] = None,
     alpha: Alpha = 0.05,
     pair_by: PairBy = None,
+    rule: Rules = None,
 ) -> None:
     """Exit 1 only on a statistically significant per-rule regression against the baseline.
 
@@ -129,7 +137,13 @@ def gate_cmd(
     from reports.compare import parse_pair_by
     from reports.gate import gate, junit_xml, markdown_summary
 
-    result = gate(run_dir, baseline, alpha=_alpha(alpha), pair_by=parse_pair_by(pair_by))
+    result = gate(
+        run_dir,
+        baseline,
+        alpha=_alpha(alpha),
+        pair_by=parse_pair_by(pair_by),
+        rules=tuple(rule or ()),
+    )
     md = markdown_summary(result)
     typer.echo(md)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")

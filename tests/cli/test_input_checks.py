@@ -109,3 +109,24 @@ def test_runs_of_different_models_need_an_explicit_pairing(tmp_path: Path) -> No
         cli.invoke(app, ["compare", str(gold), str(flawed), "--pair-by", "model"])
     )
     assert "--pair-by: 'model' is not a comma list" in bad
+
+
+def test_unknown_rule_exits_2_and_a_known_one_narrows_the_table(tmp_path: Path) -> None:
+    base = _synthetic(tmp_path, "base", "m/a")
+    worse = _synthetic(tmp_path, "worse", "m/a", pass_rates={"never-sql-concat": 0.1})
+    for command in (
+        ["gate", str(worse), "--baseline", str(base)],
+        ["compare", str(base), str(worse)],
+    ):
+        err = _one_line_error(cli.invoke(app, [*command, "--rule", "no-such-rule"]))
+        assert "--rule: unknown rule 'no-such-rule'" in err and "never-sql-concat" in err
+    only = cli.invoke(
+        app, ["gate", str(worse), "--baseline", str(base), "--rule", "never-sql-concat"]
+    )
+    assert only.exit_code == 1, only.output
+    rows = [line for line in only.stdout.splitlines() if line.startswith("| `")]
+    assert rows and all("never-sql-concat" in row for row in rows)
+    other = cli.invoke(
+        app, ["gate", str(worse), "--baseline", str(base), "--rule", "always-parameterized-queries"]
+    )
+    assert other.exit_code == 0, other.output  # the regression is on the other rule
