@@ -2,7 +2,8 @@
 
 Two kinds of finding, both graded ``fail`` with ``kind="integrity"``:
 
-- **refused files**: anything that configures or hooks the test run (``conftest.py``,
+- **refused files**: bytecode and compiled modules (``__pycache__/``, ``*.pyc``, ``*.so``);
+  anything that configures or hooks the test run (``conftest.py``,
   ``pytest.ini``, ``tox.ini``, ``setup.cfg``, a ``pyproject.toml`` with ``[tool.pytest``,
   ``sitecustomize.py``, ``usercustomize.py``, ``*.pth``), and top-level modules that
   shadow a hidden test, pytest, ``_pytest``, pluggy or a stdlib module;
@@ -88,8 +89,16 @@ def _top_module(path: str) -> str:
     return first[:-3] if first.endswith(".py") else first
 
 
+_BINARY_SUFFIXES = (".pyc", ".pyo", ".so", ".pyd")
+
+
 def _refused(path: str, text: str, hidden_modules: set[str], allow_conftest: bool) -> str:
     name = posixpath.basename(path)
+    parts = path.split("/")
+    if path.startswith("/") or ".." in parts or "\0" in path or "\\" in path:
+        return f"{path!r} points outside the workdir"
+    if "__pycache__" in parts or name.endswith(_BINARY_SUFFIXES):
+        return f"{path}: bytecode and compiled modules are refused (ship source only)"
     if name == "conftest.py" and allow_conftest:
         return ""
     if name in _CONFIG_FILES or name in _STARTUP_FILES:

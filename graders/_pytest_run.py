@@ -49,14 +49,14 @@ def run_pytest(
     limits: Limits,
     *,
     plugins: Sequence[str] = (),
-    protect: Sequence[str] = (),
+    hidden: Mapping[str, str] | None = None,
 ) -> PytestReport:
     """Run pytest through the sandbox.
 
     Raises:
         SandboxError: The sandbox failed itself (infrastructure).
     """
-    return sandbox.run_pytest(files, targets, limits, plugins=plugins, protect=protect)
+    return sandbox.run_pytest(files, targets, limits, plugins=plugins, hidden=hidden)
 
 
 def _tail(text: str, limit: int = 300) -> str:
@@ -65,19 +65,12 @@ def _tail(text: str, limit: int = 300) -> str:
 
 
 def problem_of(report: PytestReport) -> Problem | None:
-    """A disqualifying problem with the run (integrity, kill, incomplete), if any."""
-    if report.forged:
-        return Problem(
-            "integrity",
-            f"{report.forged} forged record(s) on the test report channel",
-            [Evidence(message="a record failed HMAC/sequence verification")],
-        )
-    if report.tampered:
-        evidence = [Evidence(message=f"replaced during the run: {n}") for n in report.tampered]
-        return Problem("integrity", "the candidate patched pytest internals or builtins", evidence)
-    if report.modified:
-        evidence = [Evidence(message="changed during the run", file=f) for f in report.modified]
-        return Problem("integrity", "the hidden tests were modified during the run", evidence)
+    """A disqualifying problem with the run (kill, integrity), if any.
+
+    What the worker observed from outside (time limit, kills) comes first; then anything
+    wrong with the report channel, which the candidate's process writes, is ``integrity``:
+    a malformed, missing or out-of-order record can never turn into an ``error``.
+    """
     result = report.result
     if result.killed == "timeout":
         return Problem("timeout", f"killed after the time limit ({result.duration_s:.1f}s)")
@@ -88,11 +81,17 @@ def problem_of(report: PytestReport) -> Problem | None:
             f"the run was killed ({result.killed}: {detail})",
             [Evidence(message=_tail(result.stderr) or "no stderr")],
         )
-    if not report.finished:
+    if report.violations:
         return Problem(
-            "incomplete",
-            f"pytest did not run to completion (exit code {result.exit_code}); "
-            "the tests cannot have all run",
-            [Evidence(message=_tail(result.stderr) or _tail(result.stdout) or "no output")],
+            "integrity",
+            f"the test report is not a well-formed record of a whole run: {report.violations[0]}",
+            [Evidence(message=v) for v in report.violations[:5]]
+            + [Evidence(message=f"exit code {result.exit_code}; {_tail(result.stderr)}"[:300])],
         )
+    if report.tampered:
+        evidence = [Evidence(message=f"replaced during the run: {n}") for n in report.tampered[:20]]
+        return Problem("integrity", "the candidate patched pytest internals or builtins", evidence)
+    if report.modified:
+        evidence = [Evidence(message="changed during the run", file=f) for f in report.modified]
+        return Problem("integrity", "the hidden tests were modified during the run", evidence)
     return None

@@ -1,25 +1,16 @@
 """``tests_pass``: the task's hidden tests pass against the candidate's code, provably.
 
-Rule: "Never: deploy without tests passing". The candidate's files, then the hidden tests
-(which win name clashes), go into a fresh sandbox workdir; pytest runs there with plugin
-autoload off and only the task's declared plugins.
-
-Why the outcomes cannot be forged: they are never parsed from stdout, stderr, the exit
-code or any file in the workdir, all of which candidate code controls. They arrive on a
-pipe whose write end the sandbox moved to a random descriptor number, close-on-exec (so
-no program the candidate starts inherits it), with every record HMAC-signed under a key
-drawn fresh for this sample and sequence-numbered; the reader is the worker, in a PID
-namespace the candidate cannot see (it runs as another uid, or without capabilities).
-Records that fail verification are counted as forgeries. Forging from *inside* the test
-process would mean patching pytest or the reporter in memory: the static checks refuse
-code that touches pytest internals, builtins, frames or ``gc``, and the reporter compares
-the pytest functions it snapshotted before candidate code was imported against what ran.
-A pass further needs the signed session-finish record (pytest ran to its end: exiting
-early via ``os._exit`` cannot produce it) and a passed call phase for every expected id.
-The hidden test files are read-only bind mounts in a workdir that is itself a mount
-point, so they cannot be edited, deleted or swapped (the process fallback re-hashes them
-instead). Residual risk: in-memory tampering obfuscated past the static checks and the
-snapshot; the process fallback (NOT ISOLATED) is weaker still.
+Rule: "Never: deploy without tests passing". The candidate's files go into a fresh sandbox
+workdir; the hidden tests, rewritten for this sample with canary tests mixed in
+(:mod:`evals.sandbox.canary`), go to a read-only folder outside it, first on ``sys.path``,
+with plugin autoload off, no ``conftest.py`` and no bytecode read from anywhere the
+sample can write. pytest runs in the candidate's process, so its report is treated as
+the candidate's word: a record that is malformed, missing or out of order, a must-fail
+canary that passed, a must-pass canary that did not, or a served test that never
+reported is an ``integrity`` failure (never an ``error``). Kills and time limits are
+observed from outside the sample. Static checks on the files (refused files, pytest
+internals, frames, ``gc``, ...) stay as an early signal, not as the wall. See
+``docs/sandbox.md`` for the threat model.
 """
 
 from __future__ import annotations
@@ -28,12 +19,16 @@ import posixpath
 from typing import Any, ClassVar, Literal
 
 from evals.errors import SandboxError
+from evals.sandbox.canary import plant_canaries
 from evals.schema import Evidence, Grade
 from graders._base import GradeContext, StaticGrader, error_grade
 from graders._pytest_integrity import check_files
-from graders._pytest_run import limits_for, problem_of, run_pytest, targets_of
+from graders._pytest_run import Problem, limits_for, problem_of, run_pytest, targets_of
 
-__all__ = ["TestsPassGrader"]
+__all__ = ["EVIDENCE_CAP", "TestsPassGrader"]
+
+#: Evidence items kept per grade (each message is already trimmed): what reaches the log.
+EVIDENCE_CAP = 20
 
 
 class TestsPassGrader(StaticGrader):
@@ -60,22 +55,22 @@ class TestsPassGrader(StaticGrader):
                     ctx,
                     "fail",
                     reason=f"integrity: {findings[0].message} ({len(findings)} finding(s))",
-                    evidence=[f.evidence() for f in findings],
+                    evidence=[f.evidence() for f in findings[:EVIDENCE_CAP]],
                     kind="integrity",
                 )
             ]
         expected = list(task.spec.expected_tests)
+        plan = plant_canaries(task.hidden_tests, expected)
         test_files = [p for p in task.hidden_tests if posixpath.basename(p).startswith("test")]
         targets = targets_of(expected, [p for p in test_files if p.endswith(".py")])
-        files = {**ctx.files, **task.hidden_tests}
         try:
             report = run_pytest(
                 ctx.sandbox,
-                files,
+                dict(ctx.files),
                 targets,
                 limits_for(task.spec.timeout, ctx.options),
                 plugins=task.spec.pytest_plugins,
-                protect=sorted(task.hidden_tests),
+                hidden=plan.hidden,
             )
         except SandboxError as exc:
             return [error_grade(self.name, rules, f"sandbox failure: {exc}", kind="sandbox")]
@@ -83,27 +78,38 @@ class TestsPassGrader(StaticGrader):
             "sandbox": ctx.sandbox.name,
             "isolated": ctx.sandbox.isolated,
             "run_s": round(report.result.duration_s, 3),
+            "canaries": len(plan.must_fail) + len(plan.must_pass),
         }
+        outcomes = plan.real_outcomes(report)
         if not expected:  # no declared ids: every collected test must pass
-            expected = sorted(report.outcomes) if report.outcomes else []
+            expected = sorted(outcomes)
         problem = problem_of(report)
+        if problem is None and not report.collect_errors:
+            canary = plan.violations(report)
+            if canary:
+                problem = Problem(
+                    "integrity",
+                    f"the test report contradicts this sample's canary tests: {canary[0]}",
+                    [Evidence(message=m) for m in canary],
+                )
         if problem is not None:
             return [
                 self.make_grade(
                     ctx,
                     "fail",
-                    reason=problem.reason,
-                    evidence=problem.evidence,
+                    reason=problem.reason[:500],
+                    evidence=problem.evidence[:EVIDENCE_CAP],
                     kind=problem.kind,
                     expected=len(expected),
                     **meta,
                 )
             ]
-        passed = [i for i in expected if i in report.passed_ids]
-        failing = [i for i in expected if i not in report.passed_ids]
+        passed_ids = {i for i, o in outcomes.items() if o.outcome == "passed"}
+        passed = [i for i in expected if i in passed_ids]
+        failing = [i for i in expected if i not in passed_ids]
         evidence = []
         for nodeid in failing:
-            outcome = report.outcomes.get(nodeid)
+            outcome = outcomes.get(nodeid)
             detail = f"{outcome.outcome}: {outcome.message}" if outcome else "did not run"
             evidence.append(Evidence(message=f"{nodeid}: {detail}".rstrip(": "), file=nodeid))
         for nodeid, message in report.collect_errors:
@@ -121,7 +127,7 @@ class TestsPassGrader(StaticGrader):
                 "pass" if ok else "fail",
                 score=len(passed) / len(expected) if expected else 0.0,
                 reason=reason[:500],
-                evidence=evidence,
+                evidence=evidence[:EVIDENCE_CAP],
                 kind=None if ok else "tests_failed",
                 passed=len(passed),
                 expected=len(expected),

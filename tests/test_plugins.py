@@ -92,7 +92,7 @@ class RecordingSandbox(BaseSandbox):
         _log("run", argv=list(argv))
         return self.inner.run(argv, files, limits, env=env)
 
-    def run_pytest(self, files, targets, limits=Limits(), *, plugins=(), protect=(), env=None):
+    def run_pytest(self, files, targets, limits=Limits(), *, hidden=None, plugins=(), env=None):
         _log("run_pytest", targets=list(targets))
         return self.inner.run_pytest(
             files, targets, limits, plugins=plugins, protect=protect, env=env

@@ -20,6 +20,9 @@ __all__ = ["BaseSandbox", "ExecResult", "Limits", "Sandbox"]
 
 @dataclass(frozen=True)
 class Limits:
+    """Per-sample limits. ``memory_mb`` and ``max_procs`` bound the sample's whole process
+    tree (a watch in the worker), and each of its processes (rlimits)."""
+
     wall_seconds: float = 30.0
     cpu_seconds: int = 30
     memory_mb: int = 1024
@@ -28,6 +31,8 @@ class Limits:
     open_files: int = 256
     #: Cap on captured stdout and stderr, each.
     output_bytes: int = 1_000_000
+    #: Size cap of each private tmpfs of a sample (the workdir, ``/tmp``).
+    tmpfs_mb: int = 64
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ class ExecResult:
     duration_s: float
     stdout_truncated: bool = False
     stderr_truncated: bool = False
-    #: Why it was killed: "timeout", "memory", "output", "signal", or None.
+    #: Why it was killed: "timeout", "memory", "procs", "output", "signal", or None.
     killed: str | None = None
     signal: int | None = None
     #: Files the command wrote that the caller asked to collect (path -> text).
@@ -77,14 +82,16 @@ class Sandbox(Protocol):
         targets: Sequence[str],
         limits: Limits = Limits(),
         *,
+        hidden: Mapping[str, str | bytes] | None = None,
         plugins: Sequence[str] = (),
-        protect: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
     ) -> PytestReport:
-        """Run pytest on ``targets`` over ``files``; outcomes come from a verified channel.
+        """Run pytest on ``targets`` over ``files``; outcomes come from a checked channel.
 
-        ``plugins`` are loaded explicitly (autoload is off); ``protect`` names files the
-        run must not be able to change.
+        ``hidden`` (the hidden tests) are served read-only outside the workdir and
+        ``targets`` are then relative to them; ``plugins`` are loaded explicitly
+        (autoload is off). The report's records are the test process's word: see
+        ``evals/sandbox/_report.py`` and ``evals/sandbox/canary.py``.
         """
         ...
 

@@ -18,7 +18,7 @@ from typing import Any
 from evals.errors import SandboxError
 from evals.sandbox._base import BaseSandbox, ExecResult, Limits
 from evals.sandbox._env import sandbox_env
-from evals.sandbox._pool import Worker, WorkerPool
+from evals.sandbox._pool import SandboxInfraError, Worker, WorkerPool
 from evals.sandbox._report import PytestReport, build_report
 from evals.sandbox.runtime import Runtime, ensure_runtime
 
@@ -57,6 +57,7 @@ def _limits(limits: Limits) -> dict[str, Any]:
         "file_size_mb": limits.file_size_mb,
         "open_files": limits.open_files,
         "output_bytes": limits.output_bytes,
+        "tmpfs_mb": limits.tmpfs_mb,
     }
 
 
@@ -139,35 +140,37 @@ class PooledSandbox(BaseSandbox):
         targets: Sequence[str],
         limits: Limits = DEFAULT_LIMITS,
         *,
+        hidden: Mapping[str, str | bytes] | None = None,
         plugins: Sequence[str] = (),
-        protect: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
     ) -> PytestReport:
         """Run pytest on ``targets`` over ``files`` in a fresh workdir (the fast path).
 
         pytest runs with plugin autoload off, only ``plugins`` loaded explicitly, no
-        config file, ``--import-mode=append`` (stdlib wins over workdir modules), and
-        reports outcomes over the signed side channel. ``protect`` names files the run
-        must not be able to change (bind-mounted read-only where namespaces exist).
+        config file, and reports outcomes over its report channel (checked strictly by
+        :func:`~evals.sandbox._report.build_report`). With ``hidden`` (the hidden tests),
+        those files go to a read-only folder outside the workdir, ``targets`` are relative
+        to it, that folder comes first on ``sys.path`` (no workdir module can shadow a test
+        module) and no ``conftest.py`` is loaded. Without it, ``targets`` are relative to
+        the workdir, which goes last on ``sys.path`` (stdlib wins).
 
         Raises:
             SandboxInfraError: The sandbox itself failed (not the tests).
         """
-        encoded = _encode(files)
-        missing = [p for p in protect if _check_path(p) not in encoded]
-        if missing:
-            raise SandboxError(f"protected file {missing[0]!r} is not among the files")
         request = {
             "kind": "pytest",
-            "argv": [str(t) for t in targets],
-            "files": encoded,
-            "protect": [_check_path(p) for p in protect],
+            "argv": [_check_path(str(t)) for t in targets],
+            "files": _encode(files),
+            "hidden": _encode(hidden or {}),
             "plugins": list(plugins),
             "preload": list(plugins),
             "env": {**sandbox_env(self.runtime), **(env or {})},
             "limits": _limits(limits),
         }
         response = self._call(request, limits)
+        if str(response.get("note") or "").startswith("sandbox setup failed"):
+            # Reported on a pipe the sample never holds: the sandbox's failure, not its.
+            raise SandboxInfraError(str(response["note"]))
         return build_report(response, _exec_result(response))
 
     def warm(self, count: int | None = None) -> None:

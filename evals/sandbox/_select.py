@@ -47,9 +47,17 @@ def sandbox_status(name: str = "auto") -> tuple[str, bool, str]:
 
 
 def get_sandbox(
-    name: str = "auto", *, runtime: Runtime | None = None, workers: int | None = None
+    name: str = "auto",
+    *,
+    runtime: Runtime | None = None,
+    workers: int | None = None,
+    ro_binds: tuple[str, ...] = (),
 ) -> Sandbox:
     """Return a ready sandbox. Workers default to the number of cores.
+
+    ``ro_binds`` names extra host files or folders that ``bwrap`` shows read-only at their
+    own path (with the shared libraries their ELF files need); ``process`` sees the whole
+    host anyway.
 
     Raises:
         SandboxError: ``name`` is unknown, or ``bwrap`` was asked for and cannot run here.
@@ -57,7 +65,8 @@ def get_sandbox(
     chosen, _, reason = sandbox_status(name)
     if name == "bwrap" and bwrap_problem():
         raise SandboxError(f"{reason} (or pass --sandbox process)", field="--sandbox")
-    sandbox = SANDBOXES.get(chosen)(runtime=runtime, workers=workers)
+    extra = {"ro_binds": tuple(ro_binds)} if ro_binds else {}
+    sandbox = SANDBOXES.get(chosen)(runtime=runtime, workers=workers, **extra)
     if not isinstance(sandbox, Sandbox):
         raise SandboxError(
             f"sandbox {chosen!r} ({SANDBOXES.origin(chosen)}) built a "

@@ -1,6 +1,8 @@
 """``evals bench sandbox``: grade N samples through the warm path, next to bare pytest.
 
-The baseline is what a naive grader pays: one ``python -m pytest`` subprocess per sample
+Each sample is graded the way ``tests_pass`` grades it: fresh canaries planted, hidden tests
+served read-only outside the workdir, the report checked. The baseline is what a naive
+grader pays: one ``python -m pytest`` subprocess per sample
 (the runtime venv's interpreter, no sandbox at all), measured in the same invocation on
 the same files, so the ratio is like for like.
 """
@@ -20,6 +22,7 @@ from evals.errors import SandboxError
 from evals.sandbox._base import Limits
 from evals.sandbox._pooled import PooledSandbox
 from evals.sandbox._select import get_sandbox
+from evals.sandbox.canary import plant_canaries
 from evals.sandbox.runtime import ensure_runtime
 
 __all__ = ["BenchResult", "SYNTHETIC_FILES", "SYNTHETIC_TESTS", "bench_sandbox"]
@@ -161,8 +164,11 @@ def bench_sandbox(
 
         def one(_: int) -> tuple[float, bool]:
             t0 = time.perf_counter()
-            report = sb.run_pytest(merged, targets, Limits(wall_seconds=30), protect=targets)
-            ok = report.finished and not report.result.killed and report.exitstatus == 0
+            plan = plant_canaries(tests)  # as tests_pass does: fresh canaries per sample
+            report = sb.run_pytest(files, targets, Limits(wall_seconds=30), hidden=plan.hidden)
+            real = plan.real_outcomes(report)
+            ok = report.finished and not report.result.killed and not plan.violations(report)
+            ok = ok and bool(real) and all(o.outcome == "passed" for o in real.values())
             return (time.perf_counter() - t0) * 1000, ok
 
         batch_start = time.perf_counter()

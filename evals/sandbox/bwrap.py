@@ -1,13 +1,16 @@
 """The ``bwrap`` sandbox: bubblewrap namespaces around each warm worker, and per sample.
 
-Each worker runs in its own bwrap: the host root read-only, a private ``/tmp``, the
-harness's home, project tree (hence its ``.venv``, config and secrets) and ``/run``
-hidden behind empty tmpfs mounts with only the runtime venv and its interpreter bound
-back read-only; no network, a new session, ``--die-with-parent`` and a cleared
-environment. Inside, every sample additionally gets its own mount, PID, IPC and UTS
-namespaces, a fresh tmpfs workdir, and runs as a per-worker unprivileged uid (when the
-harness is root) or with every capability dropped (in a nested user namespace), under
-rlimits and a wall-clock timeout that kills its whole PID namespace.
+Each worker runs in its own bwrap whose root is built from an allowlist, never from the
+host root: the runtime venv and the interpreter installation it points at, the shared
+libraries their ELF files load (found with ``ldd``) plus ``/etc/ld.so.cache``, the
+``/bin``-style symlinks of a merged ``/usr``, ``/dev`` basics, a fresh ``/proc``, a
+size-capped private ``/tmp``, the worker's own code, and any extra read-only binds the
+caller names (``ro_binds``); then the root is remounted read-only. No network, a new
+session, ``--die-with-parent`` and a cleared environment. Inside, every sample gets its own
+mount, PID, IPC and UTS namespaces, fresh size-capped tmpfs mounts, a per-worker
+unprivileged uid (when the harness is root) or no capabilities (in a nested user
+namespace), a seccomp filter (no new namespaces, mounts, ptrace, bpf, ...), rlimits, a
+watch on its whole process tree, and a wall-clock timeout that kills its PID namespace.
 
 Where the nested namespaces are refused (some AppArmor profiles), each sample gets a
 single-use bwrap of its own instead: slower, equally isolated.
@@ -15,7 +18,9 @@ single-use bwrap of its own instead: slower, equally isolated.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
 import os
 import shutil
 import subprocess
@@ -27,9 +32,9 @@ from evals.sandbox._base import Limits
 from evals.sandbox._pool import Worker
 from evals.sandbox._pooled import GRACE_S, INSIDE_DIR, PooledSandbox
 from evals.sandbox._uids import UidLease
-from evals.sandbox.runtime import Runtime, find_project_root
+from evals.sandbox.runtime import STAMP, Runtime
 
-__all__ = ["INSTALL_HINT", "BwrapSandbox", "bwrap_problem"]
+__all__ = ["INSTALL_HINT", "BwrapSandbox", "bwrap_problem", "library_closure"]
 
 INSTALL_HINT = "install bubblewrap (apt-get install bubblewrap / dnf install bubblewrap)"
 #: Inside the sandbox, the worker's own code is bound read-only here (a private tmpfs).
@@ -58,32 +63,119 @@ def bwrap_problem() -> str:
     return ""
 
 
-def _hidden_paths() -> list[Path]:
-    """Host folders that must look empty inside the sandbox."""
-    paths = [Path.home(), find_project_root(), Path("/run"), Path("/var/tmp")]
-    return [p for p in dict.fromkeys(p.resolve() for p in paths) if p.is_dir() and p != Path("/")]
+#: Host top-level names that may be symlinks into /usr (merged-/usr systems).
+_USR_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
 
 
-def _mount_args(runtime: Runtime) -> list[str]:
-    args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    hidden = _hidden_paths()
-    for path in hidden:
-        args += ["--tmpfs", str(path)]
-    created: set[Path] = set()
-    # /tmp is a fresh tmpfs too: a project cloned under /tmp keeps its runtime venv.
-    covering = [*hidden, Path("/tmp").resolve()]
-    for keep in dict.fromkeys((runtime.venv.resolve(), runtime.base_prefix.resolve())):
-        cover = [h for h in covering if keep.is_relative_to(h) and keep != h]
-        if not cover:
+def _is_elf(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4) == b"\x7fELF"
+    except OSError:
+        return False
+
+
+def _elf_files(root: Path) -> list[str]:
+    if root.is_file():
+        return [str(root)] if _is_elf(str(root)) else []
+    found = []
+    for folder, _, names in os.walk(root):
+        for name in names:
+            if name.endswith(".so") or ".so." in name or folder.endswith("/bin"):
+                path = os.path.join(folder, name)
+                if not os.path.islink(path) and _is_elf(path):
+                    found.append(path)
+    return found
+
+
+@functools.lru_cache(maxsize=16)
+def library_closure(roots: tuple[str, ...]) -> tuple[str, ...]:
+    """Shared libraries (outside ``roots``) that the ELF files under ``roots`` load.
+
+    Found with ``ldd`` once per process; only these files of the host's system library
+    folders are bound into the sandbox.
+    """
+    files = [f for root in roots for f in _elf_files(Path(root))]
+    libs: set[str] = set()
+    for start in range(0, len(files), 200):
+        try:
+            out = subprocess.run(
+                ["ldd", *files[start : start + 200]], capture_output=True, text=True, timeout=60
+            ).stdout
+        except (OSError, subprocess.TimeoutExpired):
             continue
-        for parent in reversed(keep.parents):
-            if parent.is_relative_to(cover[0]) and parent != cover[0] and parent not in created:
-                args += ["--perms", "0755", "--dir", str(parent)]
-                created.add(parent)
-        args += ["--ro-bind", str(keep), str(keep)]
-    if runtime.venv != runtime.venv.resolve():  # keep the venv reachable by its own name
-        args += ["--ro-bind", str(runtime.venv.resolve()), str(runtime.venv)]
-    return args + ["--ro-bind", INSIDE_DIR, _INSIDE_MOUNT]
+        for line in out.splitlines():
+            target = line.split("=>", 1)[-1].strip()
+            if target.startswith("/"):
+                libs.add(target.split(" (", 1)[0])
+    inside = tuple(str(Path(r).resolve()) for r in roots)
+    return tuple(sorted(p for p in libs if not os.path.realpath(p).startswith(inside)))
+
+
+class _Binds:
+    """``--ro-bind`` arguments, with every parent folder created world-searchable first."""
+
+    def __init__(self) -> None:
+        self.args: list[str] = []
+        self._made: set[str] = {"/"}
+
+    def bind(self, source: str, dest: str) -> None:
+        for parent in reversed(Path(dest).parents):
+            if str(parent) not in self._made:
+                self.args += ["--perms", "0755", "--dir", str(parent)]
+                self._made.add(str(parent))
+        self.args += ["--ro-bind", source, dest]
+        self._made.add(dest)
+
+    def bind_file(self, path: str) -> None:
+        """Bind ``path`` at its own name (its folder resolved, so /lib -> /usr/lib holds)."""
+        dest = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+        self.bind(os.path.realpath(path), dest)
+
+
+def runtime_libraries(runtime: Runtime) -> tuple[str, ...]:
+    """:func:`library_closure` of the runtime, cached in the venv beside its stamp."""
+    roots = (str(runtime.venv.resolve()), str(runtime.base_prefix.resolve()))
+    stamp = runtime.venv / STAMP
+    key = f"{stamp.read_text().strip() if stamp.is_file() else ''} {' '.join(roots)}"
+    cache = runtime.venv / ".evals-libraries.json"
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        data = json.loads(cache.read_text())
+        if data["key"] == key and all(os.path.exists(p) for p in data["libs"]):
+            return tuple(str(p) for p in data["libs"])
+    libs = library_closure(roots)
+    with contextlib.suppress(OSError):
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"key": key, "libs": list(libs)}))
+        tmp.replace(cache)
+    return libs
+
+
+def _mount_args(runtime: Runtime, extra: tuple[str, ...] = ()) -> list[str]:
+    """The worker's root, from an allowlist: nothing of the host is visible unless named."""
+    args = ["--dev", "/dev", "--proc", "/proc", "--size", str(64 << 20), "--tmpfs", "/tmp"]
+    for name in _USR_LINKS:
+        host = Path("/", name)
+        if host.is_symlink():
+            args += ["--symlink", os.readlink(host), str(host)]
+    binds = _Binds()
+    trees = [runtime.venv.resolve(), runtime.base_prefix.resolve()]
+    extras = [Path(p).absolute() for p in extra]
+    for tree in dict.fromkeys([*trees, *(p.resolve() for p in extras)]):
+        binds.bind(str(tree), str(tree))
+    for alias, tree in ((runtime.venv, trees[0]), *((p, p.resolve()) for p in extras)):
+        if alias != tree:  # keep it reachable by its own (symlinked) name too
+            binds.bind(str(tree), str(alias))
+    libs = runtime_libraries(runtime)
+    if extras:
+        libs += library_closure(tuple(str(p) for p in extras))
+    for lib in dict.fromkeys(libs):
+        binds.bind_file(lib)
+    if os.path.exists("/etc/ld.so.cache"):
+        binds.bind("/etc/ld.so.cache", "/etc/ld.so.cache")
+    args += binds.args
+    args += ["--ro-bind", INSIDE_DIR, _INSIDE_MOUNT]
+    return args + ["--remount-ro", "/"]
 
 
 class BwrapSandbox(PooledSandbox):
@@ -92,7 +184,16 @@ class BwrapSandbox(PooledSandbox):
     name = "bwrap"
     isolated = True
 
-    def __init__(self, *, runtime: Runtime | None = None, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        runtime: Runtime | None = None,
+        workers: int | None = None,
+        ro_binds: tuple[str, ...] = (),
+    ) -> None:
+        """``ro_binds``: extra host files or folders to show read-only at their own path
+        (e.g. a CLI an agent may run); the shared libraries their ELF files need come too."""
+        self.ro_binds = tuple(ro_binds)
         problem = bwrap_problem()
         if problem:
             raise SandboxError(problem, field="sandbox")
@@ -114,7 +215,7 @@ class BwrapSandbox(PooledSandbox):
                 args += ["--cap-add", cap]
         else:
             args += ["--unshare-all"]
-        args += _mount_args(self.runtime)
+        args += _mount_args(self.runtime, self.ro_binds)
         args += ["--clearenv"]
         for key, value in self._worker_env().items():
             args += ["--setenv", key, value]

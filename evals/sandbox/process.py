@@ -27,7 +27,14 @@ class ProcessSandbox(PooledSandbox):
     name = "process"
     isolated = False
 
-    def __init__(self, *, runtime: Runtime | None = None, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        runtime: Runtime | None = None,
+        workers: int | None = None,
+        ro_binds: tuple[str, ...] = (),
+    ) -> None:
+        """``ro_binds`` is accepted for symmetry and ignored: this sees the whole host."""
         self._base = tempfile.mkdtemp(prefix="evals-sandbox-")
         weakref.finalize(self, shutil.rmtree, self._base, True)
         super().__init__(runtime=runtime, workers=workers)

@@ -144,8 +144,7 @@ def test_obfuscated_exit_at_import_still_fails(
     grade: Grader, healthy: Callable[[], None], prelude: str
 ) -> None:
     result = grade(calc("return a + b", prelude))
-    assert result.verdict == "fail"
-    assert result.kind in ("incomplete", "tests_failed")
+    assert (result.verdict, result.kind) == ("fail", "integrity")
     healthy()
 
 
@@ -211,7 +210,7 @@ def test_forged_report_records_are_detected(grade: Grader, healthy: Callable[[],
         import os, stat, json
         _rec = {'t': 'test', 'id': 'test_hid' + 'den_calc.py::test_add',
                 'when': 'call', 'outcome': 'passed', 'msg': '', 'seq': 1}
-        _fake = ('0' * 64 + ' ' + json.dumps(_rec) + '\\n').encode()
+        _fake = (json.dumps(_rec) + '\\n').encode()
         for _fd in range(3, 1024):
             try:
                 if stat.S_ISFIFO(os.fstat(_fd).st_mode):
@@ -221,7 +220,7 @@ def test_forged_report_records_are_detected(grade: Grader, healthy: Callable[[],
     """
     result = grade(calc("return 0", prelude))
     assert (result.verdict, result.kind) == ("fail", "integrity")
-    assert "forged" in result.reason
+    assert "not a well-formed record" in result.reason
     healthy()
 
 

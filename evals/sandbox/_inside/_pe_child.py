@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
 import sys
+import time
 import traceback
 from typing import Any, NoReturn
 
 import _pe_sys as _sys
 
-#: Where B's private workdir, home and temp live in the namespace modes.
+#: Where B's private workdir, hidden tests, home and temp live in the namespace modes.
 WORK = "/tmp/work"
+HIDDEN = "/tmp/hidden"
 HOME = "/tmp/home"
+#: Bytecode is looked up (and never written) under this prefix only: a path inside the
+#: read-only hidden-tests mount that does not exist, so no ``.pyc`` is ever read from the
+#: workdir (``__pycache__``) or from anywhere the sample can write.
+PYCACHE = HIDDEN + "/.no-pycache"
 
 
 def _fail(st_w: int, what: str) -> NoReturn:
@@ -25,21 +32,14 @@ def _fail(st_w: int, what: str) -> NoReturn:
 
 
 def run_child(
-    request: dict[str, Any],
-    mode: str,
-    uid: int,
-    workbase: str,
-    key: bytes,
-    out_w: int,
-    err_w: int,
-    rep_w: int,
-    st_w: int,
-    keep: set[int],
+    request: dict[str, Any], mode: str, uid: int, out_w: int, err_w: int, rep_w: int, st_w: int
 ) -> NoReturn:
     """Child A: new session and namespaces, fork B, report B's pid and wait status."""
     try:
         os.setsid()
-        if mode != "none":
+        if mode == "none":  # orphans of the sample are re-parented here, not to init
+            _sys.prctl(_sys.PR_SET_CHILD_SUBREAPER, 1)
+        else:
             flags = _sys.CLONE_NEWNS | _sys.CLONE_NEWPID | _sys.CLONE_NEWIPC | _sys.CLONE_NEWUTS
             outer_uid, outer_gid = os.getuid(), os.getgid()
             if mode == "userns":
@@ -53,25 +53,44 @@ def run_child(
     except BaseException as exc:  # noqa: BLE001  (reported to the worker, then exit)
         _fail(st_w, f"sandbox setup failed: {exc}")
     if pid_b == 0:
-        try:
-            _sample(request, mode, uid, workbase, key, out_w, err_w, rep_w, st_w, keep)
-        except BaseException:  # noqa: BLE001
-            os.write(2, traceback.format_exc().encode())
-            os._exit(71)
+        _sample(request, mode, uid, out_w, err_w, rep_w, st_w)
     for fd in (out_w, err_w, rep_w):
         os.close(fd)
     os.write(st_w, f"pid {pid_b}\n".encode())
+    status = 0
     while True:
         try:
             _, status = os.waitpid(pid_b, 0)
             break
         except ChildProcessError:
-            status = 0
             break
         except InterruptedError:
             continue
     os.write(st_w, f"status {status}\n".encode())
+    if mode == "none":
+        _kill_orphans()
     os._exit(0)
+
+
+def _kill_orphans() -> None:
+    """Process fallback: kill what the sample left behind (re-parented to us, the subreaper)."""
+    me = os.getpid()
+    for _ in range(200):
+        try:
+            with open(f"/proc/{me}/task/{me}/children") as fh:
+                children = [int(p) for p in fh.read().split()]
+        except OSError:
+            children = []
+        for pid in children:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+        except ChildProcessError:
+            return
+        if not children:
+            time.sleep(0.005)
 
 
 def _write(path: str, text: str) -> None:
@@ -80,12 +99,12 @@ def _write(path: str, text: str) -> None:
 
 
 def _setup_namespace_fs(mode: str, uid: int, limits: dict[str, Any]) -> None:
-    size = max(64, int(limits["file_size_mb"]) * 4)
+    size = int(limits["tmpfs_mb"])
     owner = f",uid={uid},gid={uid}" if mode == "privileged" else ""
     _sys.mount("none", "/", None, _sys.MS_REC | _sys.MS_PRIVATE, None)
     nosuid = _sys.MS_NOSUID | _sys.MS_NODEV
-    # A project checked out under /tmp keeps its runtime venv there: hold it by a file
-    # descriptor across the fresh /tmp, then bind it back read-only at the same path.
+    # The worker's /tmp holds the runtime venv when the project lives under /tmp: hold it
+    # by a file descriptor across the fresh /tmp, then bind it back read-only.
     kept = [
         (path, os.open(path, os.O_PATH | os.O_DIRECTORY))
         for path in dict.fromkeys(os.path.realpath(p) for p in (sys.prefix, sys.base_prefix))
@@ -99,9 +118,11 @@ def _setup_namespace_fs(mode: str, uid: int, limits: dict[str, Any]) -> None:
             "none", path, None, _sys.MS_REMOUNT | _sys.MS_BIND | _sys.MS_RDONLY | nosuid, None
         )
         os.close(fd)
-    os.mkdir(WORK)
+    for path in (WORK, HIDDEN):
+        os.mkdir(path)
     # The workdir is its own mount point: it cannot be renamed away and replaced.
     _sys.mount("tmpfs", WORK, "tmpfs", nosuid, f"mode=1777,size={size}m{owner}")
+    _sys.mount("tmpfs", HIDDEN, "tmpfs", nosuid, "mode=0755,size=16m")
     os.mkdir(HOME)
     os.mkdir("/tmp/tmp")
     os.chmod(HOME, 0o1777)
@@ -110,7 +131,7 @@ def _setup_namespace_fs(mode: str, uid: int, limits: dict[str, Any]) -> None:
     _sys.mount("proc", "/proc", "proc", nosuid | _sys.MS_NOEXEC, None)
 
 
-def _write_files(workdir: str, files: dict[str, Any]) -> None:
+def _write_files(workdir: str, files: dict[str, Any], mode: int = 0o1777) -> None:
     import base64
 
     for rel, content in files.items():
@@ -120,7 +141,7 @@ def _write_files(workdir: str, files: dict[str, Any]) -> None:
         parent = os.path.dirname(path)
         if not os.path.isdir(parent):
             os.makedirs(parent, exist_ok=True)
-            os.chmod(parent, 0o1777)
+            os.chmod(parent, mode)
         data = base64.b64decode(content["b64"]) if isinstance(content, dict) else content.encode()
         with open(path, "wb") as fh:
             fh.write(data)
@@ -137,6 +158,8 @@ def _drop_privileges(mode: str, uid: int) -> None:
     # After the credential change (which clears it): if the supervisor A dies, so does B,
     # and with B (PID 1 of its namespace) every process the sample started.
     _sys.prctl(_sys.PR_SET_PDEATHSIG, signal.SIGKILL)
+    # No new namespaces, mounts, keyrings, bpf or ptrace for anything the sample starts.
+    _sys.install_seccomp()
 
 
 def _set_limits(limits: dict[str, Any]) -> None:
@@ -149,93 +172,91 @@ def _set_limits(limits: dict[str, Any]) -> None:
         (resource.RLIMIT_FSIZE, (int(limits["file_size_mb"]) * mb,) * 2),
         (resource.RLIMIT_NOFILE, (int(limits["open_files"]),) * 2),
         (resource.RLIMIT_CORE, (0, 0)),
+        (resource.RLIMIT_MEMLOCK, (0, 0)),
+        (resource.RLIMIT_MSGQUEUE, (0, 0)),
     ):
         resource.setrlimit(which, value)
 
 
-def _hide_report_fd(rep_w: int) -> int:
-    """Move the report pipe to a random high descriptor, close-on-exec."""
-    import random
-
-    limit = 1000
-    for _ in range(64):
-        target = random.SystemRandom().randrange(100, limit)
-        try:
-            os.fstat(target)
-        except OSError:
-            os.dup2(rep_w, target, inheritable=False)
-            os.close(rep_w)
-            return target
-    return rep_w
-
-
 def _sample(
-    request: dict[str, Any],
-    mode: str,
-    uid: int,
-    workbase: str,
-    key: bytes,
-    out_w: int,
-    err_w: int,
-    rep_w: int,
-    st_w: int,
-    keep: set[int],
+    request: dict[str, Any], mode: str, uid: int, out_w: int, err_w: int, rep_w: int, st_w: int
 ) -> NoReturn:
-    """Child B: build the private filesystem, drop privileges, run the sample."""
-    limits = request["limits"]
-    os.close(st_w)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.dup2(out_w, 1)
-    os.dup2(err_w, 2)
-    for fd in {null, out_w, err_w}:
-        os.close(fd)
-    os.closerange(3, rep_w)
-    os.closerange(rep_w + 1, 65536)
-    os.setsid()
-    if mode == "none":
-        base = request["_base"]
-        workdir, home, tmp = (os.path.join(base, p) for p in ("work", "home", "tmp"))
-        for path in (workdir, home, tmp):
-            os.mkdir(path, 0o700)
-    else:
-        _setup_namespace_fs(mode, uid, limits)
-        workdir, home, tmp = WORK, HOME, "/tmp/tmp"
-    _write_files(workdir, request["files"])
-    # An empty config outside the (candidate-writable) workdir: no ini file is searched for.
-    ini = os.path.join(os.path.dirname(workdir), "evals-pytest.ini")
-    _write(ini, "[pytest]\n")
-    if mode != "none":
-        for rel in request.get("protect", []):
-            _sys.bind_readonly(os.path.join(workdir, rel))
-    else:
-        for rel in request.get("protect", []):
-            os.chmod(os.path.join(workdir, rel), 0o444)
-    _drop_privileges(mode, uid)
-    os.chdir(workdir)
-    env = {str(k): str(v) for k, v in request["env"].items()}
-    env.update({"HOME": home, "TMPDIR": tmp, "PWD": workdir})
+    """Child B: build the private filesystem, drop privileges, run the sample.
+
+    Until the sample's own code starts, B holds the status pipe (as fd 4): a setup
+    failure is reported there as the sandbox's (an infrastructure error), and the pipe is
+    closed before anything of the candidate's runs, so no candidate can claim one.
+    """
+    try:
+        import fcntl
+
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 100) for fd in (out_w, err_w, rep_w, st_w)]
+        null = os.open(os.devnull, os.O_RDONLY)
+        for target, fd in zip((0, 1, 2, 3, 4), (null, *high), strict=True):
+            os.dup2(fd, target, inheritable=target <= 2)
+        os.closerange(5, 65536)
+        os.setsid()
+        env, ini = _prepare(request, mode, uid)
+    except BaseException:  # noqa: BLE001  (reported as the sandbox's failure)
+        os.write(2, traceback.format_exc().encode())
+        _fail(4, f"sandbox setup failed: {traceback.format_exc().splitlines()[-1]}")
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     if request["kind"] == "exec":
-        os.close(rep_w)
-        _set_limits(limits)
+        os.close(3)
+        os.close(4)
         argv = [str(a) for a in request["argv"]]
         try:
             os.execve(argv[0], argv, env)
         except OSError as exc:
             os.write(2, f"cannot execute {argv[0]}: {exc}\n".encode())
             os._exit(127)
-    report_fd = _hide_report_fd(rep_w)  # before the descriptor limit applies
+    os.close(4)
+    _run_pytest(request, env, os.getcwd(), os.path.dirname(ini), ini)
+
+
+def _prepare(request: dict[str, Any], mode: str, uid: int) -> tuple[dict[str, str], str]:
+    """Build B's filesystem, drop privileges and set limits; return (env, ini path)."""
+    limits = request["limits"]
+    if mode == "none":
+        base = request["_base"]
+        workdir, hidden, home, tmp = (
+            os.path.join(base, p) for p in ("work", "hidden", "home", "tmp")
+        )
+        for path in (workdir, hidden, home, tmp):
+            os.mkdir(path, 0o700)
+    else:
+        _setup_namespace_fs(mode, uid, limits)
+        workdir, hidden, home, tmp = WORK, HIDDEN, HOME, "/tmp/tmp"
+    _write_files(workdir, request["files"])
+    _write_files(hidden, request.get("hidden", {}), 0o755)
+    # An empty config beside the hidden tests, outside the (candidate-writable) workdir.
+    ini = os.path.join(hidden, ".evals-pytest.ini")
+    _write(ini, "[pytest]\n")
+    if mode != "none":
+        _sys.mount("none", HIDDEN, None, _sys.MS_REMOUNT | _sys.MS_RDONLY | _sys.MS_NOSUID, None)
+    else:
+        for root, dirs, names in os.walk(hidden):
+            for name in names:
+                os.chmod(os.path.join(root, name), 0o444)
+            for name in dirs:
+                os.chmod(os.path.join(root, name), 0o555)
+        os.chmod(hidden, 0o555)
+    _drop_privileges(mode, uid)
+    os.chdir(workdir)
+    env = {str(k): str(v) for k, v in request["env"].items()}
+    env.update({"HOME": home, "TMPDIR": tmp, "PWD": workdir})
     _set_limits(limits)
-    _run_pytest(request, env, workdir, ini, key, report_fd)
+    return env, ini
 
 
 def _run_pytest(
-    request: dict[str, Any], env: dict[str, str], workdir: str, ini: str, key: bytes, fd: int
+    request: dict[str, Any], env: dict[str, str], workdir: str, hidden: str, ini: str
 ) -> NoReturn:
     os.environ.clear()
     os.environ.update(env)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    sys.dont_write_bytecode = True
+    sys.pycache_prefix = os.path.join(hidden, ".no-pycache")
     here = os.path.dirname(os.path.abspath(__file__))
     # The workdir goes last: candidate modules import by top-level name, stdlib wins.
     sys.path[:] = [p for p in sys.path if p != here] + [workdir]
@@ -245,6 +266,8 @@ def _run_pytest(
     import _pe_reporter as reporter
     import pytest
 
+    has_hidden = bool(request.get("hidden"))
+    base = hidden if has_hidden else workdir
     args = [
         "-q",
         "-s",
@@ -252,20 +275,24 @@ def _run_pytest(
         "no:cacheprovider",
         "-p",
         "no:pastebin",
-        "--import-mode=append",
+        # Hidden tests: their folder goes first on sys.path, so no workdir module can
+        # shadow them; the candidate's own tests: theirs goes last, so stdlib wins.
+        "--import-mode=prepend" if has_hidden else "--import-mode=append",
         "--rootdir",
-        workdir,
+        base,
         "-c",
         ini,
         "-o",
         "console_output_style=classic",
         "--tb=short",
     ]
+    if has_hidden:
+        args.append("--noconftest")
     for plugin in request.get("plugins", []):
         args += ["-p", str(plugin)]
-    args += [str(a) for a in request["argv"]]
+    args += [os.path.join(base, str(a)) for a in request["argv"]]
     try:
-        code = pytest.main(args, plugins=[reporter.Reporter(fd, key)])
+        code = pytest.main(args, plugins=[reporter.Reporter(3)])
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     sys.stdout.flush()

@@ -1,18 +1,19 @@
 """The pytest plugin that reports per-test outcomes to the worker, out of band.
 
-Records go to a pipe whose write end sits at a random descriptor number (close-on-exec,
-so no program the candidate starts inherits it), one line each: ``<hmac> <json>``. The
-HMAC key is drawn by the worker for this sample only. Stdout, stderr and the workdir are
-never read as results, so printing a fake summary or writing a report file forges
-nothing. At session end the plugin checks that the pytest internals it snapshotted before
-any candidate code was imported are still the same objects, and reports what changed.
+Records go to a pipe on descriptor 3 (close-on-exec, so no program the candidate starts
+inherits it), one JSON line each, sequence-numbered. Nothing here is secret, on purpose:
+this runs in the candidate's process, so anything it holds (a key, the descriptor, this
+object) is the candidate's too. The verdict therefore never rests on these records being
+authentic: the harness checks their grammar strictly (a malformed, missing or
+out-of-order record is an integrity failure) and checks them against per-sample canary
+tests the candidate cannot tell from the real ones (``evals/sandbox/canary.py``). Stdout,
+stderr and the workdir are never read as results. The end-of-session comparison of the
+pytest internals snapshotted before any candidate import is a signal, not the wall.
 """
 
 from __future__ import annotations
 
 import builtins
-import hashlib
-import hmac
 import json
 import os
 from typing import Any
@@ -80,17 +81,14 @@ def _message(report: Any) -> str:
 
 
 class Reporter:
-    """Write signed per-test records to ``fd``; see the module docstring."""
+    """Write per-test records to ``fd``; see the module docstring."""
 
-    def __init__(self, fd: int, key: bytes) -> None:
+    def __init__(self, fd: int) -> None:
         self._fd = fd
-        self._key = key
         self._seq = 0
         # Bound now, before candidate code runs, so patching os/json/hmac later is moot.
         self._write = os.write
         self._dumps = json.dumps
-        self._new = hmac.new
-        self._sha = hashlib.sha256
         self._watched = _snapshot()
         self._builtins = dict(vars(builtins))
         self._methods = {name: value for name, value in vars(type(self)).items() if callable(value)}
@@ -99,9 +97,7 @@ class Reporter:
     def emit(self, record: dict[str, Any]) -> None:
         record["seq"] = self._seq
         self._seq += 1
-        payload = self._dumps(record, sort_keys=True)
-        mac = self._new(self._key, payload.encode(), self._sha).hexdigest()
-        data = f"{mac} {payload}\n".encode()
+        data = (self._dumps(record, sort_keys=True) + "\n").encode()
         while data:
             written = self._write(self._fd, data)
             data = data[written:]

@@ -5,11 +5,13 @@ Runs under the runtime venv's python, inside one bwrap per worker (or bare, for 
 stdout. For each request it forks *A*, which starts a new session and (namespace modes)
 unshares mount, PID, IPC and UTS namespaces (plus a user namespace when unprivileged),
 then forks *B*: PID 1 of the fresh PID namespace. B mounts a fresh tmpfs workdir, /tmp,
-/dev/shm and /proc, writes the sample's files, bind-mounts the protected ones read-only,
-drops privileges (a per-worker uid, or all capabilities), sets rlimits and either execs
-the command or runs ``pytest.main`` in-process. When B exits, the kernel kills every
+/dev/shm, /proc and a hidden-tests folder (read-only once written), drops privileges (a
+per-worker uid, or all capabilities), installs a seccomp filter, sets rlimits and either
+execs the command or runs ``pytest.main`` in-process. While it runs, the worker watches
+its whole process tree (memory, process count). When B exits, the kernel kills every
 process left in its PID namespace, and its mount namespace (and files) disappear: no
-state survives into the next sample.
+state survives into the next sample. The report channel is passed back raw; the harness
+checks it (``evals/sandbox/_report.py``).
 
 Usage: ``worker.py --mode {privileged,userns,none} [--uid N] [--workbase DIR]``.
 """
@@ -34,6 +36,7 @@ sys.path.insert(0, HERE)
 
 import _pe_sys as _sys  # noqa: E402  (the sibling module, found through HERE)
 from _pe_child import run_child  # noqa: E402
+from _pe_watch import TreeWatch  # noqa: E402
 
 _HEADER = struct.Struct(">I")
 
@@ -93,6 +96,10 @@ def _kill(pid_b: int | None, pid_a: int) -> None:
                     kill(pid, signal.SIGKILL)
 
 
+#: The report channel is the candidate's to write: cap what the worker keeps of it.
+REPORT_CAP = 4 * 1024 * 1024
+
+
 def handle(request: dict[str, Any], mode: str, uid: int, workbase: str) -> dict[str, Any]:
     """Run one request in a fresh child and return the result record."""
     limits = request["limits"]
@@ -100,23 +107,22 @@ def handle(request: dict[str, Any], mode: str, uid: int, workbase: str) -> dict[
     err_r, err_w = os.pipe()
     rep_r, rep_w = os.pipe()
     st_r, st_w = os.pipe()
-    key = os.urandom(32)
     if mode == "none":
         request["_base"] = tempfile.mkdtemp(prefix="evals-sample-", dir=workbase)
     started = time.monotonic()
     pid_a = os.fork()
     if pid_a == 0:  # child A: never returns
-        keep = {out_w, err_w, rep_w, st_w}
         for fd in (out_r, err_r, rep_r, st_r, _PROTO_IN, _PROTO_OUT):
             os.close(fd)
-        run_child(request, mode, uid, workbase, key, out_w, err_w, rep_w, st_w, keep)
+        run_child(request, mode, uid, out_w, err_w, rep_w, st_w)
     for fd in (out_w, err_w, rep_w, st_w):
         os.close(fd)
     cap = int(limits["output_bytes"])
     out, err = _Capture(out_r, cap), _Capture(err_r, cap)
-    rep = _Capture(rep_r, 64 * 1024 * 1024)
+    rep = _Capture(rep_r, REPORT_CAP)
     status_buf = _Capture(st_r, 4096)
     deadline = started + float(limits["wall_seconds"])
+    watch = TreeWatch(pid_a, int(limits["memory_mb"]), int(limits["max_procs"]), mode)
     killed: str | None = None
     pid_b: int | None = None
     streams = [out, err, rep, status_buf]
@@ -125,7 +131,9 @@ def handle(request: dict[str, Any], mode: str, uid: int, workbase: str) -> dict[
         if remaining <= 0:
             killed = "timeout"
             break
-        ready, _, _ = select.select([s.fd for s in streams if s.open], [], [], remaining)
+        ready, _, _ = select.select(
+            [s.fd for s in streams if s.open], [], [], min(remaining, watch.interval)
+        )
         for stream in streams:
             if stream.open and stream.fd in ready:
                 stream.pump()
@@ -134,12 +142,14 @@ def handle(request: dict[str, Any], mode: str, uid: int, workbase: str) -> dict[
         if out.truncated or err.truncated:
             killed = "output"
             break
+        if pid_b is not None and status_buf.open:
+            killed = watch.check(time.monotonic() - started)
+            if killed is not None:
+                break
     if killed is not None:
         if pid_b is None and b"\n" in status_buf.data:
             pid_b = int(status_buf.data.split(b"\n")[0].split()[1])
         _kill(pid_b, pid_a)
-    if mode == "none" and pid_b:
-        _kill(pid_b, 0)  # leftovers of the process fallback (namespaces need no help)
     os.waitpid(pid_a, 0)
     for stream in streams:
         if stream.open:
@@ -147,13 +157,15 @@ def handle(request: dict[str, Any], mode: str, uid: int, workbase: str) -> dict[
     duration = time.monotonic() - started
     modified = []
     if mode == "none":
-        modified = _changed(request, os.path.join(request["_base"], "work"))
+        modified = _changed(request, os.path.join(request["_base"], "hidden"))
         shutil.rmtree(request["_base"], ignore_errors=True)
     exit_code, sig, note = _status(bytes(status_buf.data))
     if killed is None and sig is not None:
         killed = {int(signal.SIGXCPU): "timeout", int(signal.SIGXFSZ): "output"}.get(sig, "signal")
     if killed is None and exit_code not in (0, None) and b"MemoryError" in err.data[-4096:]:
         killed = "memory"
+    if killed in ("memory", "procs"):
+        note = (note + "; " if note else "") + watch.note
     return {
         "exit_code": exit_code if killed is None or sig is None else None,
         "signal": sig,
@@ -164,22 +176,25 @@ def handle(request: dict[str, Any], mode: str, uid: int, workbase: str) -> dict[
         "stdout_truncated": out.truncated,
         "stderr_truncated": err.truncated,
         "duration_s": duration,
-        "report": _verify(bytes(rep.data), key),
+        "peak_mb": watch.peak_mb,
+        "report": {
+            "lines": bytes(rep.data).decode("utf-8", "replace").split("\n"),
+            "truncated": rep.truncated,
+        },
         "modified": modified,
     }
 
 
-def _changed(request: dict[str, Any], workdir: str) -> list[str]:
-    """Protected files whose content differs from what was written (process fallback).
+def _changed(request: dict[str, Any], hidden: str) -> list[str]:
+    """Hidden files whose content differs from what was written (process fallback).
 
-    In the namespace modes they are read-only bind mounts and cannot change.
+    In the namespace modes they sit on a read-only mount and cannot change.
     """
     changed = []
-    for rel in request.get("protect", []):
-        content = request["files"][rel]
+    for rel, content in request.get("hidden", {}).items():
         expected = content.encode() if isinstance(content, str) else None
         try:
-            with open(os.path.join(workdir, rel), "rb") as fh:
+            with open(os.path.join(hidden, rel), "rb") as fh:
                 actual = fh.read()
         except OSError:
             actual = None
@@ -209,32 +224,6 @@ def _status(data: bytes) -> tuple[int | None, int | None, str]:
     return exit_code, sig, note
 
 
-def _verify(data: bytes, key: bytes) -> dict[str, Any]:
-    import hashlib
-    import hmac
-
-    records: list[Any] = []
-    forged = 0
-    for line in data.split(b"\n"):
-        if not line:
-            continue
-        mac, _, payload = line.partition(b" ")
-        good = hmac.new(key, payload, hashlib.sha256).hexdigest().encode()
-        if not hmac.compare_digest(mac, good):
-            forged += 1
-            continue
-        try:
-            record = json.loads(payload)
-        except ValueError:
-            forged += 1
-            continue
-        if record.get("seq") != len(records):
-            forged += 1
-            continue
-        records.append(record)
-    return {"records": records, "forged": forged}
-
-
 def _probe(mode: str, uid: int, workbase: str) -> str:
     """Run a trivial sample; return "" when isolation works, else why not."""
     files = {"probe.txt": "ok"}
@@ -242,7 +231,6 @@ def _probe(mode: str, uid: int, workbase: str) -> str:
         "kind": "exec",
         "argv": [sys.executable, "-c", "print(open('probe.txt').read())"],
         "files": files,
-        "protect": [],
         "env": {"PATH": "/usr/bin:/bin"},
         "limits": {
             "wall_seconds": 20,
@@ -252,6 +240,7 @@ def _probe(mode: str, uid: int, workbase: str) -> str:
             "file_size_mb": 1,
             "open_files": 64,
             "output_bytes": 10000,
+            "tmpfs_mb": 8,
         },
     }
     result = handle(request, mode, uid, workbase)

@@ -1,0 +1,147 @@
+"""Canary planting: real tests renamed, must-fail siblings differing in one literal,
+must-pass canaries, and the verdict checks; gold answers of every task stay green."""
+
+from __future__ import annotations
+
+import ast
+import random
+from pathlib import Path
+
+import pytest
+
+from evals.sandbox import ExecResult, Limits, PooledSandbox, PytestReport, TestOutcome
+from evals.sandbox.canary import plant_canaries
+from evals.tasks import load_task
+
+HIDDEN = {
+    "test_hidden_shop.py": """
+import pytest
+from shop import price
+
+CASES = [(1, 2)]
+
+def helper():
+    return 3
+
+def test_price():
+    assert price(2, 3) == 6
+
+def test_dict():
+    assert {"total": price(1, 1), "ok": True} == {"total": 1, "ok": True}
+
+@pytest.mark.parametrize("a, b", CASES)
+def test_param(a, b):
+    assert price(a, b) == 2
+
+def test_raises():
+    with pytest.raises(ValueError):
+        price(-1, 1)
+        assert price(1, 1) == 1
+""",
+    "data.json": "[1]",
+}
+EXPECTED = [
+    "test_hidden_shop.py::test_price",
+    "test_hidden_shop.py::test_dict",
+    "test_hidden_shop.py::test_param[1-2]",
+    "test_hidden_shop.py::test_raises",
+]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _funcs(text: str) -> dict[str, ast.FunctionDef]:
+    return {n.name: n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef)}
+
+
+def test_every_test_is_renamed_and_non_test_code_kept() -> None:
+    plan = plant_canaries(HIDDEN, EXPECTED, rng=random.Random(3))
+    served = plan.hidden["test_hidden_shop.py"]
+    funcs = _funcs(served)
+    assert "helper" in funcs and "CASES = [(1, 2)]" in served
+    tests = [n for n in funcs if n.startswith("test")]
+    assert not {"test_price", "test_dict", "test_param", "test_raises"} & set(tests)
+    assert {len(n) for n in tests} == {len("test_") + 10}  # one shape for all
+    assert sorted(plan.real.values()) == ["test_dict", "test_param", "test_price", "test_raises"]
+    assert plan.hidden["data.json"] == "[1]"
+
+
+def test_must_fail_siblings_differ_from_a_real_test_in_one_literal_only() -> None:
+    plan = plant_canaries(HIDDEN, EXPECTED, rng=random.Random(5), min_must_fail=6)
+    funcs = _funcs(plan.hidden["test_hidden_shop.py"])
+    real = {plan.real[k]: funcs[k[1]] for k in plan.real}
+    assert len(plan.must_fail) >= 4  # up to two per mutable test, never two alike
+    for _, name in plan.must_fail:
+        canary = funcs[name]
+        twins = [r for r in real.values() if _one_literal_apart(r, canary)]
+        assert twins, ast.unparse(canary)
+        assert "raises" not in ast.unparse(canary)  # never a site a passing run skips
+
+
+def _one_literal_apart(a: ast.FunctionDef, b: ast.FunctionDef) -> bool:
+    left = [n for n in ast.walk(a) if isinstance(n, ast.Constant)]
+    right = [n for n in ast.walk(b) if isinstance(n, ast.Constant)]
+    if len(left) != len(right) or a.args.args != a.args.args:
+        return False
+    diffs = sum(
+        x.value != y.value or type(x.value) is not type(y.value)
+        for x, y in zip(left, right, strict=True)
+    )
+    return diffs == 1 and ast.unparse(a.body[0])[:10] == ast.unparse(b.body[0])[:10]
+
+
+def test_fresh_per_sample() -> None:
+    first = plant_canaries(HIDDEN, EXPECTED).hidden["test_hidden_shop.py"]
+    second = plant_canaries(HIDDEN, EXPECTED).hidden["test_hidden_shop.py"]
+    assert first != second
+
+
+def _report(outcomes: dict[str, str]) -> PytestReport:
+    return PytestReport(
+        result=ExecResult(0, "", "", 0.1),
+        outcomes={k: TestOutcome(k, v) for k, v in outcomes.items()},  # type: ignore[arg-type]
+        finished=True,
+    )
+
+
+def _served(plan, kind: str) -> list[str]:
+    keys = {"real": plan.real, "fail": plan.must_fail, "pass": plan.must_pass}[kind]
+    return [f"{f}::{n}" for f, n in keys]
+
+
+def test_verdict_checks() -> None:
+    plan = plant_canaries(HIDDEN, EXPECTED, rng=random.Random(1))
+    honest = {i: "passed" for i in _served(plan, "real") + _served(plan, "pass")}
+    honest |= {i: "failed" for i in _served(plan, "fail")}
+    assert plan.violations(_report(honest)) == []
+    assert set(plan.real_outcomes(_report(honest))) == {
+        "test_hidden_shop.py::test_price",
+        "test_hidden_shop.py::test_dict",
+        "test_hidden_shop.py::test_param",
+        "test_hidden_shop.py::test_raises",
+    }
+    everything_passes = dict.fromkeys(honest, "passed")
+    assert "no correct code can pass" in plan.violations(_report(everything_passes))[0]
+    everything_fails = dict.fromkeys(honest, "failed")
+    assert "always passes" in plan.violations(_report(everything_fails))[0]
+    missing = dict(list(honest.items())[1:])
+    assert "never reported" in plan.violations(_report(missing))[0]
+
+
+TASKS = sorted(p.parent for p in (ROOT / "tasks").glob("*/task.yaml"))
+
+
+@pytest.mark.sandbox
+@pytest.mark.parametrize("task_dir", TASKS, ids=[p.name for p in TASKS])
+def test_gold_answers_pass_with_canaries(task_dir: Path, bwrap_sandbox: PooledSandbox) -> None:
+    """Every task's gold answer: real tests pass, every canary behaves (one seed)."""
+    task = load_task(task_dir)
+    plan = plant_canaries(task.hidden_tests, task.spec.expected_tests)
+    assert len(plan.must_fail) >= 4, "too few mutation sites for a meaningful canary set"
+    targets = sorted({i.split("::")[0] for i in task.spec.expected_tests})
+    report = bwrap_sandbox.run_pytest(
+        task.solution, targets, Limits(wall_seconds=120, cpu_seconds=120), hidden=plan.hidden
+    )
+    assert report.violations == ()
+    assert plan.violations(report) == []
+    real = plan.real_outcomes(report)
+    assert [i for i in task.spec.expected_tests if real[i].outcome != "passed"] == []
