@@ -14,6 +14,18 @@ from graders import GradeContext
 from graders.tests_pass import TestsPassGrader
 
 
+@pytest.fixture(
+    params=[
+        pytest.param("bwrap", marks=pytest.mark.sandbox),
+        pytest.param("process", marks=pytest.mark.slow),  # same checks, no isolation: CI -m slow
+    ]
+)
+def sandbox(request: pytest.FixtureRequest) -> PooledSandbox:
+    """Each attack runs on bwrap by default, and on the process fallback in the slow run."""
+    sb: PooledSandbox = request.getfixturevalue(f"{request.param}_sandbox")
+    return sb
+
+
 @pytest.fixture(scope="session")
 def ops_task(tmp_path_factory: pytest.TempPathFactory) -> Task:
     root = tmp_path_factory.mktemp("redteam") / "ops"
