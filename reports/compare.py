@@ -22,7 +22,7 @@ from evals.errors import ConfigError, RunLogError
 from reports._stats import holm, mcnemar_exact, paired_cluster_bootstrap_ci
 from reports.agent import base_model
 from reports.frame import RunData, scan_run
-from reports.metrics import PAIR_KEYS, rule_units
+from reports.metrics import PAIR_KEYS, error_rate, rule_units
 
 __all__ = [
     "Comparison",
@@ -179,7 +179,9 @@ def compare_units(
 
     Returns:
         One row per rule seen on either side: ``pairs, a_rate, b_rate, delta, ci_low,
-        ci_high, improved_pairs, regressed_pairs, p, p_holm, verdict``.
+        ci_high, improved_pairs, regressed_pairs, a_error_rate, b_error_rate, p, p_holm,
+        verdict`` (``*_error_rate``: share of that side's units left without a verdict by
+        a grader error; they are not in the pairs, so a rise there is shown, not hidden).
     """
     pairs = _paired(a, b, pair_by)
     rules = sorted(
@@ -241,6 +243,9 @@ def compare_units(
             "p",
         ],
     )
+    for side, units in (("a", a), ("b", b)):
+        per_rule = {r: error_rate(g) for r, g in units.groupby("rule", observed=True)}
+        table[f"{side}_error_rate"] = [per_rule.get(r, math.nan) for r in table["rule"]]
     table["p_holm"] = holm(list(table["p"]))
     table["verdict"] = [_verdict(r.pairs, r.delta, r.p_holm, alpha) for r in table.itertuples()]
     return table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from reports._render import pct, pvalue, render, signed_pct
@@ -39,15 +40,18 @@ def comparison_markdown(cmp: Comparison, *, title: str | None = None) -> str:
         f"{int((t['pairs'] > 0).sum())} rules at α = {cmp.alpha}; 95% CI by paired bootstrap "
         "over tasks.",
         "",
-        "| rule | before | after | Δ (95% CI) | pairs ↑/↓ | p (Holm) | verdict | persona |",
-        "| --- | ---: | ---: | --- | ---: | ---: | --- | --- |",
+        "| rule | before | after | Δ (95% CI) | pairs ↑/↓ | p (Holm) | verdict | grader errors "
+        "before → after | persona |",
+        "| --- | ---: | ---: | --- | ---: | ---: | --- | ---: | --- |",
     ]
     for r in t.itertuples():
         ci = f"{signed_pct(r.delta)} [{signed_pct(r.ci_low)}, {signed_pct(r.ci_high)}]"
         lines.append(
             f"| `{r.rule}` | {pct(r.a_rate)} | {pct(r.b_rate)} | {ci} | "
             f"{r.improved_pairs}/{r.regressed_pairs} | {pvalue(r.p_holm)} | "
-            f"{_MARK.get(str(r.verdict), str(r.verdict))} | {r.persona_change} |"
+            f"{_MARK.get(str(r.verdict), str(r.verdict))} | "
+            f"{pct(getattr(r, 'a_error_rate', math.nan))} → "
+            f"{pct(getattr(r, 'b_error_rate', math.nan))} | {r.persona_change} |"
         )
     d = cmp.diff
     if d.added or d.removed or d.changed:

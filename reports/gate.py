@@ -130,9 +130,13 @@ def markdown_summary(result: GateResult) -> str:
         head.append(comparison_markdown(result.comparison, title="Rules against the baseline"))
     else:
         conf = metrics.conformance(result.units)
-        head += ["| rule | conformance | 95% CI | n |", "| --- | ---: | --- | ---: |"]
         head += [
-            f"| `{r.rule}` | {pct(r.rate)} | [{pct(r.ci_low)}, {pct(r.ci_high)}] | {r.n} |"
+            "| rule | conformance | 95% CI | n | grader errors |",
+            "| --- | ---: | --- | ---: | ---: |",
+        ]
+        head += [
+            f"| `{r.rule}` | {pct(r.rate)} | [{pct(r.ci_low)}, {pct(r.ci_high)}] | {r.n} | "
+            f"{pct(r.error_rate)} |"
             for r in conf.itertuples()
         ]
     flaky = result.flaky

@@ -20,6 +20,7 @@ __all__ = [
     "SAMPLE_KEYS",
     "all_rules_pass",
     "conformance",
+    "error_rate",
     "flaky",
     "flip_counts",
     "pass_k",
@@ -60,21 +61,37 @@ def rule_units(df: pd.DataFrame) -> pd.DataFrame:
             "rule": graded["rule"].astype("object"),
             "fail": (verdict == "fail").to_numpy(),
             "pass": (verdict == "pass").to_numpy(),
+            "error": (verdict == "error").to_numpy(),
             "tempted": (graded["tempted"].to_numpy() > 0) if "tempted" in graded else False,
         }
     )
     agg = (
         flags.groupby(["sample_id", "rule"], sort=False)
-        .agg(fail=("fail", "max"), passed=("pass", "max"), tempted=("tempted", "max"))
+        .agg(
+            fail=("fail", "max"),
+            passed=("pass", "max"),
+            error=("error", "max"),
+            tempted=("tempted", "max"),
+        )
         .reset_index()
     )
     agg["outcome"] = np.where(agg["fail"], 0.0, np.where(agg["passed"], 1.0, np.nan))
+    # A grader error that left the unit without a verdict: shown beside conformance, so
+    # a model cannot hide failures in errors (which drop out of every denominator).
+    agg["errored"] = agg["error"] & ~agg["fail"] & ~agg["passed"]
     samples = sample_table(df)
     samples["sample_id"] = samples["sample_id"].astype("object")
-    units = agg[["sample_id", "rule", "outcome", "tempted"]].merge(
+    units = agg[["sample_id", "rule", "outcome", "errored", "tempted"]].merge(
         samples, on="sample_id", how="left"
     )
     return units
+
+
+def error_rate(units: pd.DataFrame) -> float:
+    """Share of ``units`` a grader error left without a verdict (NaN when empty)."""
+    if units.empty or "errored" not in units:
+        return math.nan
+    return float(units["errored"].astype(bool).mean())
 
 
 def _cluster_rate(group: pd.DataFrame, seed: int) -> pd.Series:
@@ -98,6 +115,7 @@ def _cluster_rate(group: pd.DataFrame, seed: int) -> pd.Series:
             "ci_high": high,
             "n_tasks": len(per_task),
             "undecided": int(group["outcome"].isna().sum()),
+            "error_rate": error_rate(group),
             "per_dollar": rate / cost if cost and cost > 0 else math.nan,
         }
     )
@@ -112,8 +130,10 @@ def conformance(units: pd.DataFrame, by: Sequence[str] = ("rule",), seed: int = 
         seed: Bootstrap seed.
 
     Returns:
-        Columns ``n, passes, rate, ci_low, ci_high, n_tasks, undecided, per_dollar``
-        (``per_dollar``: the rate divided by the mean candidate cost per sample in USD).
+        Columns ``n, passes, rate, ci_low, ci_high, n_tasks, undecided, error_rate,
+        per_dollar`` (``error_rate``: share of the group's (sample, rule) units that a
+        grader error left without a verdict; ``per_dollar``: the rate divided by the mean
+        candidate cost per sample in USD).
     """
     if units.empty:
         return pd.DataFrame(columns=[*by, "n", "passes", "rate", "ci_low", "ci_high"])
