@@ -95,7 +95,7 @@ class RecordingSandbox(BaseSandbox):
     def run_pytest(self, files, targets, limits=Limits(), *, hidden=None, plugins=(), env=None):
         _log("run_pytest", targets=list(targets))
         return self.inner.run_pytest(
-            files, targets, limits, plugins=plugins, protect=protect, env=env
+            files, targets, limits, hidden=hidden, plugins=plugins, env=env
         )
 
     def close(self):
