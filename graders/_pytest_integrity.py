@@ -36,6 +36,7 @@ _RUNNER_MODULES = {
     "_pe_reporter",
     "_pe_child",
     "_pe_sys",
+    "_pe_watch",
 }
 #: ``pytest.<name>`` a test may use; anything else on ``pytest`` is runner internals.
 _PYTEST_PUBLIC = {
