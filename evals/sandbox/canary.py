@@ -3,19 +3,21 @@
 pytest runs in the candidate's process, so whatever that process reports may be forged.
 Before every sample the hidden test files are rewritten: every test function gets a fresh
 random name of the same shape (``test_`` + letters), and *must-fail* canaries are mixed in:
-copies of real tests with one expected literal mutated (an int moved, a bool flipped, a
-string swapped for another string of the same file, ...), so their only difference from
-the real test is a value only a correct implementation can tell apart. A few *must-pass*
+copies of real tests with one expected literal mutated (a bool flipped, an int or string
+swapped for another literal of the same type from the same file, at least as common), so
+their only difference from the real test is a value only a correct implementation can
+tell apart. A few *must-pass*
 canaries (trivially true, with the real test's parametrisation) catch a blanket
 force-fail. All test functions are shuffled. The map from served names to real tests and
 canaries stays in the harness; nothing in the sandbox names it.
 
-A report in which a must-fail canary passed, a must-pass canary did not, or any served test
-is missing is an ``integrity`` failure. A forger that forces every test to pass (patching
-pytest, swapping ``__code__``, objects equal to everything, forged records) passes the
-must-fail canaries and is caught; one that forces a subset must guess, per real test with
-a sibling, which of the two is real: for ``k`` such tests it survives with probability
-``2**-k`` at best.
+A report in which a must-fail canary passed together with the real test it was copied
+from (no code returns both values; wrong code may return the mutated one), a must-pass
+canary did not, or any served test is missing is an ``integrity`` failure. A forger that
+forces every test to pass (patching pytest, swapping ``__code__``, objects equal to
+everything, forged records) passes the must-fail canaries and is caught; one that forces
+a subset must guess, per real test with a sibling, which of the two is real: for ``k``
+such tests it survives with probability ``2**-k`` at best.
 
 Mutation sites are asserts of the form ``assert <expr> == <literal>`` (either side; the
 literal may be a tuple/list/dict/set of literals) that a passing run always executes: at
@@ -48,7 +50,8 @@ class CanaryPlan:
     hidden: dict[str, str]
     #: (file, served function name) -> original function name, for the real tests.
     real: dict[tuple[str, str], str] = field(default_factory=dict)
-    must_fail: set[tuple[str, str]] = field(default_factory=set)
+    #: must-fail canary -> the served name of the real test it was copied from.
+    must_fail: dict[tuple[str, str], str] = field(default_factory=dict)
     must_pass: set[tuple[str, str]] = field(default_factory=set)
 
     def _role(self, nodeid: str) -> tuple[tuple[str, str], str]:
@@ -72,13 +75,19 @@ class CanaryPlan:
         seen: set[tuple[str, str]] = set()
         problems = []
         for nodeid, outcome in sorted(report.outcomes.items()):
-            key, _ = self._role(nodeid)
+            key, params = self._role(nodeid)
             seen.add(key)
             if key in self.must_fail and outcome.outcome == "passed":
-                problems.append("a canary test that no correct code can pass was reported passed")
+                # Wrong code may return the mutated value; no code returns both values.
+                twin = report.outcomes.get(f"{key[0]}::{self.must_fail[key]}{params}")
+                if twin is not None and twin.outcome == "passed":
+                    problems.append(
+                        "a test and its canary, which no code can both pass, were both "
+                        "reported passed"
+                    )
             if key in self.must_pass and outcome.outcome != "passed":
                 problems.append(f"a canary test that always passes was reported {outcome.outcome}")
-        missing = (self.must_fail | self.must_pass | set(self.real)) - seen
+        missing = (set(self.must_fail) | self.must_pass | set(self.real)) - seen
         if missing:
             problems.append(f"{len(missing)} served test(s) never reported an outcome")
         return list(dict.fromkeys(problems))
@@ -118,9 +127,21 @@ def _sites(body: Sequence[ast.stmt]) -> list[ast.Constant]:
     return found
 
 
-def _mutate(value: Any, strings: Sequence[str], rng: random.Random) -> Any:
+def _mutate(value: Any, counts: Mapping[Any, int], rng: random.Random, wide: bool = False) -> Any:
+    """A different literal of the same type, as common in the file as ``value`` if possible.
+
+    Drawing from the file's own literals, at least as frequent as the original, defeats a
+    forger that keeps, of two siblings, the one whose literal looks more at home. ``wide``
+    (a retry after a duplicate) also allows rarer literals and a nearby value.
+    """
     if isinstance(value, bool):
         return not value
+    same = [v for v in counts if type(v) is type(value) and v != value]
+    if isinstance(value, str):
+        same = [v for v in same if v.strip() and len(v) <= 2 * len(value) + 8]
+    common = [v for v in same if counts[v] >= counts.get(value, 0)]
+    if (common or same) and not (wide and rng.random() < 0.5):
+        return rng.choice(same if wide or not common else common)
     if isinstance(value, int):
         return value + rng.choice([1, 2, 3, -1]) if value > 1 else value + rng.choice([1, 2])
     if isinstance(value, float):
@@ -128,9 +149,6 @@ def _mutate(value: Any, strings: Sequence[str], rng: random.Random) -> Any:
     if isinstance(value, bytes):
         return value + rng.choice([b"x", b"0", b" "])
     if isinstance(value, str):
-        others = [s for s in strings if s != value and s.strip() and len(s) <= 2 * len(value) + 8]
-        if others:
-            return rng.choice(others)
         return value + rng.choice(string.ascii_lowercase) if value else "x"
     return value
 
@@ -145,6 +163,11 @@ class _Namer:
             if name not in self.taken:
                 self.taken.add(name)
                 return name
+
+
+def _typed(counts: Mapping[tuple[type, Any], int], value: Any) -> dict[Any, int]:
+    """The file's literals of ``value``'s exact type, with how often each occurs."""
+    return {v: n for (t, v), n in counts.items() if t is type(value)}
 
 
 def _must_pass(source: _Func, name: str, value: Any) -> ast.stmt:
@@ -174,13 +197,11 @@ def _plant_file(
         n for n in tree.body if isinstance(n, _Func) and n.name.startswith("test")
     ]  # pytest's default python_functions
     others = [n for n in tree.body if not (isinstance(n, _Func) and n.name.startswith("test"))]
-    strings = sorted(
-        {
-            n.value
-            for n in ast.walk(tree)
-            if isinstance(n, ast.Constant) and isinstance(n.value, str)
-        }
-    )
+    counts: dict[Any, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str, bytes)):
+            key = (type(node.value), node.value)
+            counts[key] = counts.get(key, 0) + 1
     new_name = _Namer(rng, {n.name for n in tree.body if isinstance(n, _Func | ast.ClassDef)})
     served: list[ast.stmt] = []
     chosen = [t for t in tests if wanted is None or t.name in wanted]
@@ -188,17 +209,19 @@ def _plant_file(
     siblings = mutable * k["per_test"]
     while siblings and len(siblings) < k["min_must_fail"] and len(siblings) < 2 * len(mutable):
         siblings.append(rng.choice(mutable))
+    served_name: dict[str, str] = {}
     for func in tests:
         clone = copy.deepcopy(func)
         clone.name = new_name()
         plan.real[(path, clone.name)] = func.name
+        served_name[func.name] = clone.name
         served.append(clone)
     bodies = {ast.dump(ast.Module(body=f.body, type_ignores=[])) for f in tests}
     for func in siblings:
-        for _ in range(8):  # a canary identical to another test would give itself away
+        for attempt in range(8):  # a canary identical to another test would give itself away
             canary = copy.deepcopy(func)
             site = rng.choice(_sites(canary.body))
-            site.value = _mutate(site.value, strings, rng)
+            site.value = _mutate(site.value, _typed(counts, site.value), rng, attempt >= 3)
             body = ast.dump(ast.Module(body=canary.body, type_ignores=[]))
             if body not in bodies:
                 break
@@ -206,7 +229,7 @@ def _plant_file(
             continue
         bodies.add(body)
         canary.name = new_name()
-        plan.must_fail.add((path, canary.name))
+        plan.must_fail[(path, canary.name)] = served_name[func.name]
         served.append(canary)
     for _ in range(k["must_pass"] if chosen else 0):
         func = rng.choice(chosen)

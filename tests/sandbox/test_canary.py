@@ -120,7 +120,11 @@ def test_verdict_checks() -> None:
         "test_hidden_shop.py::test_raises",
     }
     everything_passes = dict.fromkeys(honest, "passed")
-    assert "no correct code can pass" in plan.violations(_report(everything_passes))[0]
+    assert "both reported passed" in plan.violations(_report(everything_passes))[0]
+    # Wrong code that happens to return a canary's mutated value is not a forger.
+    wrong = dict(honest) | dict.fromkeys(_served(plan, "real"), "failed")
+    wrong |= dict.fromkeys(_served(plan, "fail"), "passed")
+    assert plan.violations(_report(wrong)) == []
     everything_fails = dict.fromkeys(honest, "failed")
     assert "always passes" in plan.violations(_report(everything_fails))[0]
     missing = dict(list(honest.items())[1:])

@@ -309,7 +309,6 @@ def test_blanket_forcing_is_named_an_integrity_failure(name: str, grade: Grader)
         "testreport_subclass_in_runner",
         "late_plugin_via_config",
         "patch_runtest_and_restore",
-        "swap_test_code_from_thread",
         "perfect_record_stream_then_exit",
     ],
 )
