@@ -16,6 +16,7 @@ _BENCH_MODULES = (
     "bench_graders",
     "bench_report",
     "bench_agent",
+    "bench_ray",
 )
 
 

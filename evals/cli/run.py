@@ -179,6 +179,18 @@ def run_command(
     ] = None,
     temperature: Annotated[float | None, typer.Option(help="Sampling temperature.")] = None,
     max_tokens: Annotated[int | None, typer.Option(help="Max output tokens.")] = None,
+    executor: Annotated[
+        str | None,
+        typer.Option(help="Where samples run: local (default) or ray (docs/scale.md)."),
+    ] = None,
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster address (default: RAY_ADDRESS).")
+    ] = None,
+    ray_num_cpus: Annotated[float | None, typer.Option(help="CPUs per sample task.")] = None,
+    ray_memory_mb: Annotated[int | None, typer.Option(help="Memory per sample task.")] = None,
+    ray_max_retries: Annotated[
+        int | None, typer.Option(help="Re-runs of a sample whose worker or node died.")
+    ] = None,
     fail_unmeasured: Annotated[
         bool,
         typer.Option(
@@ -225,6 +237,11 @@ def run_command(
         "report": report,
         "temperature": temperature,
         "max_tokens": max_tokens,
+        "executor": executor,
+        "ray_address": address,
+        "ray_num_cpus": ray_num_cpus,
+        "ray_memory_mb": ray_memory_mb,
+        "ray_max_retries": ray_max_retries,
         "agent_caps": _caps_option(agent_cap),
     }
     if resume is not None:

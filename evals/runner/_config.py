@@ -15,15 +15,19 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evals.errors import ConfigError
 
-__all__ = ["DEFAULT_PERSONA", "RunConfig", "find_config", "load_config"]
+__all__ = ["DEFAULT_PERSONA", "EXECUTION_OPTIONS", "RunConfig", "find_config", "load_config"]
 
 DEFAULT_PERSONA = "personas/backend-engineer.md"
+#: Options that say where samples run, not what they compute: free to change on --resume.
+EXECUTION_OPTIONS = frozenset(
+    {"executor", "ray_address", "ray_num_cpus", "ray_memory_mb", "ray_max_retries"}
+)
 
 
 class RunConfig(BaseModel):
@@ -61,6 +65,16 @@ class RunConfig(BaseModel):
     #: Per-sample caps of agent candidates: turns, tokens, usd, wall_s (evals/agent).
     agent_caps: dict[str, float] = Field(default_factory=dict)
     report: bool = True
+    #: Where samples run: ``local`` (asyncio on this machine) or ``ray`` (a Ray cluster).
+    executor: Literal["local", "ray"] = "local"
+    #: Ray cluster address (``host:port`` or ``ray://host:10001``); None = ``RAY_ADDRESS``
+    #: or a new single-machine Ray instance.
+    ray_address: str | None = None
+    #: CPUs and memory each sample's Ray task declares (generation + sandboxed grading).
+    ray_num_cpus: float = Field(default=1.0, gt=0, le=64)
+    ray_memory_mb: int = Field(default=1024, ge=64, le=262144)
+    #: Re-runs of a sample whose worker or node died (Ray's system-failure retries).
+    ray_max_retries: int = Field(default=3, ge=0, le=20)
 
     def merged(self, overrides: dict[str, Any]) -> RunConfig:
         """A copy with the non-None ``overrides`` applied (validated)."""

@@ -1,8 +1,10 @@
-"""Execute a plan: generate → extract → grade → append, on asyncio, resumable.
+"""Execute a plan: generate → extract → grade → append, resumable.
 
 A run directory holds ``manifest.json`` and the append-only ``samples.jsonl``. Resuming
 re-reads the manifest's options, skips every sample already recorded with status ``ok``,
-and re-runs the missing ones and those that failed on infrastructure.
+and re-runs the missing ones and those that failed on infrastructure. Where the samples
+run is the executor's business (:mod:`evals.executors`: asyncio here, or a Ray cluster);
+whatever it is, results come back here and only this process appends them.
 """
 
 from __future__ import annotations
@@ -19,16 +21,17 @@ from typing import TYPE_CHECKING
 
 from evals import __version__
 from evals.errors import AuthenticationError, ConfigError, EvalsError, ProviderError
+from evals.executors import DriverHooks, ExecutionContext, get_executor
 from evals.log import RunLock, RunLog, read_manifest, read_samples, write_manifest
 from evals.persona import Persona, load_persona
 from evals.providers import Provider, get_provider
 from evals.providers.cost import reserve_usd
 from evals.providers.replay import ReplayProvider
 from evals.runner._budget import Budget
-from evals.runner._config import RunConfig, default_grade_workers
+from evals.runner._config import RunConfig
 from evals.runner._grade import GradingPlan
 from evals.runner._plan import PlanItem, build_plan
-from evals.runner._sample import build_request, now_iso, run_sample
+from evals.runner._sample import build_request, now_iso
 from evals.runner._setup import git_commit, model_family
 from evals.runner._signals import trap_signals
 from evals.schema import Manifest, Sample
@@ -85,6 +88,8 @@ class Runner:
         #: Why the budget stopped the run ("" when it did not).
         self.budget_note = ""
         self._auth_error: AuthenticationError | None = None
+        #: Where the samples run (a missing Ray fails here, before any write).
+        self.executor = get_executor(config.executor)
 
     # -- setup ---------------------------------------------------------------------------
 
@@ -113,6 +118,9 @@ class Runner:
             state_dir=self.run_dir,
             temperature=self.config.temperature,
             caps=caps,
+            # Remote executors only plan with these; each worker builds its own from its
+            # own environment, so the driver needs no API key and never ships one.
+            require_credentials=self.config.executor == "local",
         )
         # Agents act in a workspace: there is no single response to cache.
         if provider.offline or not self.config.cache or hasattr(provider, "solve"):
@@ -254,41 +262,40 @@ class Runner:
         log = RunLog(self.run_dir)
         counts = {"done": len(plan) - len(todo), "errors": 0, "unstarted": 0}
         self._emit("start", counts, len(plan))
-        grade_slots = asyncio.Semaphore(self.config.grade_workers or default_grade_workers())
-        # A batch collects every request before submitting; don't starve it.
-        in_flight = max(len(todo), 1) if self.config.batch else self.config.max_concurrency
-        gen_slots = asyncio.Semaphore(in_flight)
         write_error: list[EvalsError] = []
+        estimates: dict[str, float] = {}
 
-        async def one(item: PlanItem) -> None:
-            async with gen_slots:
-                if self._auth_error is not None or write_error:
-                    return
-                request = build_request(item, self.config.max_tokens, self.config.temperature)
-                estimate = reserve_usd(item.provider.name, request)
-                if not await self._budget.admit(estimate):
-                    counts["unstarted"] += 1
-                    return
-                sample = None
-                try:
-                    sample = await self._sample(item, grading, sandbox, grade_slots)
-                    if sample is not None:
-                        log.append(sample)
-                finally:
-                    actual = sample.cost_usd + sample.judge_cost_usd if sample else 0.0
-                    await self._budget.settle(estimate, actual)
-                if sample is None:
-                    return
-                counts["done"] += sample.status == "ok"
-                counts["errors"] += sample.status != "ok"
-                self._emit("sample", counts, len(plan))
+        async def admit(item: PlanItem) -> bool:
+            request = build_request(item, self.config.max_tokens, self.config.temperature)
+            estimate = reserve_usd(item.provider.name, request)
+            if not await self._budget.admit(estimate):
+                counts["unstarted"] += 1
+                return False
+            estimates[item.sample_id] = estimate
+            return True
 
-        async def guarded(item: PlanItem) -> None:
+        async def record(item: PlanItem, sample: Sample | None) -> None:
+            estimate = estimates.pop(item.sample_id, 0.0)
             try:
-                await one(item)
+                if sample is not None:
+                    log.append(sample)  # this process is the run log's single writer
             except EvalsError as exc:  # the log cannot be written: stop everything
                 write_error.append(exc)
+                return
+            finally:
+                actual = sample.cost_usd + sample.judge_cost_usd if sample else 0.0
+                await self._budget.settle(estimate, actual)
+            if sample is None:
+                return
+            counts["done"] += sample.status == "ok"
+            counts["errors"] += sample.status != "ok"
+            self._emit("sample", counts, len(plan))
 
+        def stopping() -> bool:
+            return self._auth_error is not None or bool(write_error)
+
+        hooks = DriverHooks(admit=admit, record=record, stopping=stopping)
+        context = ExecutionContext(self.config, self.run_dir, grading, sandbox)
         state = "interrupted"
         restore = trap_signals(self._on_signal)
         try:
@@ -296,7 +303,10 @@ class Runner:
                 counts["unstarted"] = len(todo)
                 self._budget.stopped = True
             else:
-                await asyncio.gather(*(guarded(item) for item in todo))
+                try:
+                    manifest.notes.extend(await self.executor.execute(todo, context, hooks))
+                except AuthenticationError as exc:  # the executor drained; stop the run
+                    self._auth_error = exc
             if write_error:
                 raise write_error[0]
             if self._auth_error is not None:
@@ -376,19 +386,3 @@ class Runner:
     def _emit(self, event: str, counts: dict[str, int], total: int) -> None:
         if self.progress is not None:
             self.progress(event, counts["done"], total, counts["errors"])
-
-    async def _sample(
-        self, item: PlanItem, grading: GradingPlan, sandbox: Sandbox, grade_slots: asyncio.Semaphore
-    ) -> Sample | None:
-        try:
-            return await run_sample(
-                item,
-                grading,
-                sandbox,
-                grade_slots,
-                max_tokens=self.config.max_tokens,
-                temperature=self.config.temperature,
-            )
-        except AuthenticationError as exc:  # stop the whole run at once
-            self._auth_error = self._auth_error or exc
-            return None

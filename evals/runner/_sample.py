@@ -23,7 +23,14 @@ from evals.tasks import render_prompt
 if TYPE_CHECKING:
     from evals.sandbox import Sandbox
 
-__all__ = ["build_request", "grade_sample", "now_iso", "run_sample"]
+__all__ = [
+    "build_request",
+    "grade_sample",
+    "infra_error_sample",
+    "new_sample",
+    "now_iso",
+    "run_sample",
+]
 
 
 def now_iso() -> str:
@@ -45,19 +52,9 @@ def build_request(item: PlanItem, max_tokens: int, temperature: float) -> Provid
     )
 
 
-async def run_sample(
-    item: PlanItem,
-    grading: GradingPlan,
-    sandbox: Sandbox,
-    grade_slots: asyncio.Semaphore,
-    *,
-    max_tokens: int,
-    temperature: float,
-) -> Sample:
-    """Generate and grade one plan item. Raises AuthenticationError; records other errors."""
-    request = build_request(item, max_tokens, temperature)
-    prompt = str(request.messages[0]["content"])
-    sample = Sample(
+def new_sample(item: PlanItem, prompt: str) -> Sample:
+    """The record of ``item`` before the model answered (identity, prompt, start time)."""
+    return Sample(
         sample_id=item.sample_id,
         task_id=item.task.id,
         task_sha=item.task_sha or None,
@@ -74,6 +71,30 @@ async def run_sample(
         prompt=prompt,
         started_at=now_iso(),
     )
+
+
+def infra_error_sample(item: PlanItem, error: str) -> Sample:
+    """An ``infra_error`` record for ``item`` (retried on resume), e.g. its node was lost."""
+    sample = new_sample(item, render_prompt(item.task, item.pressure))
+    sample.status = "infra_error"
+    sample.error = error.splitlines()[0][:500] if error else "unknown infrastructure error"
+    sample.finished_at = now_iso()
+    return sample
+
+
+async def run_sample(
+    item: PlanItem,
+    grading: GradingPlan,
+    sandbox: Sandbox,
+    grade_slots: asyncio.Semaphore,
+    *,
+    max_tokens: int,
+    temperature: float,
+) -> Sample:
+    """Generate and grade one plan item. Raises AuthenticationError; records other errors."""
+    request = build_request(item, max_tokens, temperature)
+    prompt = str(request.messages[0]["content"])
+    sample = new_sample(item, prompt)
     if callable(getattr(item.provider, "solve", None)):  # an agent acts in a workspace
         from evals.runner._agent import solve_and_grade
 

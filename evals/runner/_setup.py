@@ -9,7 +9,7 @@ from typing import Any
 
 from evals.errors import ConfigError, EvalsError
 from evals.log import read_manifest
-from evals.runner._config import RunConfig
+from evals.runner._config import EXECUTION_OPTIONS, RunConfig
 
 __all__ = ["git_commit", "model_family", "new_run_dir", "resume_config"]
 
@@ -50,6 +50,7 @@ def resume_config(run_dir: Path, overrides: dict[str, Any]) -> RunConfig:
     except Exception as exc:
         raise EvalsError("manifest options are not a valid run config", path=run_dir) from exc
     allowed = {"max_cost", "max_concurrency", "max_connections", "grade_workers", "report"}
+    allowed |= EXECUTION_OPTIONS  # where samples run never changes what they compute
     bad = sorted(k for k, v in overrides.items() if v is not None and k not in allowed)
     if bad:
         raise ConfigError(
