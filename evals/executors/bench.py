@@ -86,7 +86,7 @@ def driver_ceiling(address: str, suite: str, persona: str, n_epochs: int) -> tup
     import ray
 
     from evals.executors._base import DriverHooks, ExecutionContext
-    from evals.executors.ray_executor import RayExecutor, connect, task_options, worker_setup
+    from evals.executors.ray_executor import RayExecutor, connect, submitter, worker_setup
     from evals.persona import load_persona
     from evals.providers import get_provider
     from evals.runner import GradingPlan, RunConfig, RunLog, build_plan
@@ -100,7 +100,7 @@ def driver_ceiling(address: str, suite: str, persona: str, n_epochs: int) -> tup
         executor="ray",
         ray_address=address,
         max_concurrency=64,
-        ray_num_cpus=0.01,
+        ray_num_cpus=0.5,
         ray_memory_mb=64,
     )
     providers = [get_provider(m) for m in config.models]
@@ -110,7 +110,7 @@ def driver_ceiling(address: str, suite: str, persona: str, n_epochs: int) -> tup
         log = RunLog(Path(tmp))
         ctx = ExecutionContext(config, Path(tmp), GradingPlan({}), None)
         setup = ray.put(worker_setup(ctx, plan))
-        remote = ray.remote(null_sample_task).options(**task_options(config))
+        submit = submitter(ray, null_sample_task, config, setup)
 
         async def admit(item: Any) -> bool:
             return True
@@ -123,10 +123,10 @@ def driver_ceiling(address: str, suite: str, persona: str, n_epochs: int) -> tup
 
         executor = RayExecutor()
         warm = DriverHooks(admit=admit, record=drop, stopping=lambda: False)
-        asyncio.run(executor._stream(plan[:64], config, setup, remote, warm))
+        asyncio.run(executor._stream(plan[:64], config, submit, warm))
         hooks = DriverHooks(admit=admit, record=append, stopping=lambda: False)
         started = time.perf_counter()
-        asyncio.run(executor._stream(plan, config, setup, remote, hooks))
+        asyncio.run(executor._stream(plan, config, submit, hooks))
         elapsed = time.perf_counter() - started
         log.close()
     return len(plan), len(plan) / elapsed

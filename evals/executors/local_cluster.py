@@ -129,16 +129,17 @@ class Node:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
 
-    def running_tasks(self, name: str) -> int:
-        """Processes of this node currently executing a Ray task called ``name``."""
-        count = 0
+    def running_tasks(self, prefix: str) -> list[str]:
+        """Names of the Ray tasks this node is executing now whose name starts ``prefix``."""
+        names = []
         for pid in self.pids():
             try:
-                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-            except OSError:
+                title = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
+            except (OSError, UnicodeDecodeError):
                 continue
-            count += cmdline.startswith(f"ray::{name}".encode())
-        return count
+            if title.startswith(f"ray::{prefix}"):
+                names.append(title.removeprefix("ray::"))
+        return names
 
 
 class LocalRayCluster:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +27,10 @@ from evals.runner import PlanItem, RunConfig
 from evals.runner._sample import infra_error_sample
 from evals.schema import Sample
 
-__all__ = ["RayExecutor", "connect", "task_options", "worker_setup"]
+__all__ = ["TASK_NAME", "RayExecutor", "connect", "submitter", "task_options", "worker_setup"]
 
 _INSTALL = "pip install 'persona-evals[ray]'"
+TASK_NAME = "persona-evals-sample"
 
 
 def _import_ray() -> Any:
@@ -74,8 +75,24 @@ def task_options(config: RunConfig) -> dict[str, Any]:
         "max_retries": config.ray_max_retries,  # worker/node died: re-run elsewhere
         "retry_exceptions": False,  # a sample's own errors are recorded, not retried
         "scheduling_strategy": "SPREAD",
-        "name": "persona-evals-sample",
+        "name": TASK_NAME,
     }
+
+
+def submitter(
+    ray: Any, fn: Callable[..., Any], config: RunConfig, setup_ref: Any
+) -> Callable[[PlanItem], Any]:
+    """``submit(item) -> ObjectRef``: one task of ``fn(setup, spec)`` per plan item."""
+    remote = ray.remote(fn)
+    options = task_options(config)
+
+    def submit(item: PlanItem) -> Any:
+        # The sample id in the task name: `ray list tasks` and the worker's process
+        # title say which sample runs where.
+        named = remote.options(**{**options, "name": f"{TASK_NAME}:{item.sample_id}"})
+        return named.remote(setup_ref, SampleSpec.of(item))
+
+    return submit
 
 
 def worker_setup(ctx: ExecutionContext, items: Sequence[PlanItem]) -> WorkerSetup:
@@ -128,8 +145,8 @@ class RayExecutor:
         try:
             alive_before = _alive_nodes(ray)
             setup_ref = ray.put(worker_setup(ctx, items))
-            remote = ray.remote(run_sample_task).options(**task_options(config))
-            auth = await self._stream(items, config, setup_ref, remote, hooks)
+            submit = submitter(ray, run_sample_task, config, setup_ref)
+            auth = await self._stream(items, config, submit, hooks)
             lost = sorted(alive_before - _alive_nodes(ray))
         finally:
             if started_here:
@@ -142,8 +159,7 @@ class RayExecutor:
         self,
         items: Sequence[PlanItem],
         config: RunConfig,
-        setup_ref: Any,
-        remote: Any,
+        submit: Callable[[PlanItem], Any],
         hooks: DriverHooks,
     ) -> str | None:
         """Submit within the window, record each result as it lands; the auth error."""
@@ -159,7 +175,7 @@ class RayExecutor:
                     item = queue.pop()
                     if not await hooks.admit(item):
                         continue
-                    ref = remote.remote(setup_ref, SampleSpec.of(item))
+                    ref = submit(item)
                     pending[asyncio.wrap_future(ref.future())] = (item, ref)
                 if not pending:
                     return auth
@@ -201,6 +217,8 @@ class RayExecutor:
                 "without bubblewrap (install it on every node; docs/scale.md)"
             )
         if lost:
+            # Best effort: the cluster marks a node dead only after its health checks
+            # fail (seconds), so a node lost near the end may not be listed here.
             notes.append(
                 f"executor ray: {len(lost)} node(s) lost during the run "
                 f"({', '.join(n[:8] for n in lost)}); their samples were re-run elsewhere"
