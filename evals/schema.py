@@ -18,6 +18,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Evidence",
     "Grade",
+    "JudgeDetail",
     "Manifest",
     "Sample",
     "SampleStatus",
@@ -25,7 +26,7 @@ __all__ = [
     "Verdict",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: pass/fail are judgements of the candidate. ``error`` means the grader could not
 #: decide (infrastructure, unparsable judge reply): excluded from denominators.
@@ -52,6 +53,28 @@ class Evidence(_Model):
     quote: str | None = None
 
 
+class JudgeDetail(_Model):
+    """What a judge grade records about the judging (schema 3; was ``metadata`` keys)."""
+
+    #: The ``--judge`` name, ``kind/model``; empty when no judge was configured.
+    model: str = ""
+    #: The model the endpoint says answered (may differ from ``model``).
+    served_model: str | None = None
+    #: Votes asked per rule, and how they fell (verdict -> count).
+    samples: int = 1
+    votes: dict[str, int] = Field(default_factory=dict)
+    #: This grade's share of the judge calls' cost.
+    cost_usd: float = 0.0
+    calls: int = 0
+    cached_calls: int = 0
+    retries: int = 0
+    #: Cohen's κ of this judge model against the labelled set (``evals judge calibrate
+    #: --save``); None when it was never calibrated.
+    kappa: float | None = None
+    #: True when the rule is also measured by a rule grader (the judge is a second opinion).
+    second_opinion: bool = False
+
+
 class Grade(_Model):
     """One grader's verdict on one sample, for the persona rules it measures."""
 
@@ -66,6 +89,8 @@ class Grade(_Model):
     evidence: list[Evidence] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
     duration_s: float | None = None
+    #: Set on judge grades only.
+    judge: JudgeDetail | None = None
 
 
 class Usage(_Model):

@@ -1,10 +1,9 @@
 """The scorecard's judge section: verdicts per rule, κ against labels and against rule graders.
 
 Verdict counts and skip reasons come from the long frame. κ against the labels (stored
-by ``evals judge calibrate --save`` in each judge grade's metadata) and the
-second-opinion agreement need the grades' metadata, so the run log is streamed once more:
-only lines that mention ``kappa`` or ``second_opinion`` are parsed, one at a time, with
-outputs and files dropped, so memory stays flat.
+by ``evals judge calibrate --save``) and the second-opinion agreement need each judge
+grade's typed ``Grade.judge``, so the run log is streamed once more: only lines naming a
+judge are parsed, one at a time, with outputs and files dropped, so memory stays flat.
 """
 
 from __future__ import annotations
@@ -21,18 +20,21 @@ from evals.schema import Sample
 __all__ = ["judge_section"]
 
 
-def _mentions_judge_meta(line: bytes) -> bool:
-    return b'"kappa"' in line or b'"second_opinion"' in line
+def _mentions_judge(line: bytes) -> bool:
+    # A cheap pre-filter on the raw line; what counts is decided on the typed grade below.
+    return b'"judge"' in line
 
 
 def _stream(run_dir: Path, labels: dict[str, float]) -> Iterator[Sample]:
     """Yield second-opinion samples (trimmed); record label κ per judge on the way."""
-    for _, sample in iter_samples(run_dir, keep=_mentions_judge_meta):
+    for _, sample in iter_samples(run_dir, keep=_mentions_judge):
         second = False
         for grade in sample.grades:
-            if grade.grader == "judge" and "kappa" in grade.metadata:
-                labels[str(grade.metadata.get("judge"))] = float(grade.metadata["kappa"])
-            second = second or "second_opinion" in grade.metadata
+            if grade.judge is None:
+                continue
+            if grade.judge.kappa is not None:
+                labels[grade.judge.model] = grade.judge.kappa
+            second = second or grade.judge.second_opinion
         if second:
             yield sample.model_copy(update={"output": "", "prompt": "", "files": {}})
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.log import SAMPLES, RunLog, write_manifest
-from evals.schema import Evidence, Grade, Manifest, Sample, Usage
+from evals.schema import Evidence, Grade, JudgeDetail, Manifest, Sample, Usage
 from reports._persona_rules import DEFAULT_RULES, OFFENDING_LINES, SCOPE_ALL_GRADERS
 
 __all__ = ["SyntheticSpec", "write_synthetic_run"]
@@ -181,7 +181,7 @@ def _grades(
                     score=1.0 if ok else 0.0,
                     reason=why,
                     evidence=[Evidence(message=f"{rule['name']}: {why}", quote=quote)],
-                    metadata={"judge": "anthropic/claude-haiku-4-5", "kappa": 0.78},
+                    judge=JudgeDetail(model="anthropic/claude-haiku-4-5", kappa=0.78),
                 )
             )
         else:

@@ -9,6 +9,8 @@ Versions:
     1  2026-11: the first released log (no per-sample task hash)
     2  2026-12: ``Sample.task_sha`` (sha256 of the task as it was graded) and
        ``Manifest.task_shas`` (task id -> sha256 at run start)
+    3  2026-12: judge grades carry a typed ``Grade.judge`` (model, votes, cost, κ,
+       second opinion) instead of ``metadata`` keys
 
 A migration only adds what the older version lacked (as "unknown", never invented) and
 keeps every field it does not know, so a record read and written back loses nothing.
@@ -37,9 +39,43 @@ def _manifest_1_to_2(record: Record) -> Record:
     return record
 
 
+#: Schema-2 judge ``metadata`` key -> ``JudgeDetail`` field.
+_JUDGE_KEYS = {
+    "judge": "model",
+    "judge_model": "served_model",
+    "n": "samples",
+    "votes": "votes",
+    "cost_usd": "cost_usd",
+    "calls": "calls",
+    "cached_calls": "cached_calls",
+    "retries": "retries",
+    "kappa": "kappa",
+    "second_opinion": "second_opinion",
+}
+
+
+def _sample_2_to_3(record: Record) -> Record:
+    for grade in record.get("grades") or []:
+        if not isinstance(grade, dict) or grade.get("grader") != "judge" or "judge" in grade:
+            continue
+        meta = grade.get("metadata")
+        if not isinstance(meta, dict):
+            continue
+        detail = {field: meta.pop(key) for key, field in _JUDGE_KEYS.items() if key in meta}
+        grade["judge"] = detail
+    return record
+
+
+def _manifest_2_to_3(record: Record) -> Record:
+    return record  # nothing in the manifest changed
+
+
 #: ``from_version -> step``; each step returns the record at ``from_version + 1``.
-_SAMPLE_STEPS: dict[int, Callable[[Record], Record]] = {1: _sample_1_to_2}
-_MANIFEST_STEPS: dict[int, Callable[[Record], Record]] = {1: _manifest_1_to_2}
+_SAMPLE_STEPS: dict[int, Callable[[Record], Record]] = {1: _sample_1_to_2, 2: _sample_2_to_3}
+_MANIFEST_STEPS: dict[int, Callable[[Record], Record]] = {
+    1: _manifest_1_to_2,
+    2: _manifest_2_to_3,
+}
 
 
 def record_version(record: Record, where: str) -> int:

@@ -161,8 +161,6 @@ async def grade_sample(
             )
     if kind is not None:
         sample.grades = blame_model(sample.grades, kind)
-    sample.judge_cost_usd = sum(
-        float(g.metadata.get("cost_usd", 0.0)) for g in sample.grades if g.grader == "judge"
-    )
+    sample.judge_cost_usd = sum(g.judge.cost_usd for g in sample.grades if g.judge is not None)
     sample.finished_at = now_iso()
     return sample

@@ -1,7 +1,7 @@
 """Second-opinion agreement: judge verdicts vs deterministic graders on the same rule.
 
 Reads graded samples (``samples.jsonl`` records); a pair is a judge grade marked
-``metadata["second_opinion"]`` and another grader's grade naming the same rule on the
+``judge.second_opinion`` and another grader's grade naming the same rule on the
 same sample, both ``pass`` or ``fail``. The scorecard and ``evals judge agreement`` show
 the per-rule κ from :func:`agreement_table`.
 """
@@ -28,7 +28,8 @@ def agreement_pairs(samples: Iterable[Sample]) -> pd.DataFrame:
             g.rule_ids[0]: g.verdict
             for g in sample.grades
             if g.grader == "judge"
-            and g.metadata.get("second_opinion")
+            and g.judge is not None
+            and g.judge.second_opinion
             and g.verdict in _DECIDED
             and len(g.rule_ids) == 1
         }

@@ -1,7 +1,7 @@
 """Measured judge κ per judge model (``calibration.json``), shown beside judge grades.
 
 ``evals judge calibrate LABELS --judge M --save`` writes an entry; the grader copies its
-κ into ``grade.metadata["kappa"]`` when the run's judge is ``M``. Recorded-response
+κ into ``grade.judge.kappa`` when the run's judge is ``M``. Recorded-response
 calibrations are stored under ``recorded:<model>`` and never attach to real runs.
 """
 

@@ -7,7 +7,7 @@ Which rules it grades on a sample:
   tasks whose ``task.yaml`` lists the rule (elsewhere: no grade row at all);
 * second opinion: rules named in the grader option ``second_opinion`` (or
   ``JudgeService.second_opinion``) that other graders already measure, again only on
-  tasks declaring them; those grades carry ``metadata["second_opinion"] = True``.
+  tasks declaring them; those grades carry ``judge.second_opinion = True``.
 
 Without ``--judge`` every rule is ``skipped`` ("no judge configured"); when the judge
 could not be built it is ``skipped: no credentials (...)`` or ``skipped: judge not
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
-from evals.schema import Evidence, Grade
+from evals.schema import Evidence, Grade, JudgeDetail
 from graders._base import GradeContext, error_grade, skipped_grade
 from graders.judge._call import JudgeOutcome, judge_rules
 from graders.judge._rubric import Rubric, rubric_for
@@ -61,7 +61,7 @@ class JudgeGrader:
         provider = judge.provider
         if provider is None:
             reason = judge.unavailable.reason if judge.unavailable else "skipped: no provider"
-            return [_mark(skipped_grade(NAME, [r], reason), r in second) for r in ids]
+            return [_mark(skipped_grade(NAME, [r], reason), r in second, judge.model) for r in ids]
 
         grades: list[Grade] = []
         rubrics: list[Rubric] = []
@@ -70,7 +70,11 @@ class JudgeGrader:
             if rubric is None:
                 fix = f"add it to graders/judge/rubrics.yaml or grader option judge.rules.{rid}"
                 grades.append(
-                    _mark(error_grade(NAME, [rid], f"no rubric for {rid}; {fix}"), rid in second)
+                    _mark(
+                        error_grade(NAME, [rid], f"no rubric for {rid}; {fix}"),
+                        rid in second,
+                        judge.model,
+                    )
                 )
             else:
                 rubrics.append(rubric)
@@ -79,7 +83,11 @@ class JudgeGrader:
             return grades
         if not files:
             return grades + [
-                _mark(skipped_grade(NAME, [r.id], "no candidate output to judge"), r.id in second)
+                _mark(
+                    skipped_grade(NAME, [r.id], "no candidate output to judge"),
+                    r.id in second,
+                    judge.model,
+                )
                 for r in rubrics
             ]
         model = judge.model
@@ -89,8 +97,8 @@ class JudgeGrader:
         share = outcome.cost_usd / len(rubrics)
         for rubric in rubrics:
             result = outcome.results[rubric.id]
-            meta = _metadata(model, n, outcome, result, share, rubric.id in second)
-            grades.append(_grade(result, files, meta))
+            detail = _detail(model, n, outcome, result, share, rubric.id in second)
+            grades.append(_grade(result, files, detail))
         return grades
 
 
@@ -117,34 +125,30 @@ def _second_opinion_rules(ctx: GradeContext) -> Sequence[str]:
     return [str(r) for r in raw or ()]
 
 
-def _mark(grade: Grade, second: bool) -> Grade:
-    if second:
-        grade.metadata["second_opinion"] = True
+def _mark(grade: Grade, second: bool, model: str = "") -> Grade:
+    """Attach the judge detail of a grade the judge never voted on (skipped, no rubric)."""
+    grade.judge = JudgeDetail(model=model, second_opinion=second)
     return grade
 
 
-def _metadata(
+def _detail(
     model: str, n: int, outcome: JudgeOutcome, result: VoteResult, share: float, second: bool
-) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "judge": model,
-        "judge_model": outcome.model or model,
-        "n": n,
-        "votes": result.votes,
-        "cost_usd": share,
-        "calls": outcome.calls,
-        "cached_calls": outcome.cached_calls,
-        "retries": outcome.retries,
-    }
-    if second:
-        meta["second_opinion"] = True
-    kappa = known_kappa(model)
-    if kappa is not None:
-        meta["kappa"] = kappa
-    return meta
+) -> JudgeDetail:
+    return JudgeDetail(
+        model=model,
+        served_model=outcome.model or model,
+        samples=n,
+        votes=dict(result.votes),
+        cost_usd=share,
+        calls=outcome.calls,
+        cached_calls=outcome.cached_calls,
+        retries=outcome.retries,
+        kappa=known_kappa(model),
+        second_opinion=second,
+    )
 
 
-def _grade(result: VoteResult, files: Mapping[str, str], meta: dict[str, Any]) -> Grade:
+def _grade(result: VoteResult, files: Mapping[str, str], detail: JudgeDetail) -> Grade:
     rid = result.rule_id
     winner = result.winner
     if result.verdict in ("pass", "fail") and winner is not None:
@@ -162,7 +166,7 @@ def _grade(result: VoteResult, files: Mapping[str, str], meta: dict[str, Any]) -
             score=1.0 if result.verdict == "pass" else 0.0,
             reason=winner.reason,
             evidence=[evidence],
-            metadata=meta,
+            judge=detail,
         )
     if result.verdict == "not_applicable":
         grade = skipped_grade(NAME, [rid], f"not applicable: {result.reason}")
@@ -180,5 +184,5 @@ def _grade(result: VoteResult, files: Mapping[str, str], meta: dict[str, Any]) -
         grade = error_grade(NAME, [rid], result.reason, kind="split_vote")
     else:
         grade = error_grade(NAME, [rid], result.reason, kind="judge_error")
-    grade.metadata.update(meta)
+    grade.judge = detail
     return grade

@@ -18,7 +18,11 @@ from reports.metrics import rule_units
 
 FIXTURES = Path(__file__).parent / "fixtures"
 #: One fixture per schema version; every version ever written must be listed here.
-VERSIONS = {1: FIXTURES / "run-2026-11", 2: FIXTURES / "run-2026-12"}
+VERSIONS = {
+    1: FIXTURES / "run-2026-11",
+    2: FIXTURES / "run-2026-12",
+    3: FIXTURES / "run-2026-12-v3",
+}
 
 
 def _raw(run: Path) -> list[dict]:

@@ -44,7 +44,9 @@ def _lines(run: Path, *records: dict) -> None:
 def test_newer_schema_is_refused_with_one_line(tmp_path: Path) -> None:
     record = _sample("s1").model_dump(mode="json") | {"schema_version": SCHEMA_VERSION + 1}
     _lines(tmp_path, record)
-    with pytest.raises(RunLogError, match="line 1: schema_version 3 is newer") as err:
+    with pytest.raises(
+        RunLogError, match=f"line 1: schema_version {SCHEMA_VERSION + 1} is newer"
+    ) as err:
         read_samples(tmp_path)
     assert "\n" not in str(err.value) and "upgrade persona-evals" in str(err.value)
     write_manifest(tmp_path, Manifest(run_id="r", harness_version="9"))

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from evals.cli import app
 from evals.errors import ConfigError
 from evals.runner import RunLog, write_manifest
-from evals.schema import Grade, Manifest, Sample
+from evals.schema import Grade, JudgeDetail, Manifest, Sample
 from evals.tasks import load_task
 from graders.judge import LABELS_PATH, load_labels
 from graders.judge._rubric import rubric_for
@@ -130,7 +130,7 @@ def _sample(sid: str, judge: str, rule_grader: str) -> Sample:
                 rule_ids=[rule],
                 verdict=judge,
                 score=1.0,
-                metadata={"second_opinion": True},
+                judge=JudgeDetail(model="m", second_opinion=True),
             ),
             Grade(
                 grader="sql_construction",

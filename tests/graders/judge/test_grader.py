@@ -85,15 +85,12 @@ def test_one_grade_per_rule_with_grounded_quotes_and_tool_use_request() -> None:
     (ev,) = ff.evidence
     assert ev.quote and ev.file == "settings.py" and ev.line == 3
     assert grades["principle-security-first"].kind == "not_applicable"
-    meta = ff.metadata
-    assert (
-        meta["votes"]["pass"] == 1
-        and meta["n"] == 1
-        and meta["judge"] == "anthropic/claude-haiku-4-5"
-    )
+    assert ff.judge is not None and ff.metadata == {}
+    assert ff.judge.votes["pass"] == 1 and ff.judge.samples == 1
+    assert ff.judge.model == "anthropic/claude-haiku-4-5"
     # One call for three rules: its cost is split so the runner's sum is the call's cost.
-    total = sum(g.metadata["cost_usd"] for g in grades.values())
-    assert total > 0 and ff.metadata["cost_usd"] == total / 3
+    total = sum(g.judge.cost_usd for g in grades.values())
+    assert total > 0 and ff.judge.cost_usd == total / 3
     (body,) = script.requests
     assert body["tool_choice"] == {"type": "tool", "name": "record_verdicts"}
     enum = body["tools"][0]["input_schema"]["properties"]["verdicts"]["items"]["properties"]
@@ -114,7 +111,7 @@ def test_an_invalid_reply_is_retried_once_on_a_fresh_cache_key() -> None:
     good = tool_reply([_entry("principle-fail-fast", "fail", "return int(raw)")])
     script = Script(tool_reply(None, text="I think it passes."), good)
     (grade,) = _grade(_ctx(script.provider(), rules=["principle-fail-fast"]))
-    assert grade.verdict == "fail" and grade.metadata["retries"] == 1
+    assert grade.verdict == "fail" and grade.judge.retries == 1
     assert len(script.requests) == 2
 
 
@@ -133,8 +130,8 @@ def test_majority_vote_over_n_samples() -> None:
         tool_reply([_entry(rule, "pass", "if not raw.isdigit():")]),
     )
     (grade,) = _grade(_ctx(script.provider(), rules=[rule], n=3))
-    assert grade.verdict == "pass" and grade.metadata["votes"]["pass"] == 2
-    assert grade.metadata["votes"]["fail"] == 1 and grade.metadata["n"] == 3
+    assert grade.verdict == "pass" and grade.judge.votes["pass"] == 2
+    assert grade.judge.votes["fail"] == 1 and grade.judge.samples == 3
     assert len(script.requests) == 3
 
 
@@ -168,8 +165,8 @@ def test_second_opinion_rules_are_marked() -> None:
         options={"second_opinion": [rule, "never-secrets-in-code"]},
     )
     grades = {g.rule_ids[0]: g for g in _grade(ctx)}
-    assert grades[rule].metadata["second_opinion"] is True
-    assert "second_opinion" not in grades["principle-fail-fast"].metadata
+    assert grades[rule].judge.second_opinion is True
+    assert grades["principle-fail-fast"].judge.second_opinion is False
     assert "never-secrets-in-code" not in grades  # rest-crud does not declare it
 
 
