@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from evals.errors import GraderError
-from evals.persona import Persona, tempted_rules
+from evals.persona import Persona, tempted_behaviours, tempted_rules
 from evals.schema import Grade
 from evals.tasks import Task
 from graders import GradeContext, Grader, Services, error_grade, get_grader, grader_names
@@ -24,6 +25,13 @@ if TYPE_CHECKING:
     from evals.sandbox import Sandbox
 
 __all__ = ["GradingPlan", "grade_files", "no_files_grade"]
+
+
+@functools.cache
+def _measures() -> dict[str, tuple[str, ...]]:
+    from graders.behaviours import measures
+
+    return measures()
 
 
 @dataclass
@@ -140,11 +148,17 @@ async def grade_files(
     trajectory: Any = None,
 ) -> list[Grade]:
     """Run every applicable grader concurrently and return their grades in name order."""
+    declared = task.spec.rules
+    tempted = tempted_behaviours(persona, declared)
     task = for_persona(task, persona)
     jobs = []
     for name, grader in plan.graders.items():
         rule_ids = persona.rules_for_grader(name)
         if not rule_ids or not _applies(grader, rule_ids, task):
+            continue
+        # A rule tempted for one behaviour is not graded here by a grader of another one.
+        own = set(rule_ids) & set(declared) or set(_measures().get(name, ())) & tempted
+        if grader.scope == "declared" and name != "judge" and not own:
             continue
         ctx = GradeContext(
             files=files,
