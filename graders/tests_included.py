@@ -144,7 +144,7 @@ class TestsIncludedGrader(StaticGrader):
         own_tests = {p: ctx.files[p] for p in tests}
         written = {p for p in ctx.files if p.endswith(".py") and p not in own_tests}
 
-        sandbox_name = str(getattr(sandbox, "name", ""))
+        sandbox_name = sandbox.name
 
         def passes(overlay: Mapping[str, str]) -> bool:
             files = {**ctx.files, **overlay, **own_tests}

@@ -11,12 +11,12 @@ An infrastructure failure (CLI crash, persona not loaded, API unreachable) becom
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from evals.agent._job import AGENT_CONTRACT, AgentJob
 from evals.errors import AuthenticationError
 from evals.runner._grade import GradingPlan
 from evals.runner._plan import PlanItem
+from evals.sandbox import Sandbox
 from evals.schema import Sample
 from evals.tasks import render_prompt
 
@@ -27,7 +27,7 @@ async def solve_and_grade(
     item: PlanItem,
     sample: Sample,
     grading: GradingPlan,
-    sandbox: Any,
+    sandbox: Sandbox,
     grade_slots: asyncio.Semaphore,
 ) -> Sample:
     """Run ``item``'s agent on its task, then grade the final workspace into ``sample``."""
