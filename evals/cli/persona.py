@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -11,7 +12,7 @@ import typer
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from evals.persona import Persona, PersonaDiff
+    from evals.persona import Persona, PersonaDiff, Rule
 
 __all__ = ["persona_app", "register"]
 
@@ -111,37 +112,129 @@ def coverage_failure(
     return None
 
 
+class Mapper(StrEnum):
+    """Who decides what a rule asks for in ``evals persona map``."""
+
+    matcher = "matcher"
+    llm = "llm"
+
+
+class LLMRules(StrEnum):
+    """Which rules ``--mapper llm`` sends to the model."""
+
+    unmatched = "unmatched"
+    all = "all"
+
+
 @persona_app.command("map")
 def map_rules(
     ref: RefArg,
     write: Annotated[
         bool, typer.Option("--write", help="Append the entries to the persona's sidecar.")
     ] = False,
+    mapper: Annotated[
+        Mapper,
+        typer.Option(
+            "--mapper", help="matcher (deterministic) or llm (ask the judge model; see --judge)."
+        ),
+    ] = Mapper.matcher,
+    judge: Annotated[
+        str | None,
+        typer.Option("--judge", help="Judge provider/model for --mapper llm."),
+    ] = None,
+    llm_rules: Annotated[
+        LLMRules,
+        typer.Option(
+            "--llm-rules", help="unmatched: only rules the matcher found no behaviour in; all."
+        ),
+    ] = LLMRules.unmatched,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir", help="LLM decision cache (default ~/.cache/persona-evals/persona-map)."
+        ),
+    ] = None,
 ) -> None:
     """The rule -> behaviour -> grader decisions as sidecar entries, for review.
 
-    Prints the entries for every rule no sidecar entry maps yet; with ``--write`` they
-    are appended to ``<stem>.rules.yaml`` (pinning ids and graders).
+    Prints the entries for every rule no sidecar entry names yet; with ``--write`` they
+    are appended to ``<stem>.rules.yaml`` (pinning ids and graders). ``--mapper llm``
+    asks the judge model about the rules the matcher left without a behaviour (or all,
+    ``--llm-rules all``); its entries carry ``llm: {model, prompt, reason}``.
     """
     import yaml
 
-    from evals.errors import PersonaError
+    from evals.errors import ConfigError, PersonaError
     from evals.persona import load_persona, sidecar_path
-    from evals.persona._mapfile import append_entries, mapping_entries
+    from evals.persona._mapfile import append_entries, mapping_entries, unclaimed
 
     persona = load_persona(ref)
+    if write and persona.rev is not None:
+        raise PersonaError("cannot --write a sidecar at a git revision", path=ref)
     entries = mapping_entries(persona)
+    if mapper is Mapper.llm:
+        if not judge:
+            raise ConfigError(
+                "--mapper llm needs --judge provider/model (e.g. anthropic/claude-haiku-4-5)",
+                field="--judge",
+            )
+        ask = [
+            r
+            for r in unclaimed(persona)
+            if llm_rules is LLMRules.all or r.mapping in ("judge", "unmeasured")
+        ]
+        llm = _llm_entries(persona, ask, judge, cache_dir)
+        asked = {e["id"] for e in llm}
+        entries = [e for e in entries if e["id"] not in asked] + llm
+        order = {r.id: i for i, r in enumerate(persona.rules)}
+        entries.sort(key=lambda e: order[e["id"]])
+    left = sum(1 for r in persona.rules if r.claimed and r.mapping not in ("sidecar", "llm"))
+    if left:
+        typer.echo(
+            f"{left} rule(s) have a sidecar entry that sets no graders: left as they are",
+            err=True,
+        )
     if not entries:
         typer.echo(f"every rule of {persona.ref} is already mapped in its sidecar")
         return
     if write:
-        if persona.rev is not None:
-            raise PersonaError("cannot --write a sidecar at a git revision", path=ref)
         side = sidecar_path(persona.path)
         append_entries(side, entries)
         typer.echo(f"wrote {len(entries)} entries to {side}")
     else:
         typer.echo(yaml.safe_dump({"rules": entries}, allow_unicode=True, sort_keys=False))
+
+
+def _llm_entries(
+    persona: Persona, rules: list[Rule], judge: str, cache_dir: Path | None
+) -> list[dict[str, Any]]:
+    """Ask ``judge`` about ``rules``; one stderr line says how many were asked and cached."""
+    import asyncio
+
+    from evals.persona._llmmap import DecisionCache, map_with_llm
+    from evals.persona._mapfile import llm_entries
+    from evals.providers import get_provider
+    from graders.behaviours import measures
+
+    if not rules:
+        return []
+    table = measures()
+    provider = get_provider(judge)
+
+    async def ask() -> list[Any]:
+        try:
+            return await map_with_llm(rules, provider, judge, table, cache=DecisionCache(cache_dir))
+        finally:
+            await provider.aclose()
+
+    decisions = asyncio.run(ask())
+    cached = sum(d.cached for d in decisions)
+    typer.echo(
+        f"llm mapper {judge}: {len(decisions)} rules ({cached} from the cache); "
+        "review the entries marked llm:",
+        err=True,
+    )
+    return llm_entries(persona, decisions, table)
 
 
 @persona_app.command("diff")

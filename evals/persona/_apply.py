@@ -42,6 +42,8 @@ class Draft:
     behaviours: tuple[str, ...] | None = None
     merged: tuple[str, ...] = ()
     reworded_from: tuple[str, ...] = ()
+    #: The model that proposed ``graders``/``behaviours`` (an unreviewed LLM entry).
+    llm_model: str | None = None
     claimed_by: str | None = field(default=None, repr=False)
 
     def match_keys(self) -> set[str]:
@@ -107,6 +109,7 @@ def apply_sidecar(
         )
         target.behaviours = entry.behaviours if entry.behaviours is not None else target.behaviours
         target.reworded_from = () if entry.new else tuple(entry.reworded_from)
+        target.llm_model = entry.llm.model if entry.llm is not None else None
     # Always/Never rules first (the persona's core), then the rest; each in file order.
     core = [r for r in rules if normalise(r.section) in ("always do", "never do")]
     return core + sorted((r for r in rules if r not in core), key=lambda r: r.line)

@@ -14,7 +14,8 @@ __all__ = ["map_rule"]
 def map_rule(draft: Draft, measures: Mapping[str, tuple[str, ...]]) -> Rule:
     """The finished rule: behaviours from the sidecar or the matcher, then graders.
 
-    Graders named in the sidecar win; otherwise every grader that measures one of the
+    Graders named in the sidecar win (``mapping`` ``llm`` when an unreviewed LLM entry
+    named them); otherwise every grader that measures one of the
     rule's behaviours; otherwise the judge when the rule is :func:`judgeable`;
     otherwise none ("unmeasured").
     """
@@ -25,7 +26,7 @@ def map_rule(draft: Draft, measures: Mapping[str, tuple[str, ...]]) -> Rule:
         found += [b.id for b in BEHAVIOURS if draft.id in b.default_rules]
         behaviours = tuple(dict.fromkeys(found))
     if draft.graders is not None:
-        graders, mapping = draft.graders, "sidecar"
+        graders, mapping = draft.graders, "sidecar" if draft.llm_model is None else "llm"
     else:
         graders = tuple(g for g, bs in measures.items() if set(bs) & set(behaviours))
         mapping = "matcher" if graders else "unmeasured"
@@ -44,4 +45,5 @@ def map_rule(draft: Draft, measures: Mapping[str, tuple[str, ...]]) -> Rule:
         kind=draft.kind,
         merged=draft.merged,
         reworded_from=draft.reworded_from,
+        claimed=draft.claimed_by is not None,
     )

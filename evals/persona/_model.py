@@ -29,11 +29,13 @@ class Rule:
         line: 1-based line of the rule in the persona file.
         behaviours: What the rule asks for (``evals.persona._behaviours``).
         mapping: How ``graders`` were chosen: ``sidecar`` (named there), ``matcher``
-            (graders measuring the rule's behaviours), ``judge`` (no behaviour, but a
-            reader of the code can judge it) or ``unmeasured``.
+            (graders measuring the rule's behaviours), ``llm`` (named by an unreviewed
+            entry the LLM mapper wrote), ``judge`` (no behaviour, but a reader of the
+            code can judge it) or ``unmeasured``.
         kind: ``bullet``, ``step`` or ``sentence``: what the rule was read from.
         merged: Ids of rules the sidecar merged into this one.
         reworded_from: Ids this rule was pinned as a rewording of (sidecar).
+        claimed: A sidecar entry names this rule (``evals persona map`` leaves it alone).
     """
 
     id: str
@@ -48,6 +50,7 @@ class Rule:
     kind: str = "bullet"
     merged: tuple[str, ...] = ()
     reworded_from: tuple[str, ...] = ()
+    claimed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form: id, section, text, polarity, name, graders."""

@@ -9,6 +9,7 @@ Format (version 1)::
         section: Never Do                         # optional; any heading
         name: No SQL string building              # optional
         graders: [sql_construction]               # optional; [] = unmeasured
+        llm: {model: ..., prompt: ..., reason: ...}  # written by `persona map --mapper llm`
 
 ``match`` is compared with each rule, list item and sentence after
 :func:`~evals.persona._text.normalise`; ``section`` narrows it to one heading. An entry
@@ -32,6 +33,7 @@ from evals.errors import PersonaError
 
 __all__ = [
     "ID_PATTERN",
+    "LLMNote",
     "SidecarEntry",
     "check_graders",
     "parse_sidecar",
@@ -43,6 +45,20 @@ __all__ = [
 ID_PATTERN = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"
 
 _Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class LLMNote(BaseModel):
+    """``llm:`` of an entry ``evals persona map --mapper llm`` wrote: who decided, and why.
+
+    An entry with ``llm:`` is the model's proposal, shown as "by llm" until a person
+    reviews it and removes the key (or edits the entry).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: _Text
+    prompt: _Text
+    reason: _Text
 
 
 class SidecarEntry(BaseModel):
@@ -68,6 +84,8 @@ class SidecarEntry(BaseModel):
     new: bool = False
     #: Why the entry exists (e.g. the mapper's reasoning); not interpreted.
     note: str | None = None
+    #: Set when the LLM mapper wrote the entry (unreviewed).
+    llm: LLMNote | None = None
 
     def label(self, index: int) -> str:
         """``rules[3] (id 'x')`` or ``rules[3] (match '…')``: how errors name the entry."""
@@ -170,7 +188,7 @@ def _one_line(exc: ValidationError, data: dict[str, Any], source: str) -> Person
     if kind == "extra_forbidden":
         message = (
             "unknown key; allowed keys: id, match, section, name, graders, behaviours, "
-            "drop, merge, reworded_from, new, note"
+            "drop, merge, reworded_from, new, note, llm"
         )
         if loc and loc[0] != "rules":
             message = "unknown key; allowed keys: version, rules"
