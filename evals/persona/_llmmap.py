@@ -30,6 +30,7 @@ from evals.errors import ProviderError
 from evals.persona._behaviours import behaviour
 from evals.persona._model import Rule
 from evals.providers import Provider, ProviderRequest, ProviderResponse
+from evals.providers.cache import default_cache_dir
 
 __all__ = [
     "BATCH",
@@ -128,11 +129,8 @@ class DecisionCache:
 
 def _default_root() -> Path:
     env = os.environ.get(CACHE_DIR_ENV)
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "persona-evals" / "persona-map"
+    # Beside the response cache: ~/.cache/persona-evals/persona-map.
+    return Path(env).expanduser() if env else default_cache_dir().with_name("persona-map")
 
 
 _SYSTEM = """\
