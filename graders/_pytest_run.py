@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evals.sandbox import Limits, PytestReport, Sandbox
+from evals.sandbox._preload import imports_of
 from evals.schema import Evidence
+from evals.tasks import Task
 
-__all__ = ["Problem", "limits_for", "problem_of", "run_pytest", "targets_of"]
+__all__ = ["Problem", "limits_for", "preload_for", "problem_of", "run_pytest", "targets_of"]
 
 
 @dataclass(frozen=True)
@@ -50,13 +52,27 @@ def run_pytest(
     *,
     plugins: Sequence[str] = (),
     hidden: Mapping[str, str] | None = None,
+    preload: Sequence[str] = (),
 ) -> PytestReport:
     """Run pytest through the sandbox.
 
     Raises:
         SandboxError: The sandbox failed itself (infrastructure).
     """
-    return sandbox.run_pytest(files, targets, limits, plugins=plugins, hidden=hidden)
+    return sandbox.run_pytest(
+        files, targets, limits, plugins=plugins, hidden=hidden, preload=preload
+    )
+
+
+def preload_for(task: Task) -> list[str]:
+    """What a warm sandbox may import before a run of ``task``: harness-chosen names only.
+
+    The task's declared runtime deps and the top-level imports of its hidden tests (what
+    the candidate's own tests of the task most likely import too), never names read
+    from candidate files.
+    """
+    hidden = [text for path, text in task.hidden_tests.items() if path.endswith(".py")]
+    return list(dict.fromkeys([*task.spec.runtime_deps, *imports_of(hidden)]))
 
 
 def _tail(text: str, limit: int = 300) -> str:

@@ -27,7 +27,7 @@ from evals.schema import Evidence, Grade
 from evals.tasks import Task
 from graders._base import GradeContext, StaticGrader, error_grade
 from graders._pytest_integrity import check_files, is_test_file
-from graders._pytest_run import limits_for, problem_of, run_pytest
+from graders._pytest_run import limits_for, preload_for, problem_of, run_pytest
 from graders._run_cache import RunCache, run_key
 
 __all__ = ["TestsIncludedGrader", "has_real_assertion"]
@@ -92,8 +92,11 @@ class TestsIncludedGrader(StaticGrader):
             return [self._fail(ctx, "the tests assert nothing real", kind="trivial")]
         limits = limits_for(ctx.task.spec.timeout if ctx.task else 30.0, ctx.options)
         plugins = ctx.task.spec.pytest_plugins if ctx.task else []
+        preload = preload_for(ctx.task) if ctx.task else []
         try:
-            report = run_pytest(ctx.sandbox, ctx.files, tests, limits, plugins=plugins)
+            report = run_pytest(
+                ctx.sandbox, ctx.files, tests, limits, plugins=plugins, preload=preload
+            )
         except SandboxError as exc:
             return [error_grade(self.name, rules, f"sandbox failure: {exc}", kind="sandbox")]
         meta: dict[str, Any] = {"test_files": tests, "collected": len(report.outcomes)}
@@ -115,7 +118,7 @@ class TestsIncludedGrader(StaticGrader):
         sandbox_name = str(getattr(ctx.sandbox, "name", ""))
         self.runs.put(run_key(ctx.files, tests, plugins, limits, sandbox_name), _all_passed(report))
         if ctx.task is not None and ctx.options.get("mutation", True):
-            meta.update(self._mutation(ctx, ctx.sandbox, ctx.task, tests, limits, plugins))
+            meta.update(self._mutation(ctx, ctx.sandbox, ctx.task, tests, limits, plugins, preload))
         passed = len(report.passed_ids)
         return [self.make_grade(ctx, "pass", reason=f"{passed} own test(s) pass", **meta)]
 
@@ -140,6 +143,7 @@ class TestsIncludedGrader(StaticGrader):
         tests: list[str],
         limits: Limits,
         plugins: list[str],
+        preload: list[str],
     ) -> dict[str, Any]:
         own_tests = {p: ctx.files[p] for p in tests}
         written = {p for p in ctx.files if p.endswith(".py") and p not in own_tests}
@@ -151,7 +155,9 @@ class TestsIncludedGrader(StaticGrader):
             key = run_key(files, tests, plugins, limits, sandbox_name)
             return self.runs.get_or_run(
                 key,
-                lambda: _all_passed(run_pytest(sandbox, files, tests, limits, plugins=plugins)),
+                lambda: _all_passed(
+                    run_pytest(sandbox, files, tests, limits, plugins=plugins, preload=preload)
+                ),
             )
 
         variants = {n: f for n, f in task.flawed.items() if set(f) & written}

@@ -92,10 +92,12 @@ class RecordingSandbox(BaseSandbox):
         _log("run", argv=list(argv))
         return self.inner.run(argv, files, limits, env=env)
 
-    def run_pytest(self, files, targets, limits=Limits(), *, hidden=None, plugins=(), env=None):
+    def run_pytest(
+        self, files, targets, limits=Limits(), *, hidden=None, plugins=(), env=None, preload=()
+    ):
         _log("run_pytest", targets=list(targets))
         return self.inner.run_pytest(
-            files, targets, limits, hidden=hidden, plugins=plugins, env=env
+            files, targets, limits, hidden=hidden, plugins=plugins, env=env, preload=preload
         )
 
     def close(self):

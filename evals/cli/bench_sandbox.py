@@ -8,6 +8,9 @@ import typer
 
 from evals.errors import ConfigError
 
+#: #11: within 1.5x of the ~45 ms per sample in #3's closing note.
+TARGET_MS = 67.0
+
 
 def register(app: typer.Typer) -> None:
     app.command("sandbox")(bench_sandbox_cmd)
@@ -31,23 +34,31 @@ def bench_sandbox_cmd(
     label = r.sandbox + ("" if r.isolated else " (NOT ISOLATED)")
     typer.echo(f"sandbox      {label}, {r.workers} warm workers (started in {r.startup_s:.2f}s)")
     typer.echo(
-        f"warm path    n={r.n}: median {r.median_ms:.1f} ms, p95 {r.p95_ms:.1f} ms per sample "
-        f"(amortised {r.amortised_ms:.1f} ms/sample over the batch)"
+        f"latency      n={r.n}, {r.workers} in flight: median {r.median_ms:.1f} ms, "
+        f"p95 {r.p95_ms:.1f} ms per sample (request sent -> checked report back)"
     )
+    typer.echo(
+        f"service      median {r.service_median_ms:.1f} ms, p95 {r.service_p95_ms:.1f} ms "
+        "per sample (the worker's clock: fork -> reaped)"
+    )
+    typer.echo(f"amortised    {r.amortised_ms:.1f} ms/sample (batch wall / n)")
     typer.echo(
         f"baseline     n={r.baseline_n} bare `python -m pytest` subprocesses: "
         f"median {r.baseline_median_ms:.1f} ms, p95 {r.baseline_p95_ms:.1f} ms"
     )
-    typer.echo(f"ratio        {r.ratio:.2f}x (baseline median / warm median)")
+    typer.echo(f"ratio        {r.ratio:.2f}x (baseline median / latency median)")
+    verdict = "ok" if r.median_ms <= TARGET_MS else "OVER"
+    typer.echo(f"target       latency median <= {TARGET_MS:.0f} ms (#11): {verdict}")
     typer.echo(
-        "measures     per sample: request sent -> signed report back, i.e. fork a child of a\n"
-        "             warm worker (pytest already imported), fresh namespaces + tmpfs workdir\n"
-        "             (bwrap only), write the files, pytest.main on 6 sqlite tests; worker\n"
-        "             start-up is the"
-        f" 'started in' figure, not in the median. {r.workers} samples are in flight,\n"
-        "             so the median includes waiting for a core when the machine is shared;\n"
-        "             amortised = batch wall / n. The worker mode (privileged or userns) is\n"
-        "             what `evals doctor` prints. Quote it with the load average."
+        "measures     each sample as tests_pass grades it: fresh canaries planted (the\n"
+        "             6 hidden sqlite tests become ~13), request to a warm worker (pytest\n"
+        "             and the hidden tests' imports already loaded), fork, fresh namespaces\n"
+        "             + tmpfs mounts (bwrap only), files written, seccomp, pytest.main, report\n"
+        "             channel checked. Worker start-up is the 'started in' figure, in none of\n"
+        "             the others. Latency includes waiting for a core when the machine is\n"
+        "             shared (quote it with the load average); service time does not, and\n"
+        "             amortised is what a run pays per sample with all workers busy. The\n"
+        "             worker mode (privileged or userns) is what `evals doctor` prints."
     )
     typer.echo(f"load average {loadavg()} (after)")
     if r.failures:

@@ -85,13 +85,16 @@ class Sandbox(Protocol):
         hidden: Mapping[str, str | bytes] | None = None,
         plugins: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
+        preload: Sequence[str] = (),
     ) -> PytestReport:
         """Run pytest on ``targets`` over ``files``; outcomes come from a checked channel.
 
         ``hidden`` (the hidden tests) are served read-only outside the workdir and
         ``targets`` are then relative to them; ``plugins`` are loaded explicitly
-        (autoload is off). The report's records are the test process's word: see
-        ``evals/sandbox/_report.py`` and ``evals/sandbox/canary.py``.
+        (autoload is off). ``preload``: modules the harness expects the run to import
+        (a task's runtime deps), which a warm sandbox may import ahead of the sample;
+        never names taken from candidate files. The report's records are the test
+        process's word: see ``evals/sandbox/_report.py`` and ``evals/sandbox/canary.py``.
         """
         ...
 

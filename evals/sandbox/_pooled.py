@@ -19,6 +19,7 @@ from evals.errors import SandboxError
 from evals.sandbox._base import BaseSandbox, ExecResult, Limits
 from evals.sandbox._env import sandbox_env
 from evals.sandbox._pool import SandboxInfraError, Worker, WorkerPool
+from evals.sandbox._preload import preload_names
 from evals.sandbox._report import PytestReport, build_report
 from evals.sandbox.runtime import Runtime, ensure_runtime
 
@@ -143,6 +144,7 @@ class PooledSandbox(BaseSandbox):
         hidden: Mapping[str, str | bytes] | None = None,
         plugins: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
+        preload: Sequence[str] = (),
     ) -> PytestReport:
         """Run pytest on ``targets`` over ``files`` in a fresh workdir (the fast path).
 
@@ -152,18 +154,22 @@ class PooledSandbox(BaseSandbox):
         those files go to a read-only folder outside the workdir, ``targets`` are relative
         to it, that folder comes first on ``sys.path`` (no workdir module can shadow a test
         module) and no ``conftest.py`` is loaded. Without it, ``targets`` are relative to
-        the workdir, which goes last on ``sys.path`` (stdlib wins).
+        the workdir, which goes last on ``sys.path`` (stdlib wins). The worker imports
+        ``plugins``, ``preload`` and the hidden tests' imports before forking the sample
+        (see :mod:`evals.sandbox._preload`): ``preload`` must name harness-chosen modules
+        (a task's runtime deps), never names taken from candidate files.
 
         Raises:
             SandboxInfraError: The sandbox itself failed (not the tests).
         """
+        hidden = hidden or {}
         request = {
             "kind": "pytest",
             "argv": [_check_path(str(t)) for t in targets],
             "files": _encode(files),
-            "hidden": _encode(hidden or {}),
+            "hidden": _encode(hidden),
             "plugins": list(plugins),
-            "preload": list(plugins),
+            "preload": preload_names([*plugins, *preload], hidden, [*files, *hidden]),
             "env": {**sandbox_env(self.runtime), **(env or {})},
             "limits": _limits(limits),
         }

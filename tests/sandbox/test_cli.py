@@ -50,7 +50,9 @@ def test_bench_sandbox_measures_what_it_prints(kind: str) -> None:
     out = result.output
     sandbox = re.search(r"sandbox      (\w+)", out)
     assert sandbox is not None and sandbox.group(1) == kind
-    warm = re.search(r"n=6: median ([\d.]+) ms, p95 ([\d.]+) ms", out)
+    warm = re.search(r"n=6, \d+ in flight: median ([\d.]+) ms, p95 ([\d.]+) ms", out)
+    service = re.search(r"service      median ([\d.]+) ms, p95 ([\d.]+) ms", out)
+    assert service and 0 < float(service.group(1)) <= float(service.group(2)), out
     base = re.search(r"n=2 .* median ([\d.]+) ms, p95 ([\d.]+) ms", out)
     ratio = re.search(r"ratio        ([\d.]+)x", out)
     assert warm and base and ratio, out

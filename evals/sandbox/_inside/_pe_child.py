@@ -12,15 +12,32 @@ import traceback
 from typing import Any, NoReturn
 
 import _pe_sys as _sys
+from _pe_bytecode import trust_read_only
 
 #: Where B's private workdir, hidden tests, home and temp live in the namespace modes.
 WORK = "/tmp/work"
 HIDDEN = "/tmp/hidden"
 HOME = "/tmp/home"
-#: Bytecode is looked up (and never written) under this prefix only: a path inside the
-#: read-only hidden-tests mount that does not exist, so no ``.pyc`` is ever read from the
-#: workdir (``__pycache__``) or from anywhere the sample can write.
-PYCACHE = HIDDEN + "/.no-pycache"
+#: Bytecode is looked up (and never written) under this prefix only: a path below a
+#: character device, which no process can create, whatever its uid (the hidden-tests
+#: folder of the process fallback is writable by a root sample). So no ``.pyc`` is ever
+#: read from the workdir (``__pycache__``) or from anywhere the sample can write; see
+#: ``_pe_bytecode`` for the read-only trees that keep their own.
+PYCACHE = "/dev/null/.no-pycache"
+#: Builtin pytest plugins no sample needs: they add command-line modes or reports we
+#: never ask for, and no fixture a test could use (``cacheprovider``'s ``cache`` would
+#: share state between samples; ``doctest``'s fixture serves doctests, never collected).
+#: Each costs registration and fixture parsing in every sample. (``debugging`` stays:
+#: the ``unittest`` plugin reads its options.)
+UNUSED_PLUGINS = (
+    "cacheprovider",
+    "pastebin",
+    "doctest",
+    "stepwise",
+    "setuponly",
+    "setupplan",
+    "faulthandler",
+)
 
 
 def _fail(st_w: int, what: str) -> NoReturn:
@@ -256,7 +273,9 @@ def _run_pytest(
     os.environ.update(env)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     sys.dont_write_bytecode = True
-    sys.pycache_prefix = os.path.join(hidden, ".no-pycache")
+    sys.pycache_prefix = PYCACHE
+    # ...except for modules on a read-only mount (the runtime venv, the stdlib in bwrap).
+    trust_read_only(sys.prefix, sys.base_prefix)
     here = os.path.dirname(os.path.abspath(__file__))
     # The workdir goes last: candidate modules import by top-level name, stdlib wins.
     sys.path[:] = [p for p in sys.path if p != here] + [workdir]
@@ -271,10 +290,7 @@ def _run_pytest(
     args = [
         "-q",
         "-s",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:pastebin",
+        *(arg for plugin in UNUSED_PLUGINS for arg in ("-p", f"no:{plugin}")),
         # Hidden tests: their folder goes first on sys.path, so no workdir module can
         # shadow them; the candidate's own tests: theirs goes last, so stdlib wins.
         "--import-mode=prepend" if has_hidden else "--import-mode=append",
@@ -284,7 +300,10 @@ def _run_pytest(
         ini,
         "-o",
         "console_output_style=classic",
-        "--tb=short",
+        # Only the crash line of a failure is reported: "line" skips reading and
+        # formatting the source of every traceback entry (the must-fail canaries fail
+        # in every sample; "short" cost ~20 ms per failure).
+        "--tb=line",
     ]
     if has_hidden:
         args.append("--noconftest")

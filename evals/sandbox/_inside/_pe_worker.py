@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -260,10 +261,46 @@ def _preload() -> None:
     for name in sorted(builtin_plugins - {"pytester", "pytester_assertions"}):
         with contextlib.suppress(ImportError):
             importlib.import_module(name if name.startswith("_pytest") else f"_pytest.{name}")
-    for name in ("_pytest.python", "_pytest.runner", "_pytest.main", "_pytest.assertion.rewrite"):
+    for name in (
+        "_pytest.python",
+        "_pytest.runner",
+        "_pytest.main",
+        "_pytest.assertion.rewrite",
+        "_pytest._argcomplete",
+        "pdb",  # imported by the debugging plugin in every session
+    ):
         importlib.import_module(name)
     gc.collect()
     gc.freeze()  # long-lived objects: skipped by every later collection, shared copy-on-write
+
+
+#: What a request may name in ``preload``: dotted module names, nothing else.
+_MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+_PRELOAD_MAX = 64
+
+
+def preload_modules(names: list[Any]) -> None:
+    """Import the harness-named modules before forking, so no sample pays for them.
+
+    The names come from the harness (a task's plugins, runtime deps and the imports of
+    its hidden tests), never from candidate files, and they are imported here, where no
+    workdir is on ``sys.path``: only the runtime venv and the standard library can
+    provide them, exactly what the sample itself would import under those names. A
+    sample inherits them copy-on-write: what it changes in them dies with it.
+    """
+    import gc
+    import importlib
+
+    fresh = False
+    for name in names[:_PRELOAD_MAX]:
+        if not isinstance(name, str) or not _MODULE_NAME.match(name) or name in sys.modules:
+            continue
+        with contextlib.suppress(Exception):  # the sample reports a missing module itself
+            importlib.import_module(name)
+            fresh = True
+    if fresh:
+        gc.collect()
+        gc.freeze()
 
 
 def main() -> None:
@@ -296,9 +333,8 @@ def main() -> None:
         request = read_message(_PROTO_IN)
         if request is None:
             return
-        for plugin in request.get("preload", []):
-            with contextlib.suppress(ImportError):  # the child reports it properly
-                __import__(plugin)
+        preload = request.get("preload", [])
+        preload_modules(preload if isinstance(preload, list) else [])
         write_message(_PROTO_OUT, handle(request, args.mode, args.uid, args.workbase))
 
 
