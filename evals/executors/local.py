@@ -15,7 +15,7 @@ __all__ = ["LocalExecutor"]
 
 
 class LocalExecutor:
-    """``max_concurrency`` samples in flight; ``grade_workers`` of them graded at once."""
+    """``max_concurrency`` samples generating; ``grade_workers`` of them graded at once."""
 
     name = "local"
 
@@ -34,7 +34,19 @@ class LocalExecutor:
         auth: list[AuthenticationError] = []
 
         async def one(item: PlanItem) -> None:
-            async with gen_slots:
+            # The generation slot is held from admission until the model has answered
+            # (admission reserves budget for in-flight requests only); grading waits for
+            # a grade slot without holding it, so slow grading never idles the API.
+            await gen_slots.acquire()
+            released = False
+
+            def generated() -> None:
+                nonlocal released
+                if not released:
+                    released = True
+                    gen_slots.release()
+
+            try:
                 if auth or hooks.stopping() or not await hooks.admit(item):
                     return
                 sample = None
@@ -46,11 +58,14 @@ class LocalExecutor:
                         grade_slots,
                         max_tokens=config.max_tokens,
                         temperature=config.temperature,
+                        generated=generated,
                     )
                 except AuthenticationError as exc:  # stop scheduling at once
                     auth.append(exc)
                 finally:
                     await hooks.record(item, sample)
+            finally:
+                generated()
 
         await asyncio.gather(*(one(item) for item in items))
         if auth:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from evals.errors import AuthenticationError
@@ -90,8 +91,14 @@ async def run_sample(
     *,
     max_tokens: int,
     temperature: float,
+    generated: Callable[[], None] | None = None,
 ) -> Sample:
-    """Generate and grade one plan item. Raises AuthenticationError; records other errors."""
+    """Generate and grade one plan item. Raises AuthenticationError; records other errors.
+
+    ``generated`` is called once the model has answered, before grading starts (the local
+    executor releases the sample's generation slot there: generation is API-bound, grading
+    is bound by the machine's cores, and each has its own limit).
+    """
     request = build_request(item, max_tokens, temperature)
     prompt = str(request.messages[0]["content"])
     sample = new_sample(item, prompt)
@@ -110,6 +117,8 @@ async def run_sample(
         sample.latency_s = time.perf_counter() - started
         sample.finished_at = now_iso()
         return sample
+    if generated is not None:
+        generated()
     sample.output = response.text
     sample.usage = response.usage
     sample.stop_reason = response.stop_reason
