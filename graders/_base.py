@@ -1,8 +1,19 @@
 """The one grader interface, and its registry.
 
 A grader takes a :class:`GradeContext` (the extracted files, the task, a sandbox
-handle when it needs one, and the persona rule ids it measures for this persona) and
-returns :class:`~evals.schema.Grade` records. Built-ins and plugins register through
+handle when it needs one, and the persona rule ids it grades on this sample) and
+returns :class:`~evals.schema.Grade` records. What the runner needs to know to call it
+is declared on the grader, never inferred from its name:
+
+* ``scope``: which tasks it runs on (every task, or tasks declaring one of its rules);
+* :meth:`Grader.rule_scopes`: which of its rules it grades on a task (``StaticGrader``:
+  all of them, under one verdict; the judge: each rule by its rubric's scope);
+* ``needs_sandbox``: whether it gets ``ctx.sandbox``;
+* ``fails_without_files``: whether an answer with no files fails its rules (it is then
+  not called: the runner records one ``no_files`` grade naming those rules).
+
+Every grader is called the same way, ``await grader.grade(ctx)``, with ``ctx.rule_ids``
+narrowed by :func:`graded_rules`. Built-ins and plugins register through
 the same door, :data:`GRADERS` (an :class:`~evals.registry.Registry`): other packages
 publish a grader class (or a factory taking no arguments) under the
 ``persona_evals.graders`` entry-point group.
@@ -12,6 +23,7 @@ publish a grader class (or a factory taking no arguments) under the
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar, runtime_checkable
@@ -32,9 +44,11 @@ __all__ = [
     "GraderFactory",
     "GradeContext",
     "Grader",
+    "Scope",
     "StaticGrader",
     "error_grade",
     "get_grader",
+    "graded_rules",
     "grader_names",
     "register_grader",
     "skipped_grade",
@@ -42,6 +56,9 @@ __all__ = [
 
 ENTRY_POINT_GRADERS = GRADERS_GROUP
 GraderT = TypeVar("GraderT", bound="Grader")
+#: ``all``: applies on every task; ``declared``: only on tasks whose rules (``task.yaml``
+#: plus the rules the task tempts for the persona) include it.
+Scope = Literal["all", "declared"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +67,8 @@ class GradeContext:
 
     #: Extracted candidate files: relative posix path -> text.
     files: Mapping[str, str]
-    #: Persona rule ids this grader measures (from the persona sidecar).
+    #: Persona rule ids this grader grades here (the runner narrows them with
+    #: :func:`graded_rules`; a grader called directly grades what it is given).
     rule_ids: tuple[str, ...]
     task: Task | None = None
     sandbox: Sandbox | None = None
@@ -73,25 +91,59 @@ class Grader(Protocol):
     #: Default rule ids, used when no persona sidecar maps this grader.
     default_rules: ClassVar[tuple[str, ...]]
     #: ``all``: runs on every task; ``declared``: only on tasks declaring one of its rules.
-    scope: ClassVar[Literal["all", "declared"]]
+    scope: ClassVar[Scope]
+    #: True: ``ctx.sandbox`` is set (it runs candidate code); else it is None.
     needs_sandbox: ClassVar[bool]
+    #: True: an answer with no files fails this grader's rules (there is nothing to run).
+    fails_without_files: ClassVar[bool]
+
+    def rule_scopes(self, ctx: GradeContext) -> Mapping[str, Scope]:
+        """The rules it would grade on this sample, each with where it applies.
+
+        ``ctx.rule_ids`` holds the persona's rules for this grader; a grader may add rules
+        (the judge's second opinions). :func:`graded_rules` keeps the ``all`` ones and the
+        ``declared`` ones the task declares.
+        """
+        ...
 
     async def grade(self, ctx: GradeContext) -> list[Grade]: ...
 
 
+def graded_rules(grader: Grader, ctx: GradeContext) -> tuple[str, ...]:
+    """The rules ``grader`` grades on this sample, in its order (empty: do not call it).
+
+    From :meth:`Grader.rule_scopes`: every ``all`` rule, and the ``declared`` rules that
+    ``ctx.task`` declares (all of them when there is no task).
+    """
+    declared = set(ctx.task.spec.rules) if ctx.task is not None else None
+    return tuple(
+        rid
+        for rid, scope in grader.rule_scopes(ctx).items()
+        if scope == "all" or declared is None or rid in declared
+    )
+
+
 class StaticGrader:
-    """Base for in-process, synchronous graders: implement :meth:`check`."""
+    """Base for synchronous graders: implement :meth:`check` (it runs off the event loop).
+
+    Its verdict covers all its rules at once, so wherever it runs it grades every rule
+    the persona maps to it (:meth:`rule_scopes` says ``all`` for each).
+    """
 
     name: ClassVar[str] = ""
     default_rules: ClassVar[tuple[str, ...]] = ()
-    scope: ClassVar[Literal["all", "declared"]] = "declared"
+    scope: ClassVar[Scope] = "declared"
     needs_sandbox: ClassVar[bool] = False
+    fails_without_files: ClassVar[bool] = False
+
+    def rule_scopes(self, ctx: GradeContext) -> Mapping[str, Scope]:
+        return dict.fromkeys(ctx.rule_ids or self.default_rules, "all")
 
     def check(self, ctx: GradeContext) -> list[Grade]:
         raise NotImplementedError
 
     async def grade(self, ctx: GradeContext) -> list[Grade]:
-        return self.check(ctx)
+        return await asyncio.to_thread(self.check, ctx)
 
     def make_grade(
         self,

@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
 from evals.schema import Evidence, Grade
-from graders._base import GradeContext, error_grade
+from graders._base import GradeContext, StaticGrader, error_grade
 from graders._parse import ParseError, parse_python
 
 __all__ = [
@@ -150,7 +150,7 @@ def isolate_unparsable(*, include_tests: bool = False) -> Callable[[_Check], _Ch
 
 
 def _too_deep(
-    check: _Check, grader: Any, ctx: GradeContext, paths: list[str]
+    check: _Check, grader: StaticGrader, ctx: GradeContext, paths: list[str]
 ) -> list[ParseFailure]:
     """The files among ``paths`` the grader cannot analyse alone (RecursionError)."""
     out = []

@@ -6,7 +6,8 @@ import ast
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from graders._sql_sinks import QUERY_ROOTS, Sink, dotted_name, find_sink, psycopg_object
+from graders._sql_calls import CONST_INT, CallRules
+from graders._sql_sinks import Sink
 from graders._sql_values import (
     UNKNOWN,
     Origin,
@@ -24,35 +25,6 @@ from graders._sql_values import (
 __all__ = ["Env", "ExprEvaluator", "Finding", "Frame"]
 
 Env = dict[str, Val]
-
-_STR_METHODS = frozenset(
-    [
-        "strip",
-        "lstrip",
-        "rstrip",
-        "upper",
-        "lower",
-        "title",
-        "casefold",
-        "capitalize",
-        "replace",
-        "removeprefix",
-        "removesuffix",
-        "swapcase",
-        "ljust",
-        "rjust",
-        "center",
-        "zfill",
-        "expandtabs",
-        "translate",
-    ]
-)
-_MUTATORS_ONE = frozenset({"append", "add", "appendleft", "insert", "setdefault"})
-_MUTATORS_MANY = frozenset({"extend", "update"})
-_CONTAINER_BUILTINS = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed"})
-_NUMBER_BUILTINS = frozenset({"int", "float", "bool", "len", "abs", "round", "min", "max"})
-_PASSTHROUGH = frozenset({"textwrap.dedent", "inspect.cleandoc", "str", "repr"})
-_CONST_INT = Val(const=True)
 
 
 @dataclass(frozen=True)
@@ -83,10 +55,13 @@ class Frame:
     raw_params: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
-class ExprEvaluator:
-    """Evaluates expressions to :class:`Val`; reports sinks as it meets them."""
+class ExprEvaluator(CallRules):
+    """Evaluates expressions to :class:`Val`; reports sinks as it meets them.
 
-    imports: dict[str, str]
+    Calls (sinks, ``str`` methods, builtins, the module's own functions) are read by
+    :class:`~graders._sql_calls.CallRules`.
+    """
+
     globals: Env
     class_consts: dict[str, Env]
     findings: set[Finding]
@@ -94,12 +69,7 @@ class ExprEvaluator:
     built: dict[Origin, tuple[Finding, str | None]]
     ready: bool
 
-    # Implemented by the module analysis (function summaries and statement flow).
-    def call_function(
-        self, key: str, call: ast.Call, args: list[Val], kwargs: dict[str, Val], fr: Frame
-    ) -> Val | None:
-        raise NotImplementedError
-
+    # Implemented by the module analysis (statement flow); call_function: see CallRules.
     def narrow(self, test: ast.expr, env: Env, fr: Frame) -> tuple[Env, Env]:
         raise NotImplementedError
 
@@ -157,7 +127,7 @@ class ExprEvaluator:
     def ev(self, node: ast.expr, env: Env, fr: Frame) -> Val:  # noqa: C901 - a dispatcher
         """The abstract value of ``node``."""
         if isinstance(node, ast.Constant):
-            return const_str(node.value) if isinstance(node.value, str) else _CONST_INT
+            return const_str(node.value) if isinstance(node.value, str) else CONST_INT
         if isinstance(node, ast.Name):
             if node.id in env:
                 return env[node.id]
@@ -276,7 +246,7 @@ class ExprEvaluator:
             if left.elem is not None:
                 return container(left.elem)
         if left.const and right.const:
-            return _CONST_INT
+            return CONST_INT
         return UNKNOWN
 
     def _attribute(self, node: ast.Attribute, env: Env, fr: Frame) -> Val:
@@ -307,121 +277,3 @@ class ExprEvaluator:
         if isinstance(node, ast.DictComp):
             return container(self.ev(node.value, inner, fr), keys=self.ev(node.key, inner, fr))
         return container(self.ev(node.elt, inner, fr))
-
-    def _call(self, node: ast.Call, env: Env, fr: Frame) -> Val:
-        func = node.func
-        recv = self.ev(func.value, env, fr) if isinstance(func, ast.Attribute) else None
-        args = [self.ev(a, env, fr) for a in node.args]
-        kwargs = {kw.arg or "**": self.ev(kw.value, env, fr) for kw in node.keywords}
-        sink = find_sink(node, self.imports, on_query=recv is not None and recv.query)
-        if sink is not None:
-            self._check_sink(sink, node, env, fr)
-            if sink.returns_sql_object:
-                return Val(safe=True)
-        if isinstance(func, ast.Attribute) and (func.attr in QUERY_ROOTS or (recv and recv.query)):
-            return Val(query=True)
-        qualified = dotted_name(func, self.imports)
-        if psycopg_object(qualified) is not None:
-            return Val(safe=True)
-        if qualified == "string.Template" and args:
-            return replace(args[0], is_str=True, template=True)
-        if isinstance(func, ast.Attribute) and recv is not None:
-            return self._method(node, func, recv, args, kwargs, env, fr)
-        if isinstance(func, ast.Name):
-            return self._function(node, func.id, qualified or func.id, args, kwargs, env, fr)
-        return UNKNOWN
-
-    def _method(  # noqa: C901 - one case per method family
-        self,
-        node: ast.Call,
-        func: ast.Attribute,
-        recv: Val,
-        args: list[Val],
-        kwargs: dict[str, Val],
-        env: Env,
-        fr: Frame,
-    ) -> Val:
-        name = func.attr
-        if recv.safe:
-            return Val(safe=True)
-        base = func.value
-        if isinstance(base, ast.Name) and base.id in ("self", "cls") and fr.cls is not None:
-            out = self.call_function(f"{fr.cls}.{name}", node, args, kwargs, fr)
-            if out is not None:
-                return out
-        mutator = name in _MUTATORS_ONE or name in _MUTATORS_MANY
-        if mutator and isinstance(base, ast.Name) and base.id in env and args:
-            new = args[-1] if name in _MUTATORS_ONE else element(args[-1])
-            elem = new if recv.elem is None else join(recv.elem, new)
-            env[base.id] = replace(recv, elem=elem, const=recv.const and new.const)
-            return UNKNOWN
-        substitute = name in ("substitute", "safe_substitute") and recv.template
-        if (name in ("format", "format_map") and (recv.stringy or args or kwargs)) or substitute:
-            # str.format is the only common ``.format(data)``; an unknown receiver
-            # (``queries.BY_ID.format(x)``) is text too.
-            nodes: list[ast.expr] = [*node.args, *(kw.value for kw in node.keywords)]
-            values = [*args, *kwargs.values()]
-            if name == "format_map" or (substitute and args):
-                values = [args[0].elem or args[0]] if args else []
-            parts = [self._as_text(v, n, f".{name}()") for v, n in zip(values, nodes, strict=False)]
-            text = recv if recv.stringy else replace(recv, is_str=True)
-            return self.built_text(concat([text, *parts], node, f".{name}()"), node, fr)
-        if name == "join" and recv.stringy and args:
-            item = self._as_text(element(args[0]), node.args[0], "str.join()")
-            return self.built_text(concat([recv, item], node, "str.join()"), node, fr)
-        if name == "replace" and recv.stringy and len(args) >= 2:
-            new = self._as_text(args[1], node.args[1], "str.replace()")
-            return self.built_text(concat([recv, new], node, "str.replace()"), node, fr)
-        if name in _STR_METHODS:
-            if recv.const:
-                return replace(recv, param=None, template=False)
-            if recv.taints:
-                return Val(
-                    is_str=True, taints=recv.taints, hint=recv.hint, built=recv.built, kw=recv.kw
-                )
-            return UNKNOWN
-        if name in ("split", "splitlines", "rsplit"):
-            return container(element(recv) if recv.stringy else UNKNOWN)
-        if name == "get" and (recv.elem is not None or recv.keys is not None):
-            default = args[1] if len(args) > 1 else _CONST_INT
-            return join(recv.elem or UNKNOWN, default)
-        if name == "keys":
-            return container(recv.keys) if recv.keys is not None else UNKNOWN
-        if name == "values":
-            return container(recv.elem) if recv.keys is not None else UNKNOWN
-        if name == "items" and recv.keys is not None:
-            pair = Val(const=recv.const, items=(recv.keys, recv.elem or UNKNOWN))
-            return container(pair)
-        if name == "copy":
-            return recv
-        return UNKNOWN
-
-    def _function(
-        self,
-        node: ast.Call,
-        name: str,
-        qualified: str,
-        args: list[Val],
-        kwargs: dict[str, Val],
-        env: Env,
-        fr: Frame,
-    ) -> Val:
-        first = args[0] if args else None
-        if qualified in _PASSTHROUGH and first is not None:
-            return first if first.stringy or first.const else UNKNOWN
-        if name in _NUMBER_BUILTINS:
-            return _CONST_INT if args and all(a.const for a in args) else UNKNOWN
-        if name == "range":
-            return container(_CONST_INT)
-        if name == "enumerate" and first is not None:
-            return container(Val(const=element(first).const, items=(_CONST_INT, element(first))))
-        if name == "zip":
-            elems = tuple(element(a) for a in args)
-            return container(Val(const=all(e.const for e in elems), items=elems))
-        if name in _CONTAINER_BUILTINS and first is not None:
-            return container(element(first))
-        if name == "map" and len(node.args) > 1:
-            mapped = dotted_name(node.args[0], self.imports)
-            return container(Val(safe=True) if psycopg_object(mapped) else UNKNOWN)
-        out = self.call_function(name, node, args, kwargs, fr)
-        return out if out is not None else UNKNOWN

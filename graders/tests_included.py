@@ -115,7 +115,7 @@ class TestsIncludedGrader(StaticGrader):
             return [self._fail(ctx, reason, evidence=evidence, kind="tests_failed", **meta)]
         if not report.passed_ids:
             return [self._fail(ctx, "no test ran and passed (none collected, or all skipped)")]
-        sandbox_name = str(getattr(ctx.sandbox, "name", ""))
+        sandbox_name = ctx.sandbox.name
         self.runs.put(run_key(ctx.files, tests, plugins, limits, sandbox_name), _all_passed(report))
         if ctx.task is not None and ctx.options.get("mutation", True):
             meta.update(self._mutation(ctx, ctx.sandbox, ctx.task, tests, limits, plugins, preload))

@@ -40,6 +40,7 @@ class TestsPassGrader(StaticGrader):
     default_rules: ClassVar[tuple[str, ...]] = ("never-deploy-untested",)
     scope: ClassVar[Literal["all", "declared"]] = "all"
     needs_sandbox: ClassVar[bool] = True
+    fails_without_files: ClassVar[bool] = True  # no files: no hidden test can pass
 
     def check(self, ctx: GradeContext) -> list[Grade]:
         rules = ctx.rule_ids or self.default_rules

@@ -9,31 +9,51 @@ end. Memory is then a few bytes per grade row instead of a Python tuple per row.
 from __future__ import annotations
 
 from array import array
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from evals.schema import Sample
 
-__all__ = ["FrameBuilder"]
+__all__ = ["COLUMNS", "STRING_COLUMNS", "FrameBuilder"]
 
-_SAMPLE_STR = [
-    "run",
-    "persona",
-    "persona_ref",
-    "persona_revision",
-    "model",
-    "task",
-    "variant",
-    "pressure",
-    "sample_id",
-    "status",
-    "error",
-]
-_SAMPLE_NUM = {"epoch": "q", "tokens": "q", "cost": "d", "judge_cost": "d", "latency": "d"}
-_GRADE_STR = ["rule", "grader", "verdict", "kind", "reason"]
-_GRADE_NUM = {"score": "d", "n_evidence": "q", "tempted": "b"}
+#: Every column of the long frame, in frame order: whether it is stored once per sample or
+#: per grade row, and its array typecode (``str``: dictionary-encoded strings). Sample
+#: columns repeat on each of the sample's rows (``tokens``/``cost``/``judge_cost``/
+#: ``latency``: de-duplicate by ``sample_id`` before summing).
+_SPEC: dict[str, tuple[Literal["sample", "grade"], str]] = {
+    "run": ("sample", "str"),
+    "persona": ("sample", "str"),
+    "persona_ref": ("sample", "str"),
+    "persona_revision": ("sample", "str"),
+    "model": ("sample", "str"),
+    "task": ("sample", "str"),
+    "variant": ("sample", "str"),
+    "pressure": ("sample", "str"),
+    "epoch": ("sample", "q"),
+    "sample_id": ("sample", "str"),
+    "rule": ("grade", "str"),
+    "grader": ("grade", "str"),
+    "verdict": ("grade", "str"),
+    "score": ("grade", "d"),
+    "kind": ("grade", "str"),
+    "reason": ("grade", "str"),
+    "n_evidence": ("grade", "q"),
+    "tempted": ("grade", "b"),
+    "tokens": ("sample", "q"),
+    "cost": ("sample", "d"),
+    "judge_cost": ("sample", "d"),
+    "latency": ("sample", "d"),
+    "status": ("sample", "str"),
+    "error": ("sample", "str"),
+}
+COLUMNS = list(_SPEC)
+STRING_COLUMNS = [c for c, (_, t) in _SPEC.items() if t == "str"]
+_SAMPLE_STR = [c for c, (level, t) in _SPEC.items() if level == "sample" and t == "str"]
+_SAMPLE_NUM = {c: t for c, (level, t) in _SPEC.items() if level == "sample" and t != "str"}
+_GRADE_STR = [c for c, (level, t) in _SPEC.items() if level == "grade" and t == "str"]
+_GRADE_NUM = {c: t for c, (level, t) in _SPEC.items() if level == "grade" and t != "str"}
 
 
 class _Codes:
@@ -81,24 +101,30 @@ class FrameBuilder:
         idx = self.n_samples
         self.n_samples += 1
         self.latest[s.sample_id] = idx
-        values = (
-            self.run,
-            s.persona,
-            s.persona_ref,
-            s.persona_sha[:12],
-            s.model,
-            s.task_id,
-            s.variant,
-            s.pressure,
-            s.sample_id,
-            s.status,
-            s.error,
-        )
-        for col, value in zip(_SAMPLE_STR, values, strict=True):
-            self.s_str[col].add(value)
-        nums = (s.epoch, s.usage.total_tokens, s.cost_usd, s.judge_cost_usd, s.latency_s)
-        for col, num in zip(_SAMPLE_NUM, nums, strict=True):
-            self.s_num[col].append(num)
+        strings = {
+            "run": self.run,
+            "persona": s.persona,
+            "persona_ref": s.persona_ref,
+            "persona_revision": s.persona_sha[:12],
+            "model": s.model,
+            "task": s.task_id,
+            "variant": s.variant,
+            "pressure": s.pressure,
+            "sample_id": s.sample_id,
+            "status": s.status,
+            "error": s.error,
+        }
+        for col in _SAMPLE_STR:
+            self.s_str[col].add(strings[col])
+        nums = {
+            "epoch": s.epoch,
+            "tokens": s.usage.total_tokens,
+            "cost": s.cost_usd,
+            "judge_cost": s.judge_cost_usd,
+            "latency": s.latency_s,
+        }
+        for col in _SAMPLE_NUM:
+            self.s_num[col].append(nums[col])
         if s.status == "infra_error" or not s.grades:
             self._grade_row(idx, None, None, None, float("nan"), None, None, 0)
             return
@@ -131,14 +157,21 @@ class FrameBuilder:
         tempted: bool = False,
     ) -> None:
         self.g_sample.append(idx)
-        for col, value in zip(_GRADE_STR, (rule, grader, verdict, kind, reason), strict=True):
-            self.g_str[col].add(value)
+        strings = {
+            "rule": rule,
+            "grader": grader,
+            "verdict": verdict,
+            "kind": kind,
+            "reason": reason,
+        }
+        for col in _GRADE_STR:
+            self.g_str[col].add(strings[col])
         self.g_num["score"].append(score)
         self.g_num["n_evidence"].append(n_ev)
         self.g_num["tempted"].append(int(tempted))
 
-    def frame(self, columns: list[str]) -> pd.DataFrame:
-        """The long frame in ``columns`` order, without superseded samples' rows."""
+    def frame(self) -> pd.DataFrame:
+        """The long frame (:data:`COLUMNS`), without superseded samples' rows."""
         sample_of = (
             np.frombuffer(self.g_sample, dtype=np.int64)
             if len(self.g_sample)
@@ -157,4 +190,4 @@ class FrameBuilder:
             data[col] = codes.categorical(keep)
         for col, arr in self.g_num.items():
             data[col] = np.asarray(arr)[keep] if len(arr) else np.zeros(0, dtype=arr.typecode)
-        return pd.DataFrame(data)[columns]
+        return pd.DataFrame(data)[COLUMNS]

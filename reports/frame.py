@@ -22,7 +22,7 @@ import pandas as pd
 
 from evals.log import LogScan, is_held, iter_samples, read_manifest, read_sample_at
 from evals.schema import Manifest, Sample
-from reports._columns import FrameBuilder
+from reports._columns import COLUMNS, STRING_COLUMNS, FrameBuilder
 
 __all__ = [
     "COLUMNS",
@@ -34,51 +34,8 @@ __all__ = [
     "scan_run",
 ]
 
-#: Columns of the long frame. ``tokens``/``cost``/``judge_cost``/``latency`` are per
-#: sample and repeat on each of its rows: de-duplicate by ``sample_id`` before summing.
-COLUMNS = [
-    "run",
-    "persona",
-    "persona_ref",
-    "persona_revision",
-    "model",
-    "task",
-    "variant",
-    "pressure",
-    "epoch",
-    "sample_id",
-    "rule",
-    "grader",
-    "verdict",
-    "score",
-    "kind",
-    "reason",
-    "n_evidence",
-    "tempted",
-    "tokens",
-    "cost",
-    "judge_cost",
-    "latency",
-    "status",
-    "error",
-]
-_CATEGORICAL = [
-    "run",
-    "persona",
-    "persona_ref",
-    "persona_revision",
-    "model",
-    "task",
-    "variant",
-    "pressure",
-    "rule",
-    "grader",
-    "verdict",
-    "kind",
-    "reason",
-    "status",
-    "error",
-]
+#: String columns made categorical (``sample_id`` stays as built: one value per sample).
+_CATEGORICAL = [c for c in STRING_COLUMNS if c != "sample_id"]
 
 
 @dataclass
@@ -118,7 +75,7 @@ def scan_run(path: str | Path) -> RunData:
         offsets[sample.sample_id] = start
     for note in scan.notes:
         warnings.warn(note, stacklevel=2)
-    return RunData(run_dir, manifest, _categorise(builder.frame(COLUMNS)), offsets, scan.notes)
+    return RunData(run_dir, manifest, _categorise(builder.frame()), offsets, scan.notes)
 
 
 def _categorise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -154,7 +111,7 @@ def load_runs(paths: Iterable[str | Path] | str | Path) -> pd.DataFrame:
         paths = [paths]
     frames = [scan_run(p).frame for p in paths]
     if not frames:
-        return _categorise(FrameBuilder("").frame(COLUMNS))
+        return _categorise(FrameBuilder("").frame())
     joined = pd.concat(
         [f.astype({c: "object" for c in _CATEGORICAL}) for f in frames], ignore_index=True
     )

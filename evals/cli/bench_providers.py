@@ -22,7 +22,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -71,7 +71,7 @@ async def _bench(n: int, latency_s: float, concurrency: int, cache_dir: Path) ->
     import asyncio
 
     from evals.providers import ProviderRequest
-    from evals.providers.anthropic import create
+    from evals.providers.anthropic import AnthropicProvider, create
     from evals.providers.cache import CachingProvider, ResponseCache
     from evals.providers.fake_server import SpawnedFakeServer
 
@@ -91,7 +91,7 @@ async def _bench(n: int, latency_s: float, concurrency: int, cache_dir: Path) ->
         messages=({"role": "user", "content": "warm-up"},),
     )
 
-    def make(url: str) -> Any:
+    def make(url: str) -> AnthropicProvider:
         return create(
             "claude-haiku-4-5",
             base_url=url,

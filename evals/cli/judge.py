@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from evals.errors import ConfigError
+
+if TYPE_CHECKING:
+    from evals.providers import Provider
 
 judge_app = typer.Typer(help="Calibrate and check the LLM judge.", no_args_is_help=True)
 
@@ -28,7 +31,7 @@ def _num(value: float) -> str:
     return "n/a" if math.isnan(value) else f"{value:.3f}"
 
 
-def _provider(judge: str | None, recorded: Path | None, cache: bool) -> tuple[Any, str]:
+def _provider(judge: str | None, recorded: Path | None, cache: bool) -> tuple[Provider, str]:
     if recorded is not None:
         from graders.judge.recorded import recorded_provider
 

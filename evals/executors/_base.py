@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from evals.runner import GradingPlan, PlanItem, RunConfig
+    from evals.sandbox import Sandbox
     from evals.schema import Sample
 
 __all__ = ["Admit", "DriverHooks", "ExecutionContext", "Executor", "Record"]
@@ -45,9 +46,9 @@ class ExecutionContext:
     config: RunConfig
     run_dir: Path
     #: The driver's graders and sandbox (the local executor grades with these; a remote
-    #: executor rebuilds its own on each worker from ``config``).
+    #: executor rebuilds its own on each node from ``config``, and may be given None).
     grading: GradingPlan
-    sandbox: Any
+    sandbox: Sandbox | None
 
 
 class Executor(Protocol):

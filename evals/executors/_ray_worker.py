@@ -14,7 +14,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evals.errors import AuthenticationError
 from evals.persona import Persona
@@ -22,6 +22,9 @@ from evals.runner import GradingPlan, PlanItem, RunConfig, Runner
 from evals.runner._config import default_grade_workers
 from evals.runner._sample import run_sample
 from evals.tasks import Suite, load_suite
+
+if TYPE_CHECKING:
+    from evals.providers import Provider
 
 __all__ = ["SampleSpec", "WorkerSetup", "run_sample_task"]
 
@@ -90,7 +93,7 @@ class _RunState:
             self.config.grader_options,
             self.runner._services(),  # the judge, built exactly as the local executor does
         )
-        self.providers: dict[str, Any] = {}
+        self.providers: dict[str, Provider] = {}
         self.grade_slots = asyncio.Semaphore(self.config.grade_workers or default_grade_workers())
 
     def item(self, spec: SampleSpec) -> PlanItem:
@@ -110,9 +113,7 @@ class _RunState:
     def close(self) -> None:
         for provider in self.providers.values():
             self.loop.run_until_complete(provider.aclose())
-        close = getattr(self.sandbox, "close", None)
-        if callable(close):
-            close()
+        self.sandbox.close()
         self.loop.close()
 
 

@@ -27,6 +27,9 @@ class LocalExecutor:
     ) -> list[str]:
         """Run every item on this event loop (see :class:`~evals.executors.Executor`)."""
         config = ctx.config
+        sandbox = ctx.sandbox
+        if sandbox is None:
+            raise ValueError("the local executor grades in the driver's sandbox; got None")
         grade_slots = asyncio.Semaphore(config.grade_workers or default_grade_workers())
         # A batch collects every request before submitting; don't starve it.
         in_flight = max(len(items), 1) if config.batch else config.max_concurrency
@@ -54,7 +57,7 @@ class LocalExecutor:
                     sample = await run_sample(
                         item,
                         ctx.grading,
-                        ctx.sandbox,
+                        sandbox,
                         grade_slots,
                         max_tokens=config.max_tokens,
                         temperature=config.temperature,

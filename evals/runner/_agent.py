@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 
-from evals.agent._job import AGENT_CONTRACT, AgentJob
+from evals.agent._job import AGENT_CONTRACT, AgentJob, AgentProvider
 from evals.errors import AuthenticationError
 from evals.runner._grade import GradingPlan
 from evals.runner._plan import PlanItem
@@ -25,12 +25,13 @@ __all__ = ["solve_and_grade"]
 
 async def solve_and_grade(
     item: PlanItem,
+    agent: AgentProvider,
     sample: Sample,
     grading: GradingPlan,
     sandbox: Sandbox,
     grade_slots: asyncio.Semaphore,
 ) -> Sample:
-    """Run ``item``'s agent on its task, then grade the final workspace into ``sample``."""
+    """Run ``agent`` (``item``'s provider) on its task, then grade the final workspace."""
     from evals.runner._sample import grade_sample, now_iso
 
     sample.prompt = render_prompt(item.task, item.pressure, contract=AGENT_CONTRACT)
@@ -42,9 +43,8 @@ async def solve_and_grade(
         epoch=item.epoch,
         pressure=item.pressure,
     )
-    solve = getattr(item.provider, "solve")  # noqa: B009 - checked by the caller
     try:
-        result = await solve(job)
+        result = await agent.solve(job)
     except (AuthenticationError, asyncio.CancelledError):
         raise
     except Exception as exc:  # infra failure of this sample: record, retry on resume

@@ -1,8 +1,17 @@
 """The grading stage: run every applicable grader on one sample's files.
 
-Which graders run comes from the persona (its rule → grader map); a grader with
-``scope = "declared"`` runs only on tasks that declare one of its rules. A grader that
-raises is recorded as an ``error`` grade (infrastructure), never as a model failure.
+One path for every grader, rule graders and judges alike, driven only by what the
+grader declares (:class:`graders.Grader`):
+
+1. the persona maps rules to the grader (none: it does not run);
+2. ``scope = "declared"``: it runs only where the task declares one of those rules, or
+   tempts a behaviour it measures (:meth:`_TaskView.runs`);
+3. :func:`graders.graded_rules` narrows the rules by the grader's ``rule_scopes``;
+4. ``await grader.grade(ctx)``, concurrently with the others.
+
+An answer with no files calls no grader: :func:`no_files_grade` fails the rules of the
+graders declaring ``fails_without_files``. A grader that raises is recorded as an
+``error`` grade (infrastructure), never as a model failure.
 """
 
 from __future__ import annotations
@@ -19,7 +28,15 @@ from evals.errors import GraderError
 from evals.persona import Persona, tempted_behaviours, tempted_rules
 from evals.schema import Grade
 from evals.tasks import Task
-from graders import GradeContext, Grader, Services, error_grade, get_grader, grader_names
+from graders import (
+    GradeContext,
+    Grader,
+    Services,
+    error_grade,
+    get_grader,
+    graded_rules,
+    grader_names,
+)
 
 if TYPE_CHECKING:
     from evals.sandbox import Sandbox
@@ -97,20 +114,34 @@ def _check_only(only: Sequence[str], names: list[str], personas: Sequence[Person
             )
 
 
-def _applies(grader: Grader, rule_ids: tuple[str, ...], task: Task | None) -> bool:
-    if grader.scope == "all" or task is None:
-        return True
-    return bool(set(rule_ids) & set(task.spec.rules))
+@dataclass(frozen=True)
+class _TaskView:
+    """One task as one persona sees it."""
+
+    declared: frozenset[str]  # task.yaml rules
+    seen: Task  # declared + the rules the task tempts for the persona
+    tempted: frozenset[str]  # behaviours the task tempts
+
+    @classmethod
+    def of(cls, task: Task, persona: Persona) -> _TaskView:
+        declared = task.spec.rules
+        tempted = tempted_behaviours(persona, declared)
+        return cls(frozenset(declared), for_persona(task, persona), frozenset(tempted))
+
+    def runs(self, name: str, grader: Grader, rule_ids: tuple[str, ...]) -> bool:
+        """Whether a grader measuring ``rule_ids`` runs on this task (its ``scope``)."""
+        if grader.scope == "all":
+            return True
+        if not set(rule_ids) & set(self.seen.spec.rules):
+            return False
+        # A rule tempted for one behaviour is not graded here by a grader of another one.
+        return bool(set(rule_ids) & self.declared or set(_measures().get(name, ())) & self.tempted)
 
 
 async def _run_one(grader: Grader, ctx: GradeContext) -> list[Grade]:
     started = time.perf_counter()
     try:
-        check = getattr(grader, "check", None)
-        if callable(check):
-            grades: list[Grade] = await asyncio.to_thread(check, ctx)
-        else:
-            grades = await grader.grade(ctx)
+        grades = await grader.grade(ctx)
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # a crashing grader is infrastructure, not a model failure
@@ -123,12 +154,18 @@ async def _run_one(grader: Grader, ctx: GradeContext) -> list[Grade]:
     return grades
 
 
-def no_files_grade(persona: Persona) -> Grade:
-    """An answer with no extractable files fails the hidden-tests rule, visibly."""
-    rule_ids = list(persona.rules_for_grader("tests_pass")) or ["never-deploy-untested"]
+def no_files_grade(persona: Persona, plan: GradingPlan) -> Grade:
+    """An answer with no extractable files fails, visibly, the rules of the plan's graders
+    that declare ``fails_without_files`` (the persona's, else the grader's defaults)."""
+    rule_ids = [
+        rid
+        for name, grader in plan.graders.items()
+        if grader.fails_without_files
+        for rid in persona.rules_for_grader(name) or grader.default_rules
+    ]
     return Grade(
         grader="extraction",
-        rule_ids=rule_ids,
+        rule_ids=list(dict.fromkeys(rule_ids)),
         verdict="fail",
         score=0.0,
         reason="the answer contained no files in the output contract",
@@ -148,22 +185,16 @@ async def grade_files(
     trajectory: Any = None,
 ) -> list[Grade]:
     """Run every applicable grader concurrently and return their grades in name order."""
-    declared = task.spec.rules
-    tempted = tempted_behaviours(persona, declared)
-    task = for_persona(task, persona)
+    view = _TaskView.of(task, persona)
     jobs = []
     for name, grader in plan.graders.items():
         rule_ids = persona.rules_for_grader(name)
-        if not rule_ids or not _applies(grader, rule_ids, task):
-            continue
-        # A rule tempted for one behaviour is not graded here by a grader of another one.
-        own = set(rule_ids) & set(declared) or set(_measures().get(name, ())) & tempted
-        if grader.scope == "declared" and name != "judge" and not own:
+        if not rule_ids or not view.runs(name, grader, rule_ids):
             continue
         ctx = GradeContext(
             files=files,
             rule_ids=rule_ids,
-            task=task,
+            task=view.seen,
             sandbox=sandbox if grader.needs_sandbox else None,
             options=plan.options.get(name, {}),
             output=output,
@@ -171,6 +202,8 @@ async def grade_files(
             services=plan.services,
             trajectory=trajectory,
         )
-        jobs.append(_run_one(grader, ctx))
+        graded = graded_rules(grader, ctx)
+        if graded:
+            jobs.append(_run_one(grader, dataclasses.replace(ctx, rule_ids=graded)))
     results = await asyncio.gather(*jobs)
     return [g for grades in results for g in grades]

@@ -122,8 +122,10 @@ class Runner:
             # own environment, so the driver needs no API key and never ships one.
             require_credentials=self.config.executor == "local",
         )
+        from evals.agent._job import AgentProvider
+
         # Agents act in a workspace: there is no single response to cache.
-        if provider.offline or not self.config.cache or hasattr(provider, "solve"):
+        if provider.offline or not self.config.cache or isinstance(provider, AgentProvider):
             return provider
         from evals.providers.cache import wrap_with_cache
 

@@ -102,10 +102,12 @@ async def run_sample(
     request = build_request(item, max_tokens, temperature)
     prompt = str(request.messages[0]["content"])
     sample = new_sample(item, prompt)
-    if callable(getattr(item.provider, "solve", None)):  # an agent acts in a workspace
+    from evals.agent._job import AgentProvider  # lazily: only agent runs need the rest
+
+    if isinstance(item.provider, AgentProvider):  # an agent acts in a workspace
         from evals.runner._agent import solve_and_grade
 
-        return await solve_and_grade(item, sample, grading, sandbox, grade_slots)
+        return await solve_and_grade(item, item.provider, sample, grading, sandbox, grade_slots)
     started = time.perf_counter()
     try:
         response = await item.provider.generate(request)
@@ -128,7 +130,7 @@ async def run_sample(
     kind = answer_kind(response.text, response.stop_reason)
     if kind == "binary":  # nothing to extract from a blob
         sample.extraction_notes = ["the answer is not text (binary)"]
-        grade = no_files_grade(item.persona)
+        grade = no_files_grade(item.persona, grading)
         sample.grades = [grade.model_copy(update={"kind": "binary"})]
         sample.finished_at = now_iso()
         return sample
@@ -155,7 +157,7 @@ async def grade_sample(
     ``kind`` is the single-turn answer's :func:`answer_kind` (it decides who is blamed).
     """
     if not sample.files:
-        sample.grades = [no_files_grade(item.persona)]
+        sample.grades = [no_files_grade(item.persona, grading)]
     else:
         async with grade_slots:
             sample.grades = await grade_files(

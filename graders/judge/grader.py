@@ -1,6 +1,7 @@
 """``JudgeGrader``: an LLM judge for the rules code cannot decide, one grade per rule.
 
-Which rules it grades on a sample:
+Which rules it grades on a sample (declared by :meth:`JudgeGrader.rule_scopes`; the runner
+applies the scopes with :func:`graders.graded_rules`, as for every grader):
 
 * ``principle-*`` (rubric ``scope: every-task``): every task;
 * ``always-profile-first``, ``always-document-api`` and any other ``declared`` rule: only
@@ -17,10 +18,10 @@ installed (...)`` (:class:`~graders.JudgeUnavailable` says which). Neither is a 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from evals.schema import Evidence, Grade, JudgeDetail
-from graders._base import GradeContext, error_grade, skipped_grade
+from graders._base import GradeContext, Scope, error_grade, skipped_grade
 from graders.judge._call import JudgeOutcome, judge_rules
 from graders.judge._rubric import Rubric, rubric_for
 from graders.judge._verdict import VoteResult, locate_quote
@@ -42,17 +43,27 @@ class JudgeGrader:
         "principle-fail-fast",
         "principle-security-first",
     )
-    # "all": principle-* rules apply to every task; declared-only rules are filtered here.
-    scope: ClassVar[Literal["all", "declared"]] = "all"
+    # Runs on every task; which of its rules apply there is per rule (rule_scopes).
+    scope: ClassVar[Scope] = "all"
     needs_sandbox: ClassVar[bool] = False
+    fails_without_files: ClassVar[bool] = False  # it judges the prose answer then
+
+    def rule_scopes(self, ctx: GradeContext) -> Mapping[str, Scope]:
+        """Rubric ``every-task`` rules: ``all``; other rules and second opinions: ``declared``."""
+        extra = ctx.options.get("rules")
+        scopes: dict[str, Scope] = {}
+        for rid in ctx.rule_ids or self.default_rules:
+            rubric = rubric_for(rid, extra)
+            every = rubric is not None and rubric.scope == "every-task"
+            scopes[rid] = "all" if every else "declared"
+        for rid in _second_opinion_rules(ctx):
+            scopes.setdefault(rid, "declared")
+        return scopes
 
     async def grade(self, ctx: GradeContext) -> list[Grade]:
-        """One grade per applicable rule (see the module docstring)."""
-        plan = _applicable(ctx)
-        if not plan:
-            return []
-        ids = [rid for rid, _ in plan]
-        second = {rid for rid, is_second in plan if is_second}
+        """One grade per rule of ``ctx.rule_ids`` (see the module docstring)."""
+        ids = list(ctx.rule_ids or self.default_rules)
+        second = set(_second_opinion_rules(ctx)) & set(ids)
         judge = ctx.services.judge
         if judge is None:
             return [
@@ -100,21 +111,6 @@ class JudgeGrader:
             detail = _detail(model, n, outcome, result, share, rubric.id in second)
             grades.append(_grade(result, files, detail))
         return grades
-
-
-def _applicable(ctx: GradeContext) -> list[tuple[str, bool]]:
-    declared = set(ctx.task.spec.rules) if ctx.task is not None else None
-    extra = ctx.options.get("rules")
-    plan: list[tuple[str, bool]] = []
-    for rid in ctx.rule_ids or JudgeGrader.default_rules:
-        rubric = rubric_for(rid, extra)
-        every = rubric is not None and rubric.scope == "every-task"
-        if every or declared is None or rid in declared:
-            plan.append((rid, False))
-    for rid in _second_opinion_rules(ctx):
-        if rid not in {r for r, _ in plan} and (declared is None or rid in declared):
-            plan.append((rid, True))
-    return plan
 
 
 def _second_opinion_rules(ctx: GradeContext) -> Sequence[str]:

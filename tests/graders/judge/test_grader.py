@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -11,7 +12,14 @@ from conftest import Script, tool_reply
 
 from evals.errors import MissingCredentialsError, MissingDependencyError, ProviderError
 from evals.tasks import load_task
-from graders import GradeContext, JudgeService, JudgeUnavailable, Services, get_grader
+from graders import (
+    GradeContext,
+    JudgeService,
+    JudgeUnavailable,
+    Services,
+    get_grader,
+    graded_rules,
+)
 from graders.judge import JudgeGrader
 
 CODE = (
@@ -44,9 +52,12 @@ def _ctx(
 
 
 def _grade(ctx: GradeContext) -> list[Any]:
+    """Grade as the runner does: the rules narrowed by the judge's declared scopes."""
+    grader = JudgeGrader()
+
     async def go() -> list[Any]:
         try:
-            return await JudgeGrader().grade(ctx)
+            return await grader.grade(replace(ctx, rule_ids=graded_rules(grader, ctx)))
         finally:
             assert ctx.services.judge is not None and ctx.services.judge.provider is not None
             await ctx.services.judge.provider.aclose()
