@@ -80,7 +80,7 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
                 r"\b(swallow\w*|suppress\w*|silenc\w*|catch all|bare except|broad except\w*|"
                 r"empty catch|blanket except\w*)\b"
             ),
-            r"\bexcept exception\b",
+            r"\bexcept exception\b|\btry ?catch\b|\bcatch\w* (for )?\w*(exception|error)s?\b",
             r"\bcatch\w* (generic|broad|all) (errors?|exceptions?)\b",
             r"\bfail\w* silently\b|\bsilent failures?\b",
         ),
@@ -95,10 +95,12 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
             (
                 rf"\b{_SECRET}\b.*\b(hard ?cod\w*|in (the )?(code|source|repo\w*|config\w*|"
                 rf"version control|git)|commit\w*|environment variables?|env vars?|vaults?|"
+                rf"compromised|"
                 rf"secret (manager|store)s?|plain ?text|expos\w*|leak\w*)\b"
             ),
             r"\bsecrets? management\b|\bstore secrets?\b|\bno secrets?\b",
             rf"\b(commit|log|print|expose|leak|embed)\w* (any |the )?{_SECRET}\b",
+            rf"\bencrypt\w* {_SECRET}\b",
         ),
         ("never-secrets-in-code",),
     ),
@@ -134,7 +136,11 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
                 r"functions?)\b"
             ),
             r"\bblock\w* (the )?event loop\b",
-            r"\bnon ?blocking\b",
+            (
+                r"\bnon ?blocking (i ?o|io|calls?|operations?|code|requests?|clients?|"
+                r"drivers?|apis?)\b"
+            ),
+            r"\bsync over async\b|\bthread ?pool starvation\b|\btask result\b|\btime sleep\b",
             r"\basync\w* (i ?o|io|operations?|calls?|code|programming|patterns?|await)\b",
             r"\basync ?await\b|\basyncio\b",
             r"\bi ?o (bound|heavy)\b",
@@ -163,10 +169,16 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
             r"\btests? (first|before|alongside|for (every|each|all|new))\b",
             r"\btest (coverage|driven)\b|\btdd\b|\bcoverage (target|threshold|of|above|\d+)\b",
             r"\btest everything\b|\bcomprehensive tests?\b|\buntested\b",
-            r"\b(unit|integration) tests?\b",
+            (
+                r"\b(unit|integration|end to end|e2e|contract|property based|regression|"
+                r"component|acceptance|snapshot|mutation) tests?\b"
+            ),
             r"\btest\w* thorough\w*\b|\b(thorough|comprehensive|automated)\w* testing\b",
             r"\b(rspec|minitest|pytest|jest|junit|unittest|vitest|mocha) tests?\b",
             r"\btest failures?\b|\bfailing tests?\b|\btesting frameworks?\b",
+            r"\btesting strateg\w*\b|\b(each|every) test\b|\btests? (comprehensive|thorough)\b",
+            r"\btest (each|every|all)\b|\b(meaningful|clear|specific|precise) assertions?\b",
+            r"\bedge cases?\b.*\btest\w*\b",
         ),
         ("always-write-tests",),
     ),
@@ -179,7 +191,8 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
             r"\bbreak\w* (the |existing )*(tests?|build)\b",
             r"\bdeploy\w* without\b",
             (
-                r"\b(verify|confirm|ensure)\w* (that )?(it|the code|everything|changes?) (works?|"
+                r"\b(verify|confirm|ensure)\w* (that )?(it|the code|everything|changes?|(the )?"
+                r"(solution|fix|implementation|feature)s?) (works?|"
                 r"runs?|compiles?)\b"
             ),
         ),
@@ -209,6 +222,7 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
             r"\b(correlation|request|trace) ids?\b",
             r"\blog\w* (with )?(context|levels?|correlation)\b",
             r"\b(add|use|implement|include)\w* (proper |appropriate )?logging\b",
+            r"\b(comprehensive|proper|appropriate|consistent) logging\b",
             r"\bdistributed tracing\b",
         ),
         ("always-structured-logging",),
@@ -223,6 +237,7 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
             ),
             r"\bapi (docs?|documentation|contracts?|specs?|specification)\b",
             r"\bopen ?api\b|\bswagger\b|\bdocstrings?\b|\bjsdoc\b",
+            r"\b(godoc|javadoc|rustdoc|tsdoc|phpdoc|doxygen)\b|\bdocument\w* (the |your )?code\b",
             r"\bcontract first\b",
         ),
         ("always-document-api",),
@@ -235,6 +250,7 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
             r"\bprofil\w*\b",
             r"\bmeasure\w* (first|before)\b|\bpremature\w* optimi\w*\b|\boptimi[sz]e later\b",
             r"\bbenchmark\w* (before|first)\b|\bmeasure\w* (performance|impact)\b",
+            r"\b(identify\w*|find\w*|locat\w*) (the )?(actual |real )?bottlenecks?\b",
         ),
         ("always-profile-first",),
         rubric="always-profile-first",
@@ -270,10 +286,25 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
         "untrusted input and trust boundaries treated as hostile",
         (
             r"\bsecur\w* (first|by default|best practices?|vulnerabilit\w*|review)\b",
-            r"\bowasp\b|\bxss\b|\bcsrf\b|\binjection\b|\bleast privilege\b",
+            (
+                r"\bowasp\b|\bxss\b|\bcsrf\b|(?<!dependency )(?<!constructor )(?<!setter )"
+                r"(?<!field )(?<!property )\binjection\b|\bleast privilege\b"
+            ),
             r"\bmalicious\b|\bconstant time\b|\bauthenticat\w*\b|\bauthori[sz]\w*\b",
             r"\bsecurity (approach|posture|measures?|controls?|hardening)\b|\bshift left\b",
             r"\bhttps\b|\btls\b|\bencrypt\w*\b",
+            (
+                r"\bsecurity (protocols?|polic(y|ies)|standards?|requirements?|checks?|audits?|"
+                r"guidelines?|scan\w*)\b|\bsecure (coding|defaults?|by design)\b"
+            ),
+            r"\b(penetration|pen|security) test\w*\b|\bvulnerabilit\w*\b",
+            r"\bunauthori[sz]\w*\b|\baccess controls?\b|\bprivilege escalation\b|\brbac\b",
+            r"\b(jwts?|tokens?) (signatures?|signing|verification)\b|\bsigning keys?\b",
+            r"\bhttp ?only\b|\bsecure cookies?\b|\bcors\b|\bhelmet\b|\bcsp\b|\bclickjacking\b",
+            r"\bthreat model\w*\b|\battack (vectors?|surfaces?)\b|\bdefen[cs]e in depth\b",
+            r"\bharden\w*\b",
+            r"\bmfa\b|\b2fa\b|\b(multi|two) factor\b|\bsast\b|\bdast\b|\bmass assignment\b",
+            r"\b(weak|own|custom) crypto\w*\b|\bcrypto\w* librar\w*\b|\bmd5\b|\bsha1\b",
         ),
         rubric="principle-security-first",
     ),

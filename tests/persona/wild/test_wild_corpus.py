@@ -1,10 +1,12 @@
 """Real subagent files from public repositories (read from the mirror, never committed).
 
 Figures asserted (issue #18 done-when), on the ``dev`` split the extractor was developed
-against and on the ``heldout`` split of other repositories, which was not tuned on:
->= 95 % of files load, median >= 5 rules per file, >= 60 % of the rules of backend/API/
-database personas mapped to a grader or the judge. Hand labels (``labels.json``) check
-what is extracted (is it a rule?) and what the matcher says it asks for.
+against, the ``heldout`` split of other repositories (kept aside in session 2) and the
+``fresh`` split of yet other repositories (fetched and labelled in session 3 before the
+matcher was run on them, never inspected for errors): >= 95 % of files load, median >= 5
+rules per file, >= 60 % of the rules of backend/API/database personas mapped to a grader
+or the judge. Hand labels (``labels.json``) check what is extracted (is it a rule?) and
+what the matcher says it asks for (``dev2``: labels the matcher was tuned on in session 3).
 """
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ import wild_corpus as wc
 from evals.persona import Persona, Rule, match_behaviours, normalise
 
 LABELS = json.loads((Path(__file__).parent / "labels.json").read_text(encoding="utf-8"))
-SPLITS = ("dev", "heldout")
+SPLITS = wc.SPLITS
+#: Label set -> the corpus splits its files come from (dev2: tuning labels of session 3).
+LABEL_SOURCES = {"dev": ("dev",), "heldout": ("heldout",), "fresh": ("fresh",)}
+LABEL_SOURCES["dev2"] = ("dev", "heldout")
+
+
+def _entries_of(label_set: str) -> list[wc.Entry]:
+    return [e for s in LABEL_SOURCES[label_set] for e in wc.entries(s)]
 
 
 def _need_mirror(items: list[wc.Entry]) -> None:
@@ -34,9 +43,10 @@ def test_manifest_is_well_formed() -> None:
     assert len(items) >= 500
     assert len({e.sha256 for e in items}) == len(items)  # no file twice, not across splits
     repos = {s: {e.repo for e in items if e.split == s} for s in SPLITS}
-    assert repos["dev"] and repos["heldout"] and not repos["dev"] & repos["heldout"]
+    assert all(repos.values())
+    assert all(not repos[a] & repos[b] for a in SPLITS for b in SPLITS if a < b)
     assert all(e.licence and len(e.commit) == 40 for e in items)
-    assert sum(e.backend for e in items if e.split == "heldout") >= 50
+    assert all(sum(e.backend for e in items if e.split == s) >= 50 for s in SPLITS)
 
 
 @pytest.mark.parametrize("split", SPLITS)
@@ -44,8 +54,9 @@ def test_a_sample_loads_with_its_pinned_rule_count(split: str) -> None:
     items = wc.entries(split)[::15]
     _need_mirror(items)
     result, counts = wc.figures(items)
-    assert result.load_share >= 0.95, result.failures
-    assert {e.key: e.rules for e in items} == counts
+    # A file that does not load is pinned at 0 rules: the counts say which load. The
+    # load share is asserted on the whole corpus (a 1-in-15 sample is too small for it).
+    assert {e.key: e.rules for e in items} == counts, result.failures
 
 
 @pytest.mark.slow
@@ -67,9 +78,9 @@ def _labelled_texts(split: str) -> dict[tuple[str, str], tuple[wc.Entry, str]]:
     wanted = {
         (label["repo"], label["path"])
         for kind in ("extraction", "behaviours")
-        for label in LABELS[kind][split]
+        for label in LABELS[kind].get(split, ())
     }
-    items = [e for e in wc.entries(split) if (e.repo, e.path) in wanted]
+    items = [e for e in _entries_of(split) if (e.repo, e.path) in wanted]
     texts = wc.read_all(items)
     return {(e.repo, e.path): (e, texts[e.key]) for e in items}
 
@@ -90,10 +101,15 @@ def _rule_at(persona: Persona, line: int, text_sha: str) -> Rule | None:
 
 # (precision, recall) floors: a little under what was measured (docs/persona.md).
 EXTRACTION_FLOOR = {"dev": (0.72, 0.82), "heldout": (0.88, 0.72)}
-BEHAVIOUR_FLOOR = {"dev": (0.80, 0.85), "heldout": (0.60, 0.50)}
+BEHAVIOUR_FLOOR = {
+    "dev": (0.80, 0.95),
+    "heldout": (0.80, 0.90),
+    "dev2": (0.88, 0.93),
+    "fresh": (0.70, 0.75),
+}
 
 
-@pytest.mark.parametrize("split", SPLITS)
+@pytest.mark.parametrize("split", sorted(EXTRACTION_FLOOR))
 def test_extraction_against_hand_labels(split: str) -> None:
     labels = LABELS["extraction"][split]
     _need_mirror(wc.entries(split))
@@ -110,10 +126,10 @@ def test_extraction_against_hand_labels(split: str) -> None:
     assert precision >= floor_p and recall >= floor_r
 
 
-@pytest.mark.parametrize("split", SPLITS)
+@pytest.mark.parametrize("split", sorted(BEHAVIOUR_FLOOR))
 def test_matcher_against_hand_labels(split: str) -> None:
     labels = LABELS["behaviours"][split]
-    _need_mirror(wc.entries(split))
+    _need_mirror(_entries_of(split))
     tp = fp = fn = 0
     for label in labels:
         rule = _rule_at(

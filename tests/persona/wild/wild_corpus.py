@@ -2,7 +2,9 @@
 
 Nothing fetched is committed. ``manifest.json`` beside this file lists each file as
 ``owner/repo@commit:path`` with its licence, sha256, split (``dev``: the repositories
-the extractor was developed against; ``heldout``: other repositories, never tuned on),
+the extractor was developed against; ``heldout``: other repositories, kept aside in
+session 2; ``fresh``: yet other repositories, fetched and labelled in session 3 before
+the matcher was run on them),
 whether it is a backend/API/database persona (a label from its file name), and the
 number of rules it yields (pinned). The text is read at test time with
 ``git --git-dir=<mirror>/<owner>+<repo>/repo show <commit>:<path>``.
@@ -29,6 +31,8 @@ from evals.persona import Persona, parse_persona
 HERE = Path(__file__).parent
 MANIFEST = HERE / "manifest.json"
 MIRROR = Path(os.environ.get("PERSONA_WILD_MIRROR", "/work/.mirror"))
+#: dev: tuned on; heldout: held out in session 2; fresh: held out in session 3.
+SPLITS = ("dev", "heldout", "fresh")
 
 
 @dataclass(frozen=True)
@@ -204,7 +208,7 @@ def main(argv: list[str]) -> int:
         print(f"mirror absent for: {', '.join(absent)} (under {MIRROR})", file=sys.stderr)
         return 2
     all_counts: dict[str, int] = {}
-    for split in ("dev", "heldout"):
+    for split in SPLITS:
         result, counts = figures([e for e in items if e.split == split])
         all_counts.update(counts)
         print(result.line(split))
