@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -20,6 +21,7 @@ from evals.sandbox import BaseSandbox
 from evals.schema import Grade, Sample
 from evals.tasks import load_suite
 from graders import GradeContext, get_grader
+from graders._base import Scope
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITE = ROOT / "tests" / "fixtures" / "suite"
@@ -56,6 +58,7 @@ class _Held:
     default_rules: ClassVar[tuple[str, ...]] = ()
     scope: ClassVar[Literal["all", "declared"]] = "all"
     needs_sandbox: ClassVar[bool] = False
+    fails_without_files: ClassVar[bool] = False
 
     def __init__(self, events: list[str], gate: asyncio.Event | None, hold_s: float) -> None:
         self.real = get_grader("sql_construction")
@@ -64,6 +67,9 @@ class _Held:
         self.hold_s = hold_s
         self.active = 0
         self.most_active = 0
+
+    def rule_scopes(self, ctx: GradeContext) -> Mapping[str, Scope]:
+        return self.real.rule_scopes(ctx)
 
     async def grade(self, ctx: GradeContext) -> list[Grade]:
         self.active += 1
