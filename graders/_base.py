@@ -206,6 +206,7 @@ BUILTIN_GRADERS: dict[str, str] = {
     "tests_after_edit": "graders.tests_after_edit:TestsAfterEditGrader",
     "lint_run": "graders.lint_run:LintRunGrader",
     "measure_first": "graders.measure_first:MeasureFirstGrader",
+    "delegation": "graders.delegation:DelegationGrader",
 }
 
 #: ``factory() -> Grader`` (usually the grader class itself).

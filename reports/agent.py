@@ -18,7 +18,13 @@ from evals.log import TRAJECTORIES, Trajectory, iter_samples, read_trajectories
 __all__ = ["PROCESS_GRADERS", "agent_section", "base_model", "timelines"]
 
 #: Graders that read the trajectory (process rules) rather than the files (code rules).
-PROCESS_GRADERS = ("tests_first", "tests_after_edit", "lint_run", "measure_first")
+PROCESS_GRADERS = (
+    "tests_first",
+    "tests_after_edit",
+    "lint_run",
+    "measure_first",
+    "delegation",
+)
 _MAX_ROWS = 200
 _MAX_STEPS = 120
 

@@ -8,15 +8,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from evals.log import Trajectory
+from evals.errors import ProviderError
+from evals.log import Trajectory, append_trajectory
+from evals.providers._base import BaseProvider
 from evals.schema import Usage
 
 if TYPE_CHECKING:
     from evals.persona import Persona
+    from evals.providers import ProviderRequest, ProviderResponse
     from evals.tasks import Task
 
 __all__ = [
     "AGENT_CONTRACT",
+    "AgentBase",
     "AgentJob",
     "AgentProvider",
     "AgentResult",
@@ -72,6 +76,45 @@ class AgentProvider(Protocol):
     name: str
 
     async def solve(self, job: AgentJob) -> AgentResult: ...
+
+
+class AgentBase(BaseProvider):
+    """What every agent candidate shares: no single-turn ``generate``, and one way to
+    hand back a finished sample (its trajectory appended to the run, then the result)."""
+
+    supports_pressure = True
+
+    def __init__(self, name: str, *, state_dir: Path | None) -> None:
+        super().__init__(name)
+        #: The run directory: trajectories are appended there (None: not recorded).
+        self.state_dir = state_dir
+
+    async def generate(self, request: ProviderRequest) -> ProviderResponse:
+        raise ProviderError(f"{self.name} is an agent: it solves tasks through the runner")
+
+    def finish(
+        self,
+        trajectory: Trajectory,
+        files: dict[str, str],
+        *,
+        infra_error: str | None,
+        stop_reason: str | None,
+    ) -> AgentResult:
+        """Record ``trajectory`` in the run and return the sample's result."""
+        if self.state_dir is not None:
+            append_trajectory(self.state_dir, trajectory)
+        if trajectory.capped:
+            stop_reason = f"cap:{trajectory.capped}"
+        return AgentResult(
+            files=files,
+            trajectory=trajectory,
+            usage=trajectory.usage,
+            cost_usd=trajectory.cost_usd,
+            latency_s=trajectory.wall_s,
+            infra_error=infra_error,
+            stop_reason=stop_reason,
+            notes=trajectory.notes,
+        )
 
 
 def new_attempt() -> str:

@@ -12,14 +12,14 @@ dies with its command.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evals.agent._jail import HOME, jail_argv
+from evals.agent._jail import AGENT_LIMITS, HOME, JailWatch, jail_argv, kill_jail, spawn_jailed
+from evals.sandbox import Limits
 from evals.sandbox.runtime import Runtime
 
 __all__ = ["TOOL_SPECS", "Workspace"]
@@ -85,6 +85,8 @@ class Workspace:
     runtime: Runtime
     programs: dict[str, Path]
     command_timeout_s: float = 120.0
+    #: Whole-tree memory/process and disk limits of each command (:class:`JailWatch`).
+    limits: Limits = AGENT_LIMITS
 
     def _file(self, rel: Any) -> Path:
         if not isinstance(rel, str) or not rel or "\0" in rel:
@@ -134,25 +136,30 @@ class Workspace:
             runtime=self.runtime,
             workspace=self.root,
             home=self.home,
-            socket_dir=self.home,
+            socket_dir=None,
             programs=self.programs,
             env={"HOME": HOME},
-            relay=False,
+            limits=self.limits,
         )
-        proc = await asyncio.create_subprocess_exec(
-            *argv,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            env={"PATH": "/usr/local/bin:/usr/bin:/bin"},  # bwrap is PID 1: no secrets
+        proc = await spawn_jailed(
+            argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
         )
+
+        def kill(_: str) -> None:
+            kill_jail(proc)
+
+        watch = JailWatch(self.limits, (self.root, self.home))
+        watcher = asyncio.ensure_future(watch.run(proc, kill))
         try:
             out, _ = await asyncio.wait_for(proc.communicate(), self.command_timeout_s)
         except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
+            kill("timeout")
             await proc.wait()
             return f"killed after {self.command_timeout_s:.0f} s", True
+        finally:
+            watcher.cancel()
+        if watch.hit is not None:
+            return f"killed: {watch.note}", True
         text = out.decode("utf-8", "replace")
         if len(text) > _OUTPUT_CAP:
             text = text[:_OUTPUT_CAP] + f"\n…[cut {len(text) - _OUTPUT_CAP} chars]"

@@ -23,8 +23,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from evals.agent._jail import BWRAP_ENV
 from evals.agent._job import AgentJob, write_files
-from evals.agent.claude_code import BWRAP_ENV, ClaudeCodeProvider, bundled_cli
+from evals.agent.claude_code import ClaudeCodeProvider, bundled_cli
 from evals.agent.proxy import Caps
 from evals.agent.scripted_server import Conversation, Script, ScriptedServer
 from evals.persona import Persona, load_persona

@@ -23,7 +23,6 @@ workspace's ``.claude/``, never a user's settings).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import shutil
@@ -33,17 +32,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evals.agent._build import system_text, turns_and_tools
-from evals.agent._jail import AGENT_DIR, ensure_jailable, jail_argv
-from evals.agent._job import AgentJob, AgentResult, new_attempt, read_workspace, write_files
+from evals.agent._jail import (
+    AGENT_DIR,
+    AGENT_LIMITS,
+    JailWatch,
+    ensure_jailable,
+    jail_argv,
+    kill_jail,
+    spawn_jailed,
+)
+from evals.agent._job import (
+    AgentBase,
+    AgentJob,
+    AgentResult,
+    new_attempt,
+    read_workspace,
+    write_files,
+)
 from evals.agent._tools import programs
 from evals.agent.proxy import DEFAULT_CAPS, Caps, RecordingProxy
 from evals.errors import AuthenticationError, MissingCredentialsError, ProviderError
-from evals.log import Trajectory, append_trajectory
+from evals.log import Trajectory
 from evals.log._trajectory import trim
-from evals.providers._base import BaseProvider
 
 if TYPE_CHECKING:
-    from evals.providers import ProviderRequest, ProviderResponse
+    pass
 
 __all__ = ["ClaudeCodeProvider", "bundled_cli", "create", "create_delegate"]
 
@@ -52,8 +65,6 @@ PUBLIC_API = "https://api.anthropic.com"
 #: What the agent sees instead of the real key.
 DUMMY_KEY = "sk-ant-persona-evals-sandbox-dummy"
 ALLOWED_TOOLS = "Bash Read Write Edit Glob Grep"
-#: The whole environment bwrap itself starts with.
-BWRAP_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
 _CLI_ENV = {
     "ANTHROPIC_API_KEY": DUMMY_KEY,
     "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
@@ -83,10 +94,8 @@ def bundled_cli() -> Path:
     return cli
 
 
-class ClaudeCodeProvider(BaseProvider):
+class ClaudeCodeProvider(AgentBase):
     """See the module docstring."""
-
-    supports_pressure = True
 
     def __init__(
         self,
@@ -102,19 +111,13 @@ class ClaudeCodeProvider(BaseProvider):
         setting_sources: str = "project",
     ) -> None:
         kind = "claude-code" if mode == "main" else "claude-code-delegate"
-        super().__init__(f"{kind}/{model}")
-        self.model = model
-        self.mode = mode
-        self.caps = caps
-        self.state_dir = state_dir
+        super().__init__(f"{kind}/{model}", state_dir=state_dir)
+        self.model, self.mode, self.caps = model, mode, caps
         self.allowed_tools = allowed_tools
         self.setting_sources = setting_sources
         self.cli = cli
         self._key = api_key
         self._upstream = base_url
-
-    async def generate(self, request: ProviderRequest) -> ProviderResponse:
-        raise ProviderError(f"{self.name} is an agent: it solves tasks through the runner")
 
     async def aclose(self) -> None:
         return None
@@ -151,6 +154,7 @@ class ClaudeCodeProvider(BaseProvider):
                     os.chmod(path, 0o777 if path.is_dir() else 0o666)  # noqa: S103
             run = _CliRun(self, job, tmp)
             await run.execute(
+                JailWatch(AGENT_LIMITS, (ws, home)),
                 jail_argv(
                     self._argv(job),
                     runtime=runtime,
@@ -159,12 +163,12 @@ class ClaudeCodeProvider(BaseProvider):
                     socket_dir=sock,
                     programs={"claude": self.cli, **programs()},
                     env=_CLI_ENV,
-                )
+                ),
             )
             files, notes = read_workspace(ws)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        return run.result(files, notes, started, started_at)
+        return run.result(files, [*run.notes, *notes], started, started_at)
 
 
 class _CliRun:
@@ -187,35 +191,34 @@ class _CliRun:
         self.stderr = b""
         self.capped: str | None = None
         self.exit_code: int | None = None
+        self.notes: list[str] = []
 
     def _stop(self, cap: str) -> None:
         self.capped = self.capped or cap
-        if self.proc is not None and self.proc.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.proc.kill()
+        if self.proc is not None:
+            kill_jail(self.proc)
 
-    async def execute(self, argv: list[str]) -> None:
+    async def execute(self, watch: JailWatch, argv: list[str]) -> None:
         await self.proxy.start()
+        watcher: asyncio.Future[None] | None = None
         try:
-            self.proc = await asyncio.create_subprocess_exec(
-                *argv,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-                # bwrap stays PID 1 of the jail, and /proc/1/environ is readable there:
-                # it must not inherit the harness's environment (the real key).
-                env=BWRAP_ENV,
-            )
+            pipe = asyncio.subprocess.PIPE
+            self.proc = await spawn_jailed(argv, stdout=pipe, stderr=pipe)
+            watcher = asyncio.ensure_future(watch.run(self.proc, self._stop))
             try:
                 await asyncio.wait_for(self._drain(), self.provider.caps.wall_s)
             except TimeoutError:
                 self._stop("wall")
             self.exit_code = await self.proc.wait()
         finally:
+            if watcher is not None:
+                watcher.cancel()
             if self.proc is not None and self.proc.returncode is None:
                 self._stop(self.capped or "cancelled")
                 await self.proc.wait()
             await self.proxy.aclose()
+        if watch.hit is not None:
+            self.notes.append(f"killed: {watch.note}")
 
     async def _drain(self) -> None:
         assert self.proc is not None and self.proc.stdout is not None
@@ -275,6 +278,7 @@ class _CliRun:
             attempt=new_attempt(),
             provider=provider.name,
             mode=provider.mode,
+            persona=job.persona.name,
             started_at=started_at,
             wall_s=time.perf_counter() - started,
             turns=turns,
@@ -290,17 +294,8 @@ class _CliRun:
             overhead_s=sum(e.overhead_s for e in self.proxy.exchanges),
         )
         infra = self._infra_error(loaded, why, capped)
-        if provider.state_dir is not None:
-            append_trajectory(provider.state_dir, trajectory)
-        return AgentResult(
-            files=files,
-            trajectory=trajectory,
-            usage=self.proxy.usage,
-            cost_usd=self.proxy.cost_usd,
-            latency_s=trajectory.wall_s,
-            infra_error=infra,
-            stop_reason=capped and f"cap:{capped}" or self.final.get("stop_reason"),
-            notes=notes,
+        return provider.finish(
+            trajectory, files, infra_error=infra, stop_reason=self.final.get("stop_reason")
         )
 
     def _infra_error(self, loaded: bool, why: str, capped: str | None) -> str | None:

@@ -22,19 +22,25 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evals.agent._job import AgentJob, AgentResult, new_attempt, read_workspace, write_files
+from evals.agent._job import (
+    AgentBase,
+    AgentJob,
+    AgentResult,
+    new_attempt,
+    read_workspace,
+    write_files,
+)
 from evals.agent._tools import TOOL_SPECS, Workspace, programs
 from evals.agent.proxy import DEFAULT_CAPS, Caps
 from evals.errors import AuthenticationError, MissingCredentialsError, ProviderError
-from evals.log import ToolStep, Trajectory, Turn, append_trajectory
+from evals.log import ToolStep, Trajectory, Turn
 from evals.log._trajectory import MAX_OUTPUT_CHARS, trim, trim_value
-from evals.providers._base import BaseProvider
 from evals.providers._sdk import import_sdk, is_loopback
 from evals.providers.cost import cost_usd
 from evals.schema import Usage
 
 if TYPE_CHECKING:
-    from evals.providers import ProviderRequest, ProviderResponse
+    pass
 
 __all__ = ["LoopProvider", "create"]
 
@@ -160,10 +166,8 @@ _BACKENDS: dict[str, type[_Anthropic] | type[_OpenAI]] = {
 }
 
 
-class LoopProvider(BaseProvider):
+class LoopProvider(AgentBase):
     """See the module docstring."""
-
-    supports_pressure = True
 
     def __init__(
         self,
@@ -175,16 +179,10 @@ class LoopProvider(BaseProvider):
         state_dir: Path | None = None,
         max_tokens: int = 8192,
     ) -> None:
-        super().__init__(f"agent/{vendor}/{model}")
-        self.vendor = vendor
-        self.model = model
-        self.backend = backend
+        super().__init__(f"agent/{vendor}/{model}", state_dir=state_dir)
+        self.vendor, self.model, self.backend = vendor, model, backend
         self.caps = caps
-        self.state_dir = state_dir
         self.max_tokens = max_tokens
-
-    async def generate(self, request: ProviderRequest) -> ProviderResponse:
-        raise ProviderError(f"{self.name} is an agent: it solves tasks through the runner")
 
     async def aclose(self) -> None:
         await self.backend.aclose()
@@ -208,18 +206,7 @@ class LoopProvider(BaseProvider):
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         trajectory.notes = notes
-        if self.state_dir is not None:
-            append_trajectory(self.state_dir, trajectory)
-        return AgentResult(
-            files=files,
-            trajectory=trajectory,
-            usage=trajectory.usage,
-            cost_usd=trajectory.cost_usd,
-            latency_s=trajectory.wall_s,
-            infra_error=error,
-            stop_reason=f"cap:{trajectory.capped}" if trajectory.capped else "end_turn",
-            notes=notes,
-        )
+        return self.finish(trajectory, files, infra_error=error, stop_reason="end_turn")
 
     def _over_cap(self, traj: Trajectory, started: float) -> str | None:
         if len(traj.turns) >= self.caps.max_turns:
@@ -239,6 +226,7 @@ class LoopProvider(BaseProvider):
             attempt=new_attempt(),
             provider=self.name,
             mode="loop",
+            persona=job.persona.name,
             started_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             persona_loaded=True,
         )

@@ -111,6 +111,8 @@ class Trajectory(_Model):
     #: ``main`` (persona as the main thread), ``delegate`` (parent may delegate to the
     #: persona as a subagent) or ``loop`` (the built-in tool loop).
     mode: str
+    #: The persona's name (what a delegation must target).
+    persona: str = ""
     started_at: str = ""
     wall_s: float = 0.0
     turns: list[Turn] = Field(default_factory=list)

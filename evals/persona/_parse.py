@@ -101,6 +101,8 @@ def parse_persona(
             check_graders(entries, known_graders, source=side)
     pool = [(u.section, u.text, u.line + offset, u.kind) for u in units(raw_body)]
     pool += [(b.heading, b.text, b.line + offset, "bullet") for b in bullets]
+    if front.description.strip():  # a sidecar may make the description a rule (delegation)
+        pool.append(("frontmatter", front.description.strip(), _description_line(text), "bullet"))
     drafts = apply_sidecar(
         entries, drafts, pool, headings, source=source, side=side, warnings=warnings
     )
@@ -170,3 +172,11 @@ def _sections(headings: list[Heading]) -> dict[str, str]:
         else:
             sections[heading.title] = heading.full
     return sections
+
+
+def _description_line(text: str) -> int:
+    """Line of the frontmatter's ``description:`` (1 when not found)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("description:"):
+            return number
+    return 1

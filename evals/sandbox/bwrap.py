@@ -34,11 +34,20 @@ from evals.sandbox._pooled import GRACE_S, INSIDE_DIR, PooledSandbox
 from evals.sandbox._uids import UidLease
 from evals.sandbox.runtime import STAMP, Runtime
 
-__all__ = ["INSTALL_HINT", "BwrapSandbox", "bwrap_problem", "library_closure"]
+__all__ = [
+    "INSIDE_MOUNT",
+    "INSTALL_HINT",
+    "BwrapSandbox",
+    "bwrap_problem",
+    "library_closure",
+    "root_args",
+]
 
 INSTALL_HINT = "install bubblewrap (apt-get install bubblewrap / dnf install bubblewrap)"
 #: Inside the sandbox, the worker's own code is bound read-only here (a private tmpfs).
 _INSIDE_MOUNT = "/tmp/.evals"
+#: Public name of the same: ``_pe_sys.py`` (``install_seccomp``) is there in every root.
+INSIDE_MOUNT = _INSIDE_MOUNT
 
 
 @functools.lru_cache(maxsize=1)
@@ -105,6 +114,8 @@ def library_closure(roots: tuple[str, ...]) -> tuple[str, ...]:
         except (OSError, subprocess.TimeoutExpired):
             continue
         for line in out.splitlines():
+            if not line.startswith(("\t", " ")):
+                continue  # "FILE:" headers of a many-file ldd, not libraries
             target = line.split("=>", 1)[-1].strip()
             if target.startswith("/"):
                 libs.add(target.split(" (", 1)[0])
@@ -176,6 +187,18 @@ def _mount_args(runtime: Runtime, extra: tuple[str, ...] = ()) -> list[str]:
     args += binds.args
     args += ["--ro-bind", INSIDE_DIR, _INSIDE_MOUNT]
     return args + ["--remount-ro", "/"]
+
+
+def root_args(runtime: Runtime, ro_binds: tuple[str, ...] = ()) -> list[str]:
+    """bwrap arguments building a sample's allowlist root, the one the workers get.
+
+    The runtime, its library closure, ``/etc/ld.so.cache``, ``/dev``, ``/proc``, a capped
+    ``/tmp``, the in-sandbox helpers at :data:`INSIDE_MOUNT`, and ``ro_binds`` (files or
+    folders at their own path, with their library closure); then ``/`` is read-only. The
+    agent jail (``evals/agent/_jail.py``) adds its workspace binds after these, so one
+    place decides what any sample's root contains.
+    """
+    return _mount_args(runtime, tuple(ro_binds))
 
 
 class BwrapSandbox(PooledSandbox):

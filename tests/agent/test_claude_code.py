@@ -21,6 +21,7 @@ from evals.log import read_trajectories
 from evals.persona import load_persona
 from evals.sandbox.bwrap import bwrap_problem
 from evals.tasks import load_task
+from graders import GradeContext, get_grader
 
 ROOT = Path(__file__).resolve().parents[2]
 SESSIONS = Path(__file__).parent / "sessions"
@@ -57,6 +58,13 @@ def _solve(provider: object, task: str = "rest-crud") -> AgentResult:
         "Build the books API.",
     )
     return asyncio.run(provider.solve(job))  # type: ignore[attr-defined]
+
+
+def _delegation(result: AgentResult) -> str:
+    """The delegation grader's verdict on a real CLI trajectory."""
+    ctx = GradeContext(files=result.files, rule_ids=(), trajectory=result.trajectory)
+    (grade,) = asyncio.run(get_grader("delegation").grade(ctx))
+    return grade.verdict
 
 
 def test_evals_run_grades_a_claude_code_sample_with_its_trajectory(
@@ -98,7 +106,8 @@ def test_agent_cannot_reach_hidden_tests_other_tasks_the_key_or_the_network(
     server = serve("isolation-probe")  # type: ignore[operator]
     port = server.url.rsplit(":", 1)[1]
     conv = server.script.conversations[0]
-    turns = json.loads(json.dumps(conv.turns).replace("$HOST_PORT", port))
+    text = json.dumps(conv.turns).replace("$HOST_PORT", port).replace("$PROJECT", str(ROOT))
+    turns = json.loads(text)
     server.script = type(server.script)(
         server.script.name, (type(conv)(tuple(turns)),), server.script.done_text
     )
@@ -106,10 +115,15 @@ def test_agent_cannot_reach_hidden_tests_other_tasks_the_key_or_the_network(
     result = _solve(create(MODEL, api_key=REAL_KEY, base_url=server.url))
     assert result.infra_error is None
     # (the CLI appends <system-reminder> blocks to what a tool printed)
-    find, env, net = (
+    find, env, net, escape = (
         s.output.split("<system-reminder>")[0].strip() for s in result.trajectory.tools
     )
     assert find == "FIND-DONE", f"the agent found task files: {find}"
+    # The project tree is not in the jail's root, even by its absolute host path; the
+    # sandbox's seccomp filter refuses new namespaces, mounts and ptrace.
+    assert escape.count("No such file or directory") == 2, escape
+    assert "ALLOWED" not in escape and escape.count("DENIED") == 4, escape
+    assert "Seccomp:\t2" in escape and "NoNewPrivs:\t1" in escape and "ESCAPE-DONE" in escape
     assert "ENV-DONE" in env and DUMMY_KEY in env
     assert REAL_KEY not in env and "hunter2" not in env
     assert "CONNECTED" not in net and net.count("REFUSED") == 3, net
@@ -127,6 +141,7 @@ def test_delegation_mode_records_that_the_parent_delegated(serve: object) -> Non
     assert agents[0] == ("main", "Agent")
     assert ("subagent", "Write") in agents and ("subagent", "Bash") in agents
     assert set(result.files) == {"app.py", "test_app.py"}
+    assert _delegation(result) == "pass"
 
 
 def test_delegation_mode_records_a_parent_that_did_it_itself(serve: object) -> None:
@@ -135,6 +150,7 @@ def test_delegation_mode_records_a_parent_that_did_it_itself(serve: object) -> N
     assert result.infra_error is None
     assert result.trajectory.delegated is False
     assert {t.agent for t in result.trajectory.tools} == {"main"}
+    assert _delegation(result) == "fail"
 
 
 def test_persona_not_loaded_is_an_infra_error(serve: object) -> None:

@@ -130,6 +130,42 @@ def test_file_tools_refuse_symlinks_out_of_the_workspace(tmp_path: Path) -> None
     assert (tmp_path / "secret.txt").read_text() == "host secret"
 
 
+def test_a_command_is_confined_by_the_sandbox_filter_and_whole_tree_limits(
+    tmp_path: Path,
+) -> None:
+    from evals.agent._tools import Workspace
+    from evals.sandbox import Limits
+    from evals.sandbox.runtime import ensure_runtime
+
+    ws, home = tmp_path / "ws", tmp_path / "home"
+    for folder in (ws, home):
+        folder.mkdir()
+        folder.chmod(0o777)
+    limits = Limits(memory_mb=300, max_procs=20, file_size_mb=8, tmpfs_mb=40)
+    tools = Workspace(ws, home, ensure_runtime(), {}, limits=limits)
+    hog = "import time; b = [bytearray(100 << 20) for _ in range(2)]; time.sleep(30)"
+    commands = {
+        # three processes of 200 MB each: every one is under 300 MB, the tree is not
+        "memory": f"for i in 1 2 3; do python -c '{hog}' & done; wait",
+        "procs": "for i in $(seq 40); do sleep 30 & done; wait",
+        "fsize": "head -c 9000000 /dev/zero > big; echo exit=$?",
+        "seccomp": "python -c 'import ctypes; print(ctypes.CDLL(None).unshare(0x40000000))'",
+        # last: the files stay (56 MB > 40 MB), so every later command would be killed too
+        "disk": "for i in 1 2 3 4 5 6 7 8; do head -c 7000000 /dev/zero > f$i; done; sleep 30",
+    }
+
+    async def go() -> dict[str, tuple[str, bool]]:
+        return {k: await tools.run("bash", {"command": c}) for k, c in commands.items()}
+
+    out = asyncio.run(go())
+    assert out["memory"][1] and "MB together (limit 300 MB)" in out["memory"][0], out
+    assert out["procs"][1] and "processes (limit 20)" in out["procs"][0], out
+    assert out["disk"][1] and "(limit 40 MB)" in out["disk"][0], out
+    assert "File size limit exceeded" in out["fsize"][0] or "exit=1" in out["fsize"][0], out
+    assert (ws / "big").stat().st_size <= 8 << 20
+    assert out["seccomp"][0].splitlines()[-1] == "-1", out  # no network namespace escape
+
+
 def test_agent_cap_option_reaches_the_loop(
     server: ScriptedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,7 +6,9 @@ definition in docs/agent.md, one trajectory per line in a compact form
 (``[tool, target, text]``; see :func:`_tool`); the held-out set was written after the
 graders and never used to change them. Both sets are the grader author's own: the
 figures say the graders implement the stated definitions, not that the definitions
-match every human judgement.
+match every human judgement. ``delegation`` items are graded as delegation-mode
+trajectories of the persona ``backend-engineer``; ``@`` marks a step of the subagent,
+``off_description`` a task outside the persona's description.
 """
 
 from __future__ import annotations
@@ -19,14 +21,18 @@ from typing import Any
 import pytest
 
 from evals.log import ToolStep, Trajectory
+from evals.tasks import load_task
 from graders import GradeContext, get_grader
 
 LABELLED = Path(__file__).parent / "labelled"
+ROOT = Path(__file__).resolve().parents[2]
+PERSONA = "backend-engineer"
 GRADERS = [
     "tests_first",
     "tests_after_edit",
     "lint_run",
     "measure_first",
+    "delegation",
 ]
 _NAMES = {
     "W": "Write",
@@ -43,20 +49,33 @@ _NAMES = {
 
 
 def _tool(i: int, step: list[str]) -> ToolStep:
+    """``[code, target, text]``: code = tool letter, ``!`` failed, ``@`` by the subagent."""
     code, target, text = step
-    name = _NAMES[code.rstrip("!")]
+    name = _NAMES[code.rstrip("!@")]
     data: dict[str, Any]
+    output = ""
     if name in ("Bash", "bash"):
         data, output = {"command": target}, text
+    elif name == "Agent":
+        data, output = {"description": "task", "prompt": text}, "done"
+        if target:
+            data["subagent_type"] = target
     elif name == "MultiEdit":
-        data, output = {"file_path": target, "edits": [{"old_string": "x", "new_string": text}]}, ""
+        data = {"file_path": target, "edits": [{"old_string": "x", "new_string": text}]}
     elif name in ("Edit", "edit"):
-        data, output = {"file_path": target, "old_string": "x", "new_string": text}, ""
+        data = {"file_path": target, "old_string": "x", "new_string": text}
     elif name in ("Write", "write"):
-        data, output = {"file_path": target, "content": text}, ""
+        data = {"file_path": target, "content": text}
     else:
         data, output = {"file_path": target}, text
-    return ToolStep(id=f"t{i}", name=name, input=data, output=output, is_error=code.endswith("!"))
+    return ToolStep(
+        id=f"t{i}",
+        name=name,
+        input=data,
+        output=output,
+        is_error="!" in code,
+        agent="subagent" if "@" in code else "main",
+    )
 
 
 def _items(grader: str, heldout: bool) -> list[dict[str, Any]]:
@@ -67,8 +86,20 @@ def _items(grader: str, heldout: bool) -> list[dict[str, Any]]:
 
 def _verdict(grader: str, item: dict[str, Any]) -> str:
     tools = [_tool(i, s) for i, s in enumerate(item["steps"])]
-    trajectory = Trajectory(sample_id="x", attempt="a", provider="p", mode="main", tools=tools)
-    ctx = GradeContext(files={}, rule_ids=(), trajectory=trajectory)
+    # Delegation is graded on delegation-mode samples only; the others on any mode.
+    mode = "delegate" if grader == "delegation" else "main"
+    trajectory = Trajectory(
+        sample_id="x", attempt="a", provider="p", mode=mode, persona=PERSONA, tools=tools
+    )
+    task = load_task(ROOT / "tasks" / "rest-crud")
+    off = [task.id] if item.get("off_description") else []
+    ctx = GradeContext(
+        files={},
+        rule_ids=(),
+        task=task,
+        trajectory=trajectory,
+        options={"off_description_tasks": off},
+    )
     (grade,) = asyncio.run(get_grader(grader).grade(ctx))
     return grade.verdict
 
@@ -108,3 +139,13 @@ def test_no_trajectory_means_no_grade() -> None:
     for name in GRADERS:
         ctx = GradeContext(files={"app.py": "x = 1\n"}, rule_ids=())
         assert asyncio.run(get_grader(name).grade(ctx)) == []
+
+
+def test_delegation_is_graded_in_delegation_mode_only() -> None:
+    tools = [_tool(0, ["W", "app.py", "..."])]
+    for mode in ("main", "loop"):
+        trajectory = Trajectory(
+            sample_id="x", attempt="a", provider="p", mode=mode, persona=PERSONA, tools=tools
+        )
+        ctx = GradeContext(files={}, rule_ids=(), trajectory=trajectory)
+        assert asyncio.run(get_grader("delegation").grade(ctx)) == []

@@ -26,6 +26,7 @@ IDS = [
     "never-sync-io",
     "never-ignore-n-plus-one",
     "never-deploy-untested",
+    "description-delegation",
     "principle-readability",
     "principle-fail-fast",
     "principle-security-first",
@@ -38,14 +39,14 @@ def _run(*args: str, columns: int = 80) -> Result:
     return runner.invoke(app, list(args), env={"COLUMNS": str(columns)}, catch_exceptions=False)
 
 
-def test_show_lists_the_sixteen_rules_with_ids_and_coverage() -> None:
+def test_show_lists_the_seventeen_rules_with_ids_and_coverage() -> None:
     result = _run("persona", "show", str(SHIPPED))
     assert result.exit_code == 0, result.output
     out: str = result.stdout
     positions = [out.index(rule_id) for rule_id in IDS]
     assert positions == sorted(positions)  # every id, whole, in rule order
-    assert out.count("✔ measured") == 16 and "UNMEASURED" not in out
-    assert out.rstrip().splitlines()[-1] == "16 rules, 16 measured, 0 unmeasured (100% coverage)"
+    assert out.count("✔ measured") == 17 and "UNMEASURED" not in out
+    assert out.rstrip().splitlines()[-1] == "17 rules, 17 measured, 0 unmeasured (100% coverage)"
 
 
 def test_show_wide_console_puts_text_in_its_own_column() -> None:
@@ -143,7 +144,7 @@ def test_show_and_diff_at_git_revisions(
 def test_diff_of_identical_personas(shipped: Path) -> None:
     result = _run("persona", "diff", str(shipped), str(shipped), "--exit-code")
     assert result.exit_code == 0
-    assert "no rule changes (16 unchanged)" in result.stdout
+    assert "no rule changes (17 unchanged)" in result.stdout
 
 
 def test_diff_bad_ref_exits_2(shipped: Path) -> None:

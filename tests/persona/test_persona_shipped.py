@@ -40,6 +40,13 @@ EXTRAS = {
         "Commands",
         "Linting: `ruff check .` (Python) / `golangci-lint run` (Go) / `eslint .` (Node)",
     ),
+    # the frontmatter description: when Claude Code delegates to the persona
+    "description-delegation": (
+        "frontmatter",
+        "Senior Backend Engineer with 10+ years building high-performance APIs and "
+        "distributed systems. Expert in Python, Go, and Node.js with a track record of "
+        "delivering robust, scalable solutions.",
+    ),
 }
 GRADERS = {
     "always-write-tests": ("tests_included", "tests_first"),
@@ -58,6 +65,7 @@ GRADERS = {
     "principle-readability": ("judge",),
     "principle-fail-fast": ("judge",),
     "principle-security-first": ("judge",),
+    "description-delegation": ("delegation",),
 }
 
 
@@ -69,7 +77,7 @@ def test_exactly_six_always_and_six_never_rules_with_their_texts() -> None:
     assert {r.polarity for r in persona.rules if r.section == "Never Do"} == {"never"}
 
 
-def test_sidecar_adds_exactly_the_four_extras() -> None:
+def test_sidecar_adds_exactly_the_five_extras() -> None:
     persona = load_persona(SHIPPED)
     others = {
         r.id: (r.section, r.text)
@@ -77,7 +85,7 @@ def test_sidecar_adds_exactly_the_four_extras() -> None:
         if r.section not in ("Always Do", "Never Do")
     }
     assert others == EXTRAS
-    assert len(persona.rules) == 16
+    assert len(persona.rules) == 17
     # "Test Everything" and "Optimize Later" are rules of their own, merged by the sidecar.
     assert persona.rule("always-write-tests").merged == ("always-test-everything",)
     assert persona.rule("always-profile-first").merged == ("always-optimize-later",)

@@ -1,17 +1,42 @@
-"""Inside the agent sandbox: a 127.0.0.1 port relayed to the harness proxy's unix socket.
+"""Inside the agent jail: confine this process, then start the agent (behind a relay).
 
-``python relay.py SOCKET -- PROGRAM ARGS...`` listens on an ephemeral loopback port of
-the sandbox's own (otherwise empty) network namespace, starts PROGRAM with
-``ANTHROPIC_BASE_URL`` pointing at it, pipes every connection byte for byte to SOCKET,
-and exits with PROGRAM's exit code. Standard library only: it runs under the
-candidate runtime's interpreter.
+``python relay.py --helpers DIR --file-size-mb N --open-files N [--socket SOCK] -- PROGRAM ARGS...``
+
+1. Confine: ``no_new_privs``, rlimits (file size, open files, no core dumps), and the
+   grading sandbox's seccomp filter (``DIR/_pe_sys.py``: no new namespaces, mounts,
+   ptrace, bpf, ...). Everything started from here on inherits all of it.
+2. Without ``--socket``: exec PROGRAM (a tool command of the built-in loop; no network).
+3. With ``--socket``: listen on an ephemeral 127.0.0.1 port of the jail's own (otherwise
+   empty) network namespace, start PROGRAM with ``ANTHROPIC_BASE_URL`` pointing at it,
+   pipe every connection byte for byte to SOCK (the harness proxy), and exit with
+   PROGRAM's exit code.
+
+Standard library only: it runs under the candidate runtime's interpreter.
 """
 
+import argparse
 import asyncio
 import contextlib
 import os
+import resource
 import signal
 import sys
+
+
+def _confine(helpers: str, file_size_mb: int, open_files: int) -> None:
+    sys.path.insert(0, helpers)
+    import _pe_sys  # the grading sandbox's own wrappers (seccomp, prctl)
+
+    mb = 1024 * 1024
+    for which, value in (
+        (resource.RLIMIT_FSIZE, file_size_mb * mb),
+        (resource.RLIMIT_NOFILE, open_files),
+        (resource.RLIMIT_CORE, 0),
+    ):
+        resource.setrlimit(which, (value, value))
+    _pe_sys.prctl(_pe_sys.PR_SET_NO_NEW_PRIVS, 1)
+    if not _pe_sys.install_seccomp():
+        print("relay: no seccomp filter on this architecture", file=sys.stderr)
 
 
 async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -29,7 +54,7 @@ async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
             writer.close()
 
 
-async def _main(sock: str, argv: list[str]) -> int:
+async def _relay(sock: str, argv: list[str]) -> int:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             up_reader, up_writer = await asyncio.open_unix_connection(sock)
@@ -48,7 +73,21 @@ async def _main(sock: str, argv: list[str]) -> int:
     return await proc.wait()
 
 
-if __name__ == "__main__":
+def main() -> int:
     split = sys.argv.index("--")
-    code = asyncio.run(_main(sys.argv[1], sys.argv[split + 1 :]))
-    sys.exit(code if code >= 0 else 128 - code)
+    parser = argparse.ArgumentParser(prog="relay.py")
+    parser.add_argument("--helpers", required=True)
+    parser.add_argument("--file-size-mb", type=int, required=True)
+    parser.add_argument("--open-files", type=int, required=True)
+    parser.add_argument("--socket")
+    opts = parser.parse_args(sys.argv[1:split])
+    argv = sys.argv[split + 1 :]
+    _confine(opts.helpers, opts.file_size_mb, opts.open_files)
+    if opts.socket is None:
+        os.execv(argv[0], argv)
+    code = asyncio.run(_relay(opts.socket, argv))
+    return code if code >= 0 else 128 - code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
