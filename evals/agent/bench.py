@@ -1,15 +1,24 @@
-"""``evals bench agent``: what the harness adds to an agent run, and how samples scale.
+"""``evals bench agent``: what the harness adds to each agent turn, and how samples scale.
 
-Overhead per turn: the same scripted session (``turns`` Bash turns against the scripted
-fake) runs through the full harness (jail, relay, proxy) and directly (the same CLI,
-same flags, talking to the fake on the host, no jail, no proxy). Runs alternate, and
-two session lengths separate the per-sample cost (jail start, relay) from the per-turn
-cost: ``per_turn = (overhead(long) - overhead(short)) / (long - short)`` on medians.
-The proxy's own time per exchange is reported too (:attr:`Exchange.overhead_s`).
+**Overhead per turn.** The same scripted session (``turns`` Bash turns against the
+scripted fake, no model latency) runs through the full harness (jail, launcher, relay,
+proxy) and through the bare CLI (same binary, same flags, on the host, talking to the
+fake directly), alternating, ``reps`` times each. A *turn time* is the gap between two
+consecutive model requests as the fake sees them: the CLI parsing the answer, running
+the tool, building the next request, plus everything the harness puts on that path (the
+proxy and relay both ways, the jail around the tool). Process start and exit are outside
+every gap, so the CLI's start-up (which differs on the host and in the jail) cannot enter
+the figure. Per-turn overhead = the median over all (rep, turn) pairs of
+``harness gap - bare gap`` (rep k of the harness paired with rep k of the bare CLI), with
+a bootstrap 95% interval. It can come out negative only by noise, never by construction.
 
-Concurrency: ``n`` samples at once through the harness against a fake with
-``latency_s`` per model call (a model is mostly waiting), as a ratio to one sample
-alone measured in the same run (ideal 1.0).
+**Concurrency.** ``n`` samples at once through the harness against the fake with
+``latency_s`` per model call. The ideal is what the fake alone imposes: ``latency_s`` x
+the sample's model turns (counted on the same run, from its trajectory), i.e. perfect
+overlap and zero cost for the CLI and the harness. Reported: the batch's wall time over
+that ideal, one sample alone over the same ideal (what one sample costs beyond the model
+even on an idle harness), and the bare CLI's n-at-once over its own single run (what this
+machine allows without any harness). The load average is printed beside every figure.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ import shutil
 import statistics
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from evals.agent._jail import BWRAP_ENV
@@ -31,36 +40,50 @@ from evals.agent.scripted_server import Conversation, Script, ScriptedServer
 from evals.persona import Persona, load_persona
 from evals.tasks import Task, load_task
 
-__all__ = ["AgentBench", "bench_agent"]
+__all__ = ["AgentBench", "bench_agent", "median_ci"]
 
 _MODEL = "claude-sonnet-4-5"
+
+
+def _loadavg() -> str:
+    if not os.path.exists("/proc/loadavg"):
+        return "n/a"
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 @dataclass
 class AgentBench:
     """Figures of one ``evals bench agent`` run (seconds unless named otherwise)."""
 
-    short_turns: int
-    long_turns: int
+    turns: int
     reps: int
-    harness_s: dict[int, float]
-    direct_s: dict[int, float]
+    #: Median turn time (gap between model requests), harness and bare CLI, ms.
+    harness_gap_ms: float
+    bare_gap_ms: float
+    #: Median of the paired per-turn differences, and its bootstrap 95% interval, ms.
     per_turn_ms: float
-    per_sample_ms: float
+    per_turn_ci_ms: tuple[float, float]
+    pairs: int
     proxy_ms_per_turn: float
     n: int
     latency_s: float
+    model_turns: int
+    ideal_s: float
     single_s: float
     concurrent_s: float
-    #: The same with the bare CLI (no jail, no proxy): the CLI's own scaling.
     bare_single_s: float
     bare_concurrent_s: float
-    loadavg: str
+    loadavg: dict[str, str] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float:
-        """Wall time of ``n`` concurrent samples over one sample alone."""
-        return self.concurrent_s / self.single_s if self.single_s else float("nan")
+        """Wall time of ``n`` concurrent samples over the ideal."""
+        return self.concurrent_s / self.ideal_s if self.ideal_s else float("nan")
+
+    @property
+    def single_ratio(self) -> float:
+        """One sample alone over the same ideal."""
+        return self.single_s / self.ideal_s if self.ideal_s else float("nan")
 
     @property
     def bare_ratio(self) -> float:
@@ -68,27 +91,41 @@ class AgentBench:
         return self.bare_concurrent_s / self.bare_single_s if self.bare_single_s else float("nan")
 
 
+def median_ci(values: list[float], reps: int = 2000, seed: int = 0) -> tuple[float, float, float]:
+    """Median and its bootstrap 95% interval (percentile method)."""
+    import numpy as np
+
+    data = np.asarray(values, dtype=float)
+    rng = np.random.default_rng(seed)
+    medians = np.median(rng.choice(data, size=(reps, data.size), replace=True), axis=1)
+    low, high = np.percentile(medians, [2.5, 97.5])
+    return float(np.median(data)), float(low), float(high)
+
+
 def _script(turns: int) -> Script:
     steps = [
         {"content": [{"type": "tool_use", "name": "Bash", "input": {"command": "true"}}]}
         for _ in range(turns - 1)
     ]
-    return Script(
-        "bench",
-        (
-            Conversation(
-                (*steps, {"content": [{"type": "text", "text": "ok"}]}),
-            ),
-        ),
-    )
+    return Script("bench", (Conversation((*steps, {"content": [{"type": "text", "text": "ok"}]})),))
 
 
 def _job(task: Task, persona: Persona, i: int = 0) -> AgentJob:
     return AgentJob(f"bench-{i}", task, persona, "Run the steps.")
 
 
-async def _direct(provider: ClaudeCodeProvider, job: AgentJob, url: str) -> float:
-    """The same CLI command without jail or proxy: the CLI's own time."""
+def _gaps(server: ScriptedServer, start: int) -> list[float]:
+    """Gaps between the main conversation's model requests received since ``start``."""
+    times = [
+        t
+        for t, r in zip(server.arrivals[start:], server.requests[start:], strict=True)
+        if isinstance(r.body, dict) and r.body.get("tools")
+    ]
+    return [b - a for a, b in zip(times, times[1:], strict=False)]
+
+
+async def _bare(provider: ClaudeCodeProvider, job: AgentJob, url: str) -> float:
+    """The same CLI command without jail or proxy; returns its wall time."""
     tmp = Path(tempfile.mkdtemp(prefix="pe-bench-"))
     try:
         (tmp / "home").mkdir()
@@ -119,6 +156,7 @@ async def _direct(provider: ClaudeCodeProvider, job: AgentJob, url: str) -> floa
 
 
 async def _harness(provider: ClaudeCodeProvider, job: AgentJob) -> tuple[float, float, int]:
+    """(wall s, in-proxy s, model turns) of one sample through the harness."""
     started = time.perf_counter()
     result = await provider.solve(job)
     if result.infra_error:
@@ -127,61 +165,76 @@ async def _harness(provider: ClaudeCodeProvider, job: AgentJob) -> tuple[float, 
     return time.perf_counter() - started, result.trajectory.overhead_s, turns
 
 
-async def _overhead(
-    task: Task, persona: Persona, short: int, long: int, reps: int
-) -> dict[str, object]:
-    harness: dict[int, list[float]] = {short: [], long: []}
-    direct: dict[int, list[float]] = {short: [], long: []}
+async def _overhead(task: Task, persona: Persona, turns: int, reps: int) -> dict[str, float]:
+    diffs: list[float] = []
+    harness_gaps: list[float] = []
+    bare_gaps: list[float] = []
     proxy: list[float] = []
-    for turns in (short, long):
-        with ScriptedServer(_script(turns)) as server:
-            provider = ClaudeCodeProvider(
-                _MODEL, mode="main", api_key="k", base_url=server.url, cli=bundled_cli()
-            )
-            for _ in range(reps):  # alternate, so load drifts hit both sides alike
-                wall, in_proxy, seen = await _harness(provider, _job(task, persona))
-                harness[turns].append(wall)
-                proxy.append(in_proxy / max(seen, 1))
-                direct[turns].append(await _direct(provider, _job(task, persona), server.url))
-    med_h = {t: statistics.median(v) for t, v in harness.items()}
-    med_d = {t: statistics.median(v) for t, v in direct.items()}
-    over = {t: med_h[t] - med_d[t] for t in med_h}
-    per_turn = (over[long] - over[short]) / (long - short)
+    server = ScriptedServer(_script(turns))
+    with server:
+        provider = ClaudeCodeProvider(
+            _MODEL, mode="main", api_key="k", base_url=server.url, cli=bundled_cli()
+        )
+        for _ in range(reps):  # alternate, so load drifts hit both sides alike
+            start = len(server.requests)
+            _, in_proxy, seen = await _harness(provider, _job(task, persona))
+            jailed = _gaps(server, start)
+            proxy.append(in_proxy / max(seen, 1))
+            start = len(server.requests)
+            await _bare(provider, _job(task, persona), server.url)
+            bare = _gaps(server, start)
+            harness_gaps += jailed
+            bare_gaps += bare
+            diffs += [h - b for h, b in zip(jailed, bare, strict=False)]
+    if not diffs:
+        raise RuntimeError("bench: no turn gaps were recorded (did the CLI reach the fake?)")
+    median, low, high = median_ci(diffs)
     return {
-        "harness": med_h,
-        "direct": med_d,
-        "per_turn": per_turn,
-        "per_sample": over[short] - per_turn * short,
+        "harness_gap": statistics.median(harness_gaps),
+        "bare_gap": statistics.median(bare_gaps),
+        "per_turn": median,
+        "low": low,
+        "high": high,
+        "pairs": len(diffs),
         "proxy": statistics.median(proxy),
     }
 
 
 async def _concurrency(
     task: Task, persona: Persona, n: int, turns: int, latency: float
-) -> tuple[float, float, float, float]:
-    """(harness alone, harness n at once, bare CLI alone, bare CLI n at once)."""
+) -> dict[str, float]:
     with ScriptedServer(_script(turns), latency_s=latency) as server:
         provider = ClaudeCodeProvider(
             _MODEL, mode="main", api_key="k", base_url=server.url, cli=bundled_cli(), caps=Caps()
         )
-        single = (await _harness(provider, _job(task, persona)))[0]
+        single, _, model_turns = await _harness(provider, _job(task, persona))
         started = time.perf_counter()
-        await asyncio.gather(*(_harness(provider, _job(task, persona, i)) for i in range(n)))
+        runs = await asyncio.gather(*(_harness(provider, _job(task, persona, i)) for i in range(n)))
         together = time.perf_counter() - started
-        bare = await _direct(provider, _job(task, persona), server.url)
+        bare = await _bare(provider, _job(task, persona), server.url)
         started = time.perf_counter()
-        jobs = [_direct(provider, _job(task, persona, i), server.url) for i in range(n)]
-        await asyncio.gather(*jobs)
-        return single, together, bare, time.perf_counter() - started
+        await asyncio.gather(
+            *(_bare(provider, _job(task, persona, i), server.url) for i in range(n))
+        )
+        bare_n = time.perf_counter() - started
+    model_turns = max([model_turns, *(r[2] for r in runs)])
+    return {
+        "single": single,
+        "together": together,
+        "bare": bare,
+        "bare_n": bare_n,
+        "model_turns": model_turns,
+        "ideal": latency * model_turns,
+    }
 
 
 def bench_agent(
     *,
-    short_turns: int = 2,
-    long_turns: int = 12,
-    reps: int = 3,
+    turns: int = 12,
+    reps: int = 5,
     n: int = 4,
-    latency_s: float = 1.0,
+    latency_s: float = 3.0,
+    concurrency_turns: int = 8,
     root: Path | None = None,
 ) -> AgentBench:
     """Run both measurements (see the module docstring) and return the figures."""
@@ -190,26 +243,27 @@ def bench_agent(
     base = root or find_project_root()
     task = load_task(base / "tasks" / "rest-crud")
     persona = load_persona(base / "personas" / "backend-engineer.md")
-    over = asyncio.run(_overhead(task, persona, short_turns, long_turns, reps))
-    single, concurrent, bare, bare_n = asyncio.run(
-        _concurrency(task, persona, n, short_turns + 4, latency_s)
-    )
+    load = {"start": _loadavg()}
+    over = asyncio.run(_overhead(task, persona, turns, reps))
+    load["overhead"] = _loadavg()
+    conc = asyncio.run(_concurrency(task, persona, n, concurrency_turns, latency_s))
+    load["concurrency"] = _loadavg()
     return AgentBench(
-        short_turns=short_turns,
-        long_turns=long_turns,
+        turns=turns,
         reps=reps,
-        harness_s=over["harness"],  # type: ignore[arg-type]
-        direct_s=over["direct"],  # type: ignore[arg-type]
-        per_turn_ms=float(over["per_turn"]) * 1000,  # type: ignore[arg-type]
-        per_sample_ms=float(over["per_sample"]) * 1000,  # type: ignore[arg-type]
-        proxy_ms_per_turn=float(over["proxy"]) * 1000,  # type: ignore[arg-type]
+        harness_gap_ms=over["harness_gap"] * 1000,
+        bare_gap_ms=over["bare_gap"] * 1000,
+        per_turn_ms=over["per_turn"] * 1000,
+        per_turn_ci_ms=(over["low"] * 1000, over["high"] * 1000),
+        pairs=int(over["pairs"]),
+        proxy_ms_per_turn=over["proxy"] * 1000,
         n=n,
         latency_s=latency_s,
-        single_s=single,
-        concurrent_s=concurrent,
-        bare_single_s=bare,
-        bare_concurrent_s=bare_n,
-        loadavg=" ".join(Path("/proc/loadavg").read_text().split()[:3])
-        if os.path.exists("/proc/loadavg")
-        else "n/a",
+        model_turns=int(conc["model_turns"]),
+        ideal_s=conc["ideal"],
+        single_s=conc["single"],
+        concurrent_s=conc["together"],
+        bare_single_s=conc["bare"],
+        bare_concurrent_s=conc["bare_n"],
+        loadavg=load,
     )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,14 @@ class ScriptedServer(FakeServer):
         super().__init__(**options)
         self.script = script
         self._n = 0
+        #: ``perf_counter()`` at each request's arrival, parallel to :attr:`requests`.
+        self.arrivals: list[float] = []
+
+    async def _respond(
+        self, method: str, path: str, headers: dict[str, str], raw: bytes
+    ) -> Reply | None:
+        self.arrivals.append(time.perf_counter())  # super() records the request at once
+        return await super()._respond(method, path, headers, raw)
 
     # -- turn selection -------------------------------------------------------------------
 

@@ -12,36 +12,42 @@ def register(app: typer.Typer) -> None:
 
 
 def bench_agent_cmd(
-    reps: int = typer.Option(3, "--reps", help="Runs per side and session length."),
-    short: int = typer.Option(2, "--short", help="Turns of the short session."),
-    long: int = typer.Option(12, "--long", help="Turns of the long session."),
+    reps: int = typer.Option(5, "--reps", help="Runs per side (harness, bare CLI), alternating."),
+    turns: int = typer.Option(12, "--turns", help="Model turns of the overhead session."),
     n: int = typer.Option(4, "--n", help="Concurrent agent samples."),
-    latency: float = typer.Option(1.0, "--latency", help="Fake model latency per call (s)."),
+    latency: float = typer.Option(3.0, "--latency", help="Fake model latency per call (s)."),
+    conc_turns: int = typer.Option(8, "--concurrency-turns", help="Turns per concurrent sample."),
 ) -> None:
     """Print the harness's ms per turn beyond the CLI's own time, and N-concurrent vs ideal."""
     from evals.agent.bench import bench_agent
     from evals.agent.claude_code import bundled_cli
 
-    if reps < 1 or n < 1 or not 1 <= short < long:
-        raise ConfigError("need --reps >= 1, --n >= 1 and 1 <= --short < --long", field="--reps")
-    bundled_cli()  # one clear line when the agent extra is missing
-    r = bench_agent(short_turns=short, long_turns=long, reps=reps, n=n, latency_s=latency)
-    typer.echo(f"load average {r.loadavg}")
-    for turns in (r.short_turns, r.long_turns):
-        typer.echo(
-            f"{turns:>2} turns    harness {r.harness_s[turns]:.2f} s, CLI alone "
-            f"{r.direct_s[turns]:.2f} s (medians of {r.reps})"
+    if reps < 1 or n < 1 or turns < 3 or conc_turns < 2 or latency <= 0:
+        raise ConfigError(
+            "need --reps >= 1, --n >= 1, --turns >= 3, --concurrency-turns >= 2, --latency > 0",
+            field="--reps",
         )
-    verdict = "ok" if r.per_turn_ms <= 20 else "ABOVE TARGET"
+    bundled_cli()  # one clear line when the agent extra is missing
+    r = bench_agent(turns=turns, reps=reps, n=n, latency_s=latency, concurrency_turns=conc_turns)
+    low, high = r.per_turn_ci_ms
+    verdict = "ok" if high <= 20 else ("ABOVE TARGET" if r.per_turn_ms > 20 else "unsure")
+    typer.echo(f"load average {r.loadavg['start']} (start)")
     typer.echo(
-        f"per turn     {r.per_turn_ms:+.1f} ms beyond the CLI's own time (target <= 20: {verdict})"
+        f"turn time    harness {r.harness_gap_ms:.1f} ms, bare CLI {r.bare_gap_ms:.1f} ms "
+        f"(median gap between model requests, {r.reps} runs x {r.turns} turns each side)"
     )
-    typer.echo(f"per sample   {r.per_sample_ms:+.0f} ms fixed (jail + relay start, workspace)")
-    typer.echo(f"in proxy     {r.proxy_ms_per_turn:.2f} ms per exchange (proxy's own time)")
+    typer.echo(
+        f"per turn     {r.per_turn_ms:+.1f} ms beyond the CLI's own time, 95% CI "
+        f"[{low:+.1f}, {high:+.1f}] over {r.pairs} paired turns (target <= 20: {verdict}); "
+        f"load {r.loadavg['overhead']}"
+    )
+    typer.echo(f"in proxy     {r.proxy_ms_per_turn:.2f} ms per exchange (the proxy's own time)")
     verdict = "ok" if r.ratio <= 1.2 else "ABOVE TARGET"
     typer.echo(
-        f"concurrency  {r.n} samples at {r.latency_s:g} s/model call: {r.concurrent_s:.2f} s vs "
-        f"{r.single_s:.2f} s alone = {r.ratio:.2f}x ideal (target <= 1.2: {verdict})"
+        f"concurrency  {r.n} samples at {r.latency_s:g} s/model call x {r.model_turns} turns: "
+        f"{r.concurrent_s:.2f} s vs ideal {r.ideal_s:.2f} s = {r.ratio:.2f}x (target <= 1.2: "
+        f"{verdict}); one alone {r.single_s:.2f} s = {r.single_ratio:.2f}x; "
+        f"load {r.loadavg['concurrency']}"
     )
     typer.echo(
         f"bare CLI     {r.n} at once {r.bare_concurrent_s:.2f} s vs {r.bare_single_s:.2f} s alone "

@@ -82,10 +82,10 @@ def test_evals_run_grades_a_claude_code_sample_with_its_trajectory(
     assert sample["status"] == "ok", sample["error"]
     assert set(sample["files"]) == {"app.py", "test_app.py"}
     verdicts = {g["grader"]: g["verdict"] for g in sample["grades"]}
-    assert verdicts["tests_pass"] == "pass"  # hidden tests, copied in after the agent exited
-    assert verdicts["lint"] == "pass"
-    for process in ("tests_first", "tests_after_edit", "lint_run"):
-        assert verdicts[process] == "pass", process  # read from the trajectory
+    # tests_pass: the hidden tests, copied in after the agent exited; the process graders
+    # read the trajectory. A failure shows each grade's reason and metadata (run_s).
+    for grader in ("tests_pass", "lint", "tests_first", "tests_after_edit", "lint_run"):
+        assert verdicts[grader] == "pass", (grader, sample["grades"])
     agent = sample["agent"]
     assert agent["turns"] == 5 and agent["tool_calls"] == 4 and agent["persona_loaded"]
     assert sample["cost_usd"] == pytest.approx(agent["cost_usd"]) and sample["cost_usd"] > 0
