@@ -33,13 +33,19 @@ def bench_agent_cmd(
     verdict = "ok" if high <= 20 else ("ABOVE TARGET" if r.per_turn_ms > 20 else "unsure")
     typer.echo(f"load average {r.loadavg['start']} (start)")
     typer.echo(
-        f"turn time    harness {r.harness_gap_ms:.1f} ms, bare CLI {r.bare_gap_ms:.1f} ms "
-        f"(median gap between model requests, {r.reps} runs x {r.turns} turns each side)"
+        f"turn time    harness {r.harness_gap_ms:.1f} ms, same jail direct "
+        f"{r.jailed_gap_ms:.1f} ms, bare CLI on the host {r.bare_gap_ms:.1f} ms (median gap "
+        f"between model requests, {r.reps} runs x {r.turns} turns each side)"
     )
     typer.echo(
-        f"per turn     {r.per_turn_ms:+.1f} ms beyond the CLI's own time, 95% CI "
-        f"[{low:+.1f}, {high:+.1f}] over {r.pairs} paired turns (target <= 20: {verdict}); "
-        f"load {r.loadavg['overhead']}"
+        f"per turn     {r.per_turn_ms:+.1f} ms beyond the CLI's own time (relay + proxy vs the "
+        f"same jail direct), 95% CI [{low:+.1f}, {high:+.1f}] over {r.pairs} paired turns "
+        f"(target <= 20: {verdict}); load {r.loadavg['overhead']}"
+    )
+    low, high = r.vs_bare_ci_ms
+    typer.echo(
+        f"vs bare CLI  {r.vs_bare_ms:+.1f} ms per turn, 95% CI [{low:+.1f}, {high:+.1f}] (the "
+        "host's CLI turn is itself slower: not a harness figure)"
     )
     typer.echo(f"in proxy     {r.proxy_ms_per_turn:.2f} ms per exchange (the proxy's own time)")
     verdict = "ok" if r.ratio <= 1.2 else "ABOVE TARGET"
