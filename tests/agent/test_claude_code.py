@@ -68,7 +68,7 @@ def _delegation(result: AgentResult) -> str:
 
 
 def test_evals_run_grades_a_claude_code_sample_with_its_trajectory(
-    serve: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    serve: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, grading_config: Path
 ) -> None:
     server = serve("rest-crud-tdd")  # type: ignore[operator]
     monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)

@@ -67,6 +67,7 @@ def test_evals_run_grades_a_loop_sample_with_its_trajectory(
     server: ScriptedServer,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    grading_config: Path,
     model: str,
     env: str,
     suffix: str,
