@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
+
+    from evals.persona import Rule
 
 tasks_app = typer.Typer(
     help="The task suite: list, show, validate, coverage, export.", no_args_is_help=True
@@ -148,8 +152,11 @@ def coverage(
     header = "| rule | graders | tasks | " + " | ".join(ids) + " |"
     lines = [header, "|" + " --- |" * (3 + len(ids))]
     short = []
+    everywhere = _graded_everywhere(rules)
     for rule in rules:
-        marks = ["✓" if rule.id in t.spec.rules else "" for t in loaded.tasks]
+        marks = [
+            "✓" if rule.id in t.spec.rules or rule.id in everywhere else "" for t in loaded.tasks
+        ]
         n = marks.count("✓")
         if rule.graders and n < minimum:
             short.append(f"{rule.id} ({n})")
@@ -172,6 +179,24 @@ def coverage(
     if short:
         err.print(f"rules exercised by fewer than {minimum} tasks: {', '.join(short)}")
         raise typer.Exit(1)
+
+
+def _graded_everywhere(rules: Sequence[Rule]) -> set[str]:
+    """Rules graded only from trajectories (process graders, scope ``all``): the runner
+    grades them on every agent sample of every task, declared or not (e.g.
+    ``description-delegation``: every delegation-mode sample)."""
+    from graders import get_grader
+    from graders._process import ProcessGrader
+
+    out = set()
+    for rule in rules:
+        try:
+            graders = [get_grader(g) for g in rule.graders]
+            if graders and all(isinstance(g, ProcessGrader) and g.scope == "all" for g in graders):
+                out.add(rule.id)
+        except Exception:  # noqa: BLE001 - an unloadable grader is reported by validate
+            continue
+    return out
 
 
 START, END = "<!-- coverage:start -->", "<!-- coverage:end -->"
