@@ -6,6 +6,7 @@ reader (resume, reports, compare, gate, judge tools) uses :func:`read_manifest`,
 (``schema_version``), migrated on load, and keep fields this code does not know.
 """
 
+from evals.log._cap import SAMPLE_EVIDENCE_BYTES, cap_sample
 from evals.log._lock import LOCK, RunLock, RunLockedError, holder, is_held
 from evals.log._migrate import migrate_manifest, migrate_sample
 from evals.log._read import (
@@ -29,6 +30,8 @@ from evals.log._trajectory import (
 from evals.log._write import RunLog, write_failure, write_manifest
 
 __all__ = [
+    "SAMPLE_EVIDENCE_BYTES",
+    "cap_sample",
     "LOCK",
     "MANIFEST",
     "SAMPLES",

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 from evals.errors import RunLogError
+from evals.log._cap import cap_sample
 from evals.log._read import MANIFEST, SAMPLES
 from evals.schema import Manifest, Sample
 
@@ -103,8 +104,12 @@ class RunLog:
             fh.truncate(cut)
 
     def append(self, sample: Sample) -> None:
-        """Write one sample as one line; on failure the file keeps only whole lines."""
-        record = sample.model_dump(mode="json")
+        """Write one sample as one line; on failure the file keeps only whole lines.
+
+        Graders' evidence is capped first (:func:`~evals.log.cap_sample`): this is the one
+        place every sample passes through on its way to ``samples.jsonl``.
+        """
+        record = cap_sample(sample).model_dump(mode="json")
         try:
             data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate in model output: escape it

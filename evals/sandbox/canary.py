@@ -1,36 +1,38 @@
 """Per-sample canary tests: a verdict that a process the candidate controls cannot fake.
 
 pytest runs in the candidate's process, so whatever that process reports may be forged.
-Before every sample the hidden test files are rewritten: every test function gets a fresh
-random name of the same shape (``test_`` + letters), and *must-fail* canaries are mixed in:
-copies of real tests with one expected literal mutated (a bool flipped, an int or string
-swapped for another literal of the same type from the same file, at least as common), so
-their only difference from the real test is a value only a correct implementation can
-tell apart. A few *must-pass*
-canaries (trivially true, with the real test's parametrisation) catch a blanket
-force-fail. All test functions are shuffled. The map from served names to real tests and
-canaries stays in the harness; nothing in the sandbox names it.
+Before every sample the hidden test files are rewritten. Every test function gets a fresh
+random name of one shape (``test_`` + letters) and the order is shuffled. Each expected
+test with a *mutation site* (an always-executed ``assert <expr> == <literal>``) becomes a
+*group* of near-identical functions that differ only in that one literal's value: the
+real value (the real test) and ``j`` other values (*must-fail* canaries: ``<expr>``
+equalled the real value, so it cannot equal another). One class of the group, drawn
+uniformly, is served twice, so a group's shape does not say which class is real; when
+the real class is the doubled one its copy is a *must-pass* canary, a real test in name
+and shape. A file with no mutation site gets one exact copy of a real test as its
+must-pass canary. The map from served names to roles stays in the harness.
 
-A report in which a must-fail canary passed together with the real test it was copied
-from (no code returns both values; wrong code may return the mutated one), a must-pass
-canary did not, or any served test is missing is an ``integrity`` failure. A forger that
-forces every test to pass (patching pytest, swapping ``__code__``, objects equal to
-everything, forged records) passes the must-fail canaries and is caught; one that forces
-a subset must guess, per real test with a sibling, which of the two is real: for ``k``
-such tests it survives with probability ``2**-k`` at best.
+Mutant values are chosen so literal frequency does not rank them: another literal of the
+same type whose count inside the test and in the rest of the file (the two numbers a
+forger can read) match the real value's, or the nearest such; a fresh value of the same
+shape (same trailing zeros for numbers) when the real value occurs nowhere else.
 
-Mutation sites are asserts of the form ``assert <expr> == <literal>`` (either side; the
-literal may be a tuple/list/dict/set of literals) that a passing run always executes: at
-the top of the test body or inside ``with`` blocks other than ``pytest.raises``/``suppress``.
-Since ``<expr>`` equalled the original literal, it cannot equal the mutated one.
+A report in which a must-fail canary passed together with its real test (no code returns
+both values; wrong code may return the mutated one), a copy did not pass while its real
+test did, or any served test is missing, is an ``integrity`` failure. A forger that
+cannot compute the right values must guess, per group, which class is real: it survives
+with probability at most :attr:`CanaryPlan.bound` = the product of ``1/(j+1)``; groups
+get more classes (up to ``max_mutants``) until that is at most ``2**-bits``.
 """
 
 from __future__ import annotations
 
 import ast
 import copy
+import math
 import random
 import string
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +43,7 @@ __all__ = ["CanaryPlan", "plant_canaries"]
 
 _SKIP_WITH = {"raises", "suppress", "RaisesExc", "RaisesGroup"}
 _Func = ast.FunctionDef | ast.AsyncFunctionDef
+_Key = tuple[str, str]
 
 
 @dataclass
@@ -49,12 +52,15 @@ class CanaryPlan:
 
     hidden: dict[str, str]
     #: (file, served function name) -> original function name, for the real tests.
-    real: dict[tuple[str, str], str] = field(default_factory=dict)
+    real: dict[_Key, str] = field(default_factory=dict)
     #: must-fail canary -> the served name of the real test it was copied from.
-    must_fail: dict[tuple[str, str], str] = field(default_factory=dict)
-    must_pass: set[tuple[str, str]] = field(default_factory=set)
+    must_fail: dict[_Key, str] = field(default_factory=dict)
+    #: must-pass canary (an exact copy of a real test) -> that real test's served name.
+    must_pass: dict[_Key, str] = field(default_factory=dict)
+    #: Chance that a forger blind to the right values picks every real class.
+    bound: float = 1.0
 
-    def _role(self, nodeid: str) -> tuple[tuple[str, str], str]:
+    def _role(self, nodeid: str) -> tuple[_Key, str]:
         file, _, rest = nodeid.partition("::")
         name, bracket, params = rest.partition("[")
         return (file, name), bracket + params
@@ -72,22 +78,22 @@ class CanaryPlan:
 
     def violations(self, report: PytestReport) -> list[str]:
         """Why the report cannot be a true record of this plan (empty when it can)."""
-        seen: set[tuple[str, str]] = set()
+        seen: set[_Key] = set()
         problems = []
         for nodeid, outcome in sorted(report.outcomes.items()):
             key, params = self._role(nodeid)
             seen.add(key)
+            twin_name = self.must_fail.get(key) or self.must_pass.get(key)
+            twin = report.outcomes.get(f"{key[0]}::{twin_name}{params}") if twin_name else None
+            if twin is None or twin.outcome != "passed":
+                continue  # wrong code may fail a test and pass its canary
             if key in self.must_fail and outcome.outcome == "passed":
-                # Wrong code may return the mutated value; no code returns both values.
-                twin = report.outcomes.get(f"{key[0]}::{self.must_fail[key]}{params}")
-                if twin is not None and twin.outcome == "passed":
-                    problems.append(
-                        "a test and its canary, which no code can both pass, were both "
-                        "reported passed"
-                    )
+                problems.append(
+                    "a test and its canary, which no code can both pass, were both reported passed"
+                )
             if key in self.must_pass and outcome.outcome != "passed":
-                problems.append(f"a canary test that always passes was reported {outcome.outcome}")
-        missing = (set(self.must_fail) | self.must_pass | set(self.real)) - seen
+                problems.append(f"a test was reported passed and its exact copy {outcome.outcome}")
+        missing = (set(self.must_fail) | set(self.must_pass) | set(self.real)) - seen
         if missing:
             problems.append(f"{len(missing)} served test(s) never reported an outcome")
         return list(dict.fromkeys(problems))
@@ -107,7 +113,11 @@ def _literal(node: ast.expr) -> bool:
 
 
 def _leaves(node: ast.expr) -> list[ast.Constant]:
-    return [n for n in ast.walk(node) if isinstance(n, ast.Constant) and n.value is not None]
+    return [
+        n
+        for n in ast.walk(node)
+        if isinstance(n, ast.Constant) and isinstance(n.value, (bool, int, float, str, bytes))
+    ]
 
 
 def _sites(body: Sequence[ast.stmt]) -> list[ast.Constant]:
@@ -127,30 +137,107 @@ def _sites(body: Sequence[ast.stmt]) -> list[ast.Constant]:
     return found
 
 
-def _mutate(value: Any, counts: Mapping[Any, int], rng: random.Random, wide: bool = False) -> Any:
-    """A different literal of the same type, as common in the file as ``value`` if possible.
+def _constants(node: ast.AST, skip: frozenset[int] | set[int] = frozenset()) -> Counter[Any]:
+    return Counter(
+        (type(n.value), n.value)
+        for n in ast.walk(node)
+        if isinstance(n, ast.Constant)
+        and isinstance(n.value, (int, float, str, bytes))
+        and id(n) not in skip
+    )
 
-    Drawing from the file's own literals, at least as frequent as the original, defeats a
-    forger that keeps, of two siblings, the one whose literal looks more at home. ``wide``
-    (a retry after a duplicate) also allows rarer literals and a nearby value.
+
+def _bin(inside: int, outside: int) -> tuple[int, int]:
+    """Frequency class: (count in the test up to 2, count elsewhere: 0, 1-2, 3-6, 7+)."""
+    return min(inside, 2), (0, 1, 1, 2, 2, 2, 2, 3)[min(outside, 7)]
+
+
+def _step(value: int) -> int:
+    text = str(value)
+    return 10 ** (len(text) - len(text.rstrip("0"))) if value else 1
+
+
+def _window(value: int, size: int, rng: random.Random, exists: set[Any]) -> list[int]:
+    """``size`` values of ``value``'s shape in a run containing it, at a random place.
+
+    Every member of the run is equally likely to be the real one (away from zero),
+    so the run does not point at its centre.
+    """
+    step = _step(value)
+
+    def ok(v: int) -> bool:  # made up: not a value the file already holds
+        if v == value:
+            return True
+        return v >= 0 and v not in exists and (step == 1 or (v > 0 and _step(v) == step))
+
+    starts = [value - p * step for p in range(size)]
+    starts = [a for a in starts if all(ok(a + i * step) for i in range(size))]
+    if not starts:
+        return []
+    start = rng.choice(starts)
+    return [start + i * step for i in range(size) if start + i * step != value]
+
+
+@dataclass
+class _Family:
+    """The classes of every expected test whose site holds one value in one bin.
+
+    Tests that expect the same value get the same other values: a value offered in
+    every group is otherwise the real one.
+    """
+
+    value: Any
+    pool: list[Any]  # same type, same frequency bin, in random order
+    fresh: bool  # an int found nowhere else: made-up values of its shape
+    exists: set[Any]  # the file's ints (a made-up value must not be one)
+    wanted: int = 0
+    values: list[Any] = field(default_factory=list)
+
+    @property
+    def room(self) -> int:
+        return 3 if self.fresh else len(self.pool)
+
+    def settle(self, rng: random.Random) -> None:
+        """Draw the values (uniformly: no value is nearer the real one than another)."""
+        size = self.wanted
+        drawn = _window(self.value, size + 1, rng, self.exists) if self.fresh else self.pool
+        self.values = drawn[:size]
+
+
+@dataclass
+class _Group:
+    """One expected test, the site its classes differ at, and its family."""
+
+    func: _Func
+    site: int
+    family: _Family
+
+    def values(self, taken: set[str]) -> list[Any]:
+        """The family's values, less any that would copy another real test."""
+        return [
+            v for v in self.family.values if _body(_variant(self.func, self.site, v)) not in taken
+        ]
+
+
+def _pool(value: Any, same_bin: list[Any], rng: random.Random) -> list[Any]:
+    """The other values a site holding ``value`` may carry, in random order.
+
+    ``same_bin`` are the file's literals of ``value``'s type in its frequency bin
+    (:func:`_bin`). The draw is uniform within the bin, so for every value of the bin the
+    others are an equally likely draw: a forger cannot tell the real value by which
+    values came with it.
     """
     if isinstance(value, bool):
-        return not value
-    same = [v for v in counts if type(v) is type(value) and v != value]
-    if isinstance(value, str):
-        same = [v for v in same if v.strip() and len(v) <= 2 * len(value) + 8]
-    common = [v for v in same if counts[v] >= counts.get(value, 0)]
-    if (common or same) and not (wide and rng.random() < 0.5):
-        return rng.choice(same if wide or not common else common)
-    if isinstance(value, int):
-        return value + rng.choice([1, 2, 3, -1]) if value > 1 else value + rng.choice([1, 2])
-    if isinstance(value, float):
-        return value + rng.choice([1.0, 0.5, 2.0])
-    if isinstance(value, bytes):
-        return value + rng.choice([b"x", b"0", b" "])
-    if isinstance(value, str):
-        return value + rng.choice(string.ascii_lowercase) if value else "x"
-    return value
+        return [not value]
+    pool = [v for v in same_bin if v != value]
+    if isinstance(value, (str, bytes)):  # lengths alike (a symmetric test)
+        pool = [
+            v
+            for v in pool
+            if v.strip() and abs(len(v) - len(value)) <= 4 + min(len(v), len(value)) // 2
+        ]
+    rng.shuffle(pool)
+    return pool
 
 
 class _Namer:
@@ -165,82 +252,134 @@ class _Namer:
                 return name
 
 
-def _typed(counts: Mapping[tuple[type, Any], int], value: Any) -> dict[Any, int]:
-    """The file's literals of ``value``'s exact type, with how often each occurs."""
-    return {v: n for (t, v), n in counts.items() if t is type(value)}
+def _body(func: _Func) -> str:
+    return ast.dump(ast.Module(body=func.body, type_ignores=[]))
 
 
-def _must_pass(source: _Func, name: str, value: Any) -> ast.stmt:
-    """Trivially true, with the real test's parametrisation (and no fixtures)."""
-    marks = [d for d in source.decorator_list if "parametrize" in ast.unparse(d)]
-    params: list[str] = []
-    for mark in marks:
-        first = mark.args[0] if isinstance(mark, ast.Call) and mark.args else None
-        if isinstance(first, ast.Constant):
-            params += [p.strip() for p in str(first.value).split(",") if p.strip()]
-        elif isinstance(first, (ast.List, ast.Tuple)):
-            params += [str(e.value) for e in first.elts if isinstance(e, ast.Constant)]
-    literal = ast.unparse(ast.Constant(value))
-    text = f"def {name}({', '.join(params)}):\n    expected = {literal}\n"
-    text += f"    observed = {literal}\n    assert observed == expected\n"
-    func = ast.parse(text).body[0]
-    assert isinstance(func, ast.FunctionDef)
-    func.decorator_list = copy.deepcopy(marks)
-    return func
+def _variant(func: _Func, site: int, value: Any) -> _Func:
+    clone = copy.deepcopy(func)
+    _sites(clone.body)[site].value = value
+    return clone
 
 
-def _plant_file(
-    path: str, text: str, wanted: set[str] | None, plan: CanaryPlan, rng: random.Random, **k: int
-) -> str:
-    tree = ast.parse(text)
-    tests = [
-        n for n in tree.body if isinstance(n, _Func) and n.name.startswith("test")
-    ]  # pytest's default python_functions
-    others = [n for n in tree.body if not (isinstance(n, _Func) and n.name.startswith("test"))]
-    counts: dict[Any, int] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str, bytes)):
-            key = (type(node.value), node.value)
-            counts[key] = counts.get(key, 0) + 1
-    new_name = _Namer(rng, {n.name for n in tree.body if isinstance(n, _Func | ast.ClassDef)})
-    served: list[ast.stmt] = []
-    chosen = [t for t in tests if wanted is None or t.name in wanted]
-    mutable = [t for t in chosen if _sites(t.body)]
-    siblings = mutable * k["per_test"]
-    while siblings and len(siblings) < k["min_must_fail"] and len(siblings) < 2 * len(mutable):
-        siblings.append(rng.choice(mutable))
-    served_name: dict[str, str] = {}
-    for func in tests:
-        clone = copy.deepcopy(func)
-        clone.name = new_name()
-        plan.real[(path, clone.name)] = func.name
-        served_name[func.name] = clone.name
-        served.append(clone)
-    bodies = {ast.dump(ast.Module(body=f.body, type_ignores=[])) for f in tests}
-    for func in siblings:
-        for attempt in range(8):  # a canary identical to another test would give itself away
+class _File:
+    """One hidden test file being rewritten."""
+
+    def __init__(self, path: str, text: str, wanted: set[str] | None, rng: random.Random):
+        self.path, self.rng = path, rng
+        self.tree = ast.parse(text)
+        self.tests = [
+            n for n in self.tree.body if isinstance(n, _Func) and n.name.startswith("test")
+        ]
+        self.chosen = [t for t in self.tests if wanted is None or t.name in wanted]
+        self.bodies = {_body(t) for t in self.tests}
+        taken = {n.name for n in self.tree.body if isinstance(n, _Func | ast.ClassDef)}
+        self.new_name = _Namer(rng, taken)
+
+    def groups(self, families: dict[tuple[Any, ...], _Family]) -> list[_Group]:
+        """One group per expected test with a site; tests expecting one value share a family.
+
+        Frequencies are counted without the chosen sites: after planting, those positions
+        hold every class's value, so only the rest of the file is evidence to a forger.
+        """
+        order: dict[int, list[int]] = {}  # per test: its sites, bools last, else random
+        for func in self.chosen:
+            sites = _sites(func.body)
+            ranks = [(isinstance(x.value, bool), self.rng.random(), i) for i, x in enumerate(sites)]
+            if sites:
+                order[id(func)] = [i for _, _, i in sorted(ranks)]
+        funcs = [f for f in self.chosen if id(f) in order]
+        picked = {id(f): order[id(f)].pop(0) for f in funcs}
+        everything = _constants(self.tree)
+        out: dict[int, _Group] = {}
+        for _ in range(4):  # a test whose site has no same-bin value tries its next site
+            at_sites = Counter(
+                (type(x.value), x.value) for x in (_sites(f.body)[picked[id(f)]] for f in funcs)
+            )
+            for func in funcs:
+                if id(func) not in out:
+                    group = self._group(func, picked[id(func)], everything - at_sites, families)
+                    if group is not None:
+                        out[id(func)] = group
+                    elif order[id(func)]:
+                        picked[id(func)] = order[id(func)].pop(0)
+        return [out[id(f)] for f in funcs if id(f) in out]
+
+    def _group(
+        self,
+        func: _Func,
+        index: int,
+        counts: Counter[Any],
+        families: dict[tuple[Any, ...], _Family],
+    ) -> _Group | None:
+        site = _sites(func.body)[index]
+        local = _constants(func) - Counter([(type(site.value), site.value)])
+
+        def key(v: Any) -> tuple[int, int]:
+            t = (type(v), v)
+            return _bin(local[t], counts[t] - local[t])
+
+        target = key(site.value)
+        family_key = (self.path, type(site.value), site.value, target)
+        if family_key not in families:
+            everything = _constants(self.tree)
+            pool = [v for (t, v) in everything if t is type(site.value) and key(v) == target]
+            fresh = type(site.value) is int and target == (0, 0)
+            ints = {v for (t, v) in everything if t is int}
+            families[family_key] = _Family(
+                site.value, _pool(site.value, pool, self.rng), fresh, ints
+            )
+        return _Group(func, index, families[family_key]) if families[family_key].room else None
+
+    def serve(self, plan: CanaryPlan, groups: list[_Group], copies: bool) -> str:
+        served: list[ast.stmt] = []
+        real_name: dict[str, str] = {}
+        for func in self.tests:
+            clone = copy.deepcopy(func)
+            clone.name = self.new_name()
+            plan.real[(self.path, clone.name)] = func.name
+            real_name[func.name] = clone.name
+            served.append(clone)
+        for group in groups:
+            twin = real_name[group.func.name]
+            classes = [None, *group.values(self.bodies)]
+            doubled = self.rng.randrange(len(classes)) if copies else -1
+            for i, value in enumerate(classes):
+                for _ in range((i == doubled) + (i > 0)):
+                    if value is None:
+                        canary = copy.deepcopy(group.func)
+                    else:
+                        canary = _variant(group.func, group.site, value)
+                    canary.name = self.new_name()
+                    role = plan.must_pass if value is None else plan.must_fail
+                    role[(self.path, canary.name)] = twin
+                    served.append(canary)
+        if copies and self.chosen and not groups:  # still one copy to catch force-fail
+            func = self.rng.choice(self.chosen)
             canary = copy.deepcopy(func)
-            site = rng.choice(_sites(canary.body))
-            site.value = _mutate(site.value, _typed(counts, site.value), rng, attempt >= 3)
-            body = ast.dump(ast.Module(body=canary.body, type_ignores=[]))
-            if body not in bodies:
-                break
-        else:
-            continue
-        bodies.add(body)
-        canary.name = new_name()
-        plan.must_fail[(path, canary.name)] = served_name[func.name]
-        served.append(canary)
-    for _ in range(k["must_pass"] if chosen else 0):
-        func = rng.choice(chosen)
-        leaves = _sites(func.body)
-        value: Any = rng.choice(leaves).value if leaves else rng.choice([0, 1, "ok", True])
-        name = new_name()
-        plan.must_pass.add((path, name))
-        served.append(_must_pass(func, name, value))
-    rng.shuffle(served)
-    tree.body = [*others, *served]
-    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
+            canary.name = self.new_name()
+            plan.must_pass[(self.path, canary.name)] = real_name[func.name]
+            served.append(canary)
+        self.rng.shuffle(served)
+        others = [n for n in self.tree.body if n not in self.tests]
+        self.tree.body = [*others, *served]
+        return ast.unparse(ast.fix_missing_locations(self.tree)) + "\n"
+
+
+def _allocate(
+    families: list[_Family], mutants: int, max_mutants: int, bits: int, rng: random.Random
+) -> None:
+    """At least ``mutants`` values per family, more until the bound reaches ``2**-bits``."""
+    for family in families:
+        family.wanted = min(mutants, max_mutants, family.room)
+    open_ = [f for f in families if f.wanted < min(max_mutants, f.room)]
+    while open_ and sum(math.log2(f.wanted + 1) for f in families) < bits:
+        family = min(open_, key=lambda f: (f.wanted, rng.random()))
+        family.wanted += 1
+        if family.wanted >= min(max_mutants, family.room):
+            open_.remove(family)
+    for family in families:
+        family.settle(rng)
 
 
 def plant_canaries(
@@ -248,9 +387,10 @@ def plant_canaries(
     expected_ids: Sequence[str] = (),
     *,
     rng: random.Random | None = None,
-    per_test: int = 1,
-    min_must_fail: int = 6,
-    must_pass: int = 1,
+    mutants: int = 1,
+    max_mutants: int = 3,
+    bits: int = 8,
+    copies: bool = True,
 ) -> CanaryPlan:
     """Rewrite the hidden test files for one sample (see the module docstring).
 
@@ -260,9 +400,12 @@ def plant_canaries(
         expected_ids: The task's expected node ids; only their functions get canaries
             (every test function when empty).
         rng: Randomness (default: ``random.SystemRandom``, fresh per sample).
-        per_test: Must-fail siblings per expected test that has a mutation site.
-        min_must_fail: Give some tests a second sibling until a file has this many.
-        must_pass: Always-passing canaries per test file.
+        mutants: Must-fail classes per expected test that has a mutation site (0: none).
+        max_mutants: At most this many per test when growing towards ``bits``.
+        bits: Add classes until a blind forger survives with probability ``<= 2**-bits``
+            (where the tests have the sites for it).
+        copies: Serve one class of each group twice (and one copy per file without
+            groups); False serves no must-pass canary.
     """
     rng = rng or random.SystemRandom()
     plan = CanaryPlan(hidden={})
@@ -270,19 +413,22 @@ def plant_canaries(
     for nodeid in expected_ids:
         file, _, rest = nodeid.partition("::")
         wanted.setdefault(file, set()).add(rest.split("[", 1)[0])
+    files: dict[str, _File] = {}
     for path, text in hidden_tests.items():
         name = path.rsplit("/", 1)[-1]
-        if not (name.startswith("test") and name.endswith(".py")):
+        if name.startswith("test") and name.endswith(".py"):
+            files[path] = _File(path, text, wanted.get(path, set()) if expected_ids else None, rng)
+        else:
             plan.hidden[path] = text
-            continue
-        plan.hidden[path] = _plant_file(
-            path,
-            text,
-            wanted.get(path, set()) if expected_ids else None,
-            plan,
-            rng,
-            per_test=per_test,
-            min_must_fail=min_must_fail,
-            must_pass=must_pass,
-        )
+    families: dict[tuple[Any, ...], _Family] = {}
+    groups = {path: f.groups(families) if mutants else [] for path, f in files.items()}
+    _allocate(list(families.values()), mutants, max_mutants, bits, rng)
+    fewest: dict[int, int] = {}  # per family: the fewest values a live group of it got
+    for path, f in files.items():
+        live = [g for g in groups[path] if g.values(f.bodies)]
+        plan.hidden[path] = f.serve(plan, live, copies and bool(mutants))
+        for group in live:
+            n = len(group.values(f.bodies))
+            fewest[id(group.family)] = min(n, fewest.get(id(group.family), n))
+    plan.bound = math.prod(1 / (n + 1) for n in fewest.values())
     return plan

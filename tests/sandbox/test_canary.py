@@ -65,28 +65,73 @@ def test_every_test_is_renamed_and_non_test_code_kept() -> None:
     assert plan.hidden["data.json"] == "[1]"
 
 
-def test_must_fail_siblings_differ_from_a_real_test_in_one_literal_only() -> None:
-    plan = plant_canaries(HIDDEN, EXPECTED, rng=random.Random(5), min_must_fail=6)
-    funcs = _funcs(plan.hidden["test_hidden_shop.py"])
-    real = {plan.real[k]: funcs[k[1]] for k in plan.real}
-    assert len(plan.must_fail) >= 4  # up to two per mutable test, never two alike
-    for _, name in plan.must_fail:
-        canary = funcs[name]
-        twins = [r for r in real.values() if _one_literal_apart(r, canary)]
-        assert twins, ast.unparse(canary)
-        assert "raises" not in ast.unparse(canary)  # never a site a passing run skips
+def test_canaries_differ_from_their_real_test_in_one_literal_or_not_at_all() -> None:
+    """Must-fail canaries differ in exactly one literal; must-pass ones are exact copies."""
+    for seed in range(20):
+        plan = plant_canaries(HIDDEN, EXPECTED, rng=random.Random(seed))
+        funcs = _funcs(plan.hidden["test_hidden_shop.py"])
+        assert plan.must_fail, seed
+        for (_, name), twin in plan.must_fail.items():
+            assert _literals_apart(funcs[twin], funcs[name]) == 1, ast.unparse(funcs[name])
+            assert "raises" not in ast.unparse(funcs[name])  # never a site a run may skip
+        for (_, name), twin in plan.must_pass.items():
+            assert _literals_apart(funcs[twin], funcs[name]) == 0
+            assert ast.dump(funcs[twin].args) == ast.dump(funcs[name].args)
 
 
-def _one_literal_apart(a: ast.FunctionDef, b: ast.FunctionDef) -> bool:
+def test_a_group_does_not_say_which_class_is_real() -> None:
+    """Per group exactly one class is doubled, the real one as often as a mutant."""
+    doubled_real = groups = 0
+    for seed in range(200):
+        plan = plant_canaries(HIDDEN, EXPECTED, rng=random.Random(seed))
+        for twin in {t for t in plan.must_fail.values()}:
+            mutants = [k for k, t in plan.must_fail.items() if t == twin]
+            copies = [k for k, t in plan.must_pass.items() if t == twin]
+            assert len(copies) <= 1 and mutants
+            groups += 1
+            doubled_real += len(copies)
+    # j+1 classes, one doubled: the real one with probability 1/(j+1) (j is 1..3 here).
+    assert 0.2 < doubled_real / groups < 0.55
+
+
+def test_mutant_values_come_from_the_real_values_frequency_bin() -> None:
+    """A forger ranking classes by how often their value occurs elsewhere learns nothing:
+    every offered value occurs as often (in the same bin) outside the varying site."""
+    text = """
+from shop import price
+
+def test_a():
+    assert price("x") == 1
+
+def test_b():
+    assert price("y") == 2
+
+def test_c():
+    assert price("z") == 3
+
+def test_d():
+    assert [5, 6, 7, 8] == [price(i) for i in "abcd"]
+"""
+    for seed in range(30):
+        plan = plant_canaries({"test_s.py": text}, rng=random.Random(seed), bits=1)
+        funcs = _funcs(plan.hidden["test_s.py"])
+        for (_, name), twin in plan.must_fail.items():
+            old = [c.value for c in ast.walk(funcs[twin]) if isinstance(c, ast.Constant)]
+            new = [c.value for c in ast.walk(funcs[name]) if isinstance(c, ast.Constant)]
+            [(was, now)] = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
+            # 1..3 and 5 occur only at a site, 6..8 also inside test_d: the bin (0, 0) of
+            # 1..3 and 5 holds the made-up values and the other bin-(0, 0) site values only.
+            assert isinstance(now, int) and now not in {6, 7, 8}, (was, now)
+
+
+def _literals_apart(a: ast.FunctionDef, b: ast.FunctionDef) -> int:
     left = [n for n in ast.walk(a) if isinstance(n, ast.Constant)]
     right = [n for n in ast.walk(b) if isinstance(n, ast.Constant)]
-    if len(left) != len(right) or a.args.args != a.args.args:
-        return False
-    diffs = sum(
+    assert len(left) == len(right)
+    return sum(
         x.value != y.value or type(x.value) is not type(y.value)
         for x, y in zip(left, right, strict=True)
     )
-    return diffs == 1 and ast.unparse(a.body[0])[:10] == ast.unparse(b.body[0])[:10]
 
 
 def test_fresh_per_sample() -> None:
@@ -108,8 +153,13 @@ def _served(plan, kind: str) -> list[str]:
     return [f"{f}::{n}" for f, n in keys]
 
 
+def _seed_with_copy() -> int:
+    plans = (plant_canaries(HIDDEN, EXPECTED, rng=random.Random(s)) for s in range(100))
+    return next(i for i, plan in enumerate(plans) if plan.must_pass)
+
+
 def test_verdict_checks() -> None:
-    plan = plant_canaries(HIDDEN, EXPECTED, rng=random.Random(1))
+    plan = plant_canaries(HIDDEN, EXPECTED, rng=random.Random(_seed_with_copy()))
     honest = {i: "passed" for i in _served(plan, "real") + _served(plan, "pass")}
     honest |= {i: "failed" for i in _served(plan, "fail")}
     assert plan.violations(_report(honest)) == []
@@ -125,8 +175,10 @@ def test_verdict_checks() -> None:
     wrong = dict(honest) | dict.fromkeys(_served(plan, "real"), "failed")
     wrong |= dict.fromkeys(_served(plan, "fail"), "passed")
     assert plan.violations(_report(wrong)) == []
-    everything_fails = dict.fromkeys(honest, "failed")
-    assert "always passes" in plan.violations(_report(everything_fails))[0]
+    # An honest fail of everything is not a forgery; a real test kept, its copy dropped is.
+    assert plan.violations(_report(dict.fromkeys(honest, "failed"))) == []
+    selective = dict(honest) | dict.fromkeys(_served(plan, "pass"), "failed")
+    assert "exact copy failed" in plan.violations(_report(selective))[0]
     missing = dict(list(honest.items())[1:])
     assert "never reported" in plan.violations(_report(missing))[0]
 
@@ -147,7 +199,7 @@ def test_gold_answers_pass_with_canaries(task_dir: Path, bwrap_sandbox: PooledSa
     """Every task's gold answer: real tests pass, every canary behaves (one seed)."""
     task = load_task(task_dir)
     plan = plant_canaries(task.hidden_tests, task.spec.expected_tests)
-    assert len(plan.must_fail) >= 4, "too few mutation sites for a meaningful canary set"
+    assert len(plan.must_fail) >= 2, "too few mutation sites for a meaningful canary set"
     targets = sorted({i.split("::")[0] for i in task.spec.expected_tests})
     report = bwrap_sandbox.run_pytest(
         task.solution, targets, Limits(wall_seconds=120, cpu_seconds=120), hidden=plan.hidden

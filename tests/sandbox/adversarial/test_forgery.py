@@ -315,9 +315,7 @@ def test_blanket_forcing_is_named_an_integrity_failure(name: str, grade: Grader)
 def test_the_forgers_really_forge_without_canaries(name: str, sandbox: PooledSandbox) -> None:
     """The suite is not vacuous: with no canaries planted, each payload turns the stub's
     eight failing tests into a clean all-passed report. Canaries are what stop them."""
-    plan = plant_canaries(
-        {"test_hidden_ops.py": HIDDEN}, per_test=0, must_pass=0, rng=random.Random(0)
-    )
+    plan = plant_canaries({"test_hidden_ops.py": HIDDEN}, mutants=0, rng=random.Random(0))
     report = sandbox.run_pytest(ATTACKS[name], ["test_hidden_ops.py"], hidden=plan.hidden)
     outcomes = plan.real_outcomes(report)
     assert len(outcomes) == 8 and {o.outcome for o in outcomes.values()} == {"passed"}
