@@ -26,6 +26,37 @@ __all__ = ["imports_of", "preload_names"]
 #: Most names one request may ask the worker to import.
 MAX_PRELOAD = 64
 
+#: Modules the runtime's libraries import lazily, on first use, in every sample that uses
+#: them (listed from ``sys.modules`` after the gold answers' hidden-test runs of all 16
+#: tasks): the test client's blocking portal (anyio's asyncio backend, ``queue``,
+#: ``pickle``) and FastAPI's pydantic-v1 compatibility layer, imported while an app builds
+#: its routes. With the FastAPI tasks' samples measured ~30% faster.
+LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
+    "fastapi": ("pydantic.v1",),
+    "starlette.testclient": (
+        "anyio._backends._asyncio",
+        "anyio.streams.memory",
+        "anyio.streams.tls",
+        "queue",
+        "pickle",
+    ),
+    "fastapi.testclient": ("starlette.testclient",),
+}
+
+
+def _with_lazy(names: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    todo = list(names)
+    while todo:
+        name = todo.pop(0)
+        if name in out:
+            continue
+        out.append(name)
+        for key, more in LAZY_IMPORTS.items():
+            if name == key or name.startswith(key + "."):
+                todo += more
+    return out
+
 
 def imports_of(sources: Iterable[str | bytes]) -> list[str]:
     """Absolute module names imported at the top level of ``sources`` (unparsable: none)."""
@@ -70,5 +101,5 @@ def preload_names(
     sources = [text for path, text in hidden.items() if path.endswith(".py")]
     provided = _provided(files)
     wanted = [*named, *imports_of(sources)]
-    keep = [n for n in dict.fromkeys(wanted) if n and n.split(".", 1)[0] not in provided]
+    keep = [n for n in _with_lazy(wanted) if n and n.split(".", 1)[0] not in provided]
     return keep[:MAX_PRELOAD]

@@ -25,7 +25,14 @@ def test_preload_names_come_from_the_harness_and_skip_provided_modules() -> None
     names = preload_names(["fastapi", "test_own", "pkg.sub"], hidden, files)
     # app (candidate module), helpers (a file's module name), pkg (a candidate package),
     # test_own (a candidate test module) are what the files provide: never preloaded.
-    assert names == ["fastapi", "xml.dom.minidom"]
+    # (fastapi's lazy import comes along at the end)
+    assert names == ["fastapi", "xml.dom.minidom", "pydantic.v1"]
+
+
+def test_a_library_brings_the_modules_it_imports_lazily() -> None:
+    names = preload_names([], {"t.py": "from fastapi.testclient import TestClient\n"}, [])
+    assert names[0] == "fastapi.testclient"
+    assert {"starlette.testclient", "anyio._backends._asyncio", "pydantic.v1"} <= set(names)
 
 
 @pytest.fixture(

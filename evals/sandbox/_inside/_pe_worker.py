@@ -267,7 +267,10 @@ def _preload() -> None:
         "_pytest.main",
         "_pytest.assertion.rewrite",
         "_pytest._argcomplete",
-        "pdb",  # imported by the debugging plugin in every session
+        # Imported in every session (the debugging plugin, the assertion rewriter).
+        "pdb",
+        "readline",
+        "encodings.unicode_escape",
     ):
         importlib.import_module(name)
     gc.collect()
