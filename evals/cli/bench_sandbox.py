@@ -43,6 +43,11 @@ def bench_sandbox_cmd(
     )
     typer.echo(f"amortised    {r.amortised_ms:.1f} ms/sample (batch wall / n)")
     typer.echo(
+        f"cpu          median {r.cpu_median_ms:.1f} ms per sample (user+system of the "
+        f"sample's processes) vs bare pytest {r.baseline_cpu_median_ms:.1f} ms: "
+        f"{r.cpu_ratio:.2f}x"
+    )
+    typer.echo(
         f"baseline     n={r.baseline_n} bare `python -m pytest` subprocesses: "
         f"median {r.baseline_median_ms:.1f} ms, p95 {r.baseline_p95_ms:.1f} ms"
     )

@@ -48,6 +48,9 @@ class ExecResult:
     signal: int | None = None
     #: Files the command wrote that the caller asked to collect (path -> text).
     collected: Mapping[str, str] = field(default_factory=dict)
+    #: CPU seconds (user + system) of the sample's supervisor and main process, when the
+    #: sandbox measures it: unlike ``duration_s``, barely depends on the machine's load.
+    cpu_s: float | None = None
 
     @property
     def ok(self) -> bool:

@@ -72,6 +72,7 @@ def _exec_result(response: Mapping[str, Any]) -> ExecResult:
         stdout=str(response.get("stdout", "")),
         stderr=stderr,
         duration_s=float(response.get("duration_s", 0.0)),
+        cpu_s=float(response["cpu_s"]) if response.get("cpu_s") is not None else None,
         stdout_truncated=bool(response.get("stdout_truncated")),
         stderr_truncated=bool(response.get("stderr_truncated")),
         killed=response.get("killed"),

@@ -9,6 +9,7 @@ the same files, so the ratio is like for like.
 
 from __future__ import annotations
 
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -109,6 +110,10 @@ class BenchResult:
     #: (namespaces, mounts, files, pytest.main, teardown); no queueing, no round trip.
     service_median_ms: float
     service_p95_ms: float
+    #: CPU (user + system) of each sample's processes, and of each bare pytest run: what
+    #: a sample costs the machine, nearly independent of how loaded it is.
+    cpu_median_ms: float
+    baseline_cpu_median_ms: float
     baseline_n: int
     baseline_median_ms: float
     baseline_p95_ms: float
@@ -118,21 +123,34 @@ class BenchResult:
         """Baseline median / sandboxed median: how many times faster the warm path is."""
         return self.baseline_median_ms / self.median_ms if self.median_ms else 0.0
 
+    @property
+    def cpu_ratio(self) -> float:
+        """Baseline CPU median / sandboxed CPU median (load-robust)."""
+        return self.baseline_cpu_median_ms / self.cpu_median_ms if self.cpu_median_ms else 0.0
+
 
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def _baseline(python: Path, files: Mapping[str, str], targets: list[str], n: int) -> list[float]:
-    times = []
+def _children_cpu_ms() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def _baseline(
+    python: Path, files: Mapping[str, str], targets: list[str], n: int
+) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of ``n`` bare ``python -m pytest`` runs."""
+    times, cpu = [], []
     for _ in range(n):
         with tempfile.TemporaryDirectory(prefix="evals-bench-") as tmp:
             for rel, text in files.items():
                 path = Path(tmp, rel)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text)
-            started = time.perf_counter()
+            started, cpu_before = time.perf_counter(), _children_cpu_ms()
             subprocess.run(
                 [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *targets],
                 cwd=tmp,
@@ -141,7 +159,8 @@ def _baseline(python: Path, files: Mapping[str, str], targets: list[str], n: int
                 check=False,
             )
             times.append((time.perf_counter() - started) * 1000)
-    return times
+            cpu.append(_children_cpu_ms() - cpu_before)
+    return times, cpu
 
 
 def bench_sandbox(
@@ -168,14 +187,16 @@ def bench_sandbox(
         startup = time.perf_counter() - started
         merged = {**files, **tests}
 
-        def one(_: int) -> tuple[float, float, bool]:
+        def one(_: int) -> tuple[float, float, float, bool]:
             t0 = time.perf_counter()
             plan = plant_canaries(tests)  # as tests_pass does: fresh canaries per sample
             report = sb.run_pytest(files, targets, Limits(wall_seconds=30), hidden=plan.hidden)
             real = plan.real_outcomes(report)
             ok = report.finished and not report.result.killed and not plan.violations(report)
             ok = ok and bool(real) and all(o.outcome == "passed" for o in real.values())
-            return (time.perf_counter() - t0) * 1000, report.result.duration_s * 1000, ok
+            wall = (time.perf_counter() - t0) * 1000
+            cpu = (report.result.cpu_s or 0.0) * 1000
+            return wall, report.result.duration_s * 1000, cpu, ok
 
         batch_start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=sb.workers) as pool:
@@ -183,21 +204,26 @@ def bench_sandbox(
         batch = time.perf_counter() - batch_start
     finally:
         sb.close()
-    latencies = [ms for ms, _, _ in results]
-    service = [ms for _, ms, _ in results]
-    base = _baseline(runtime.python, merged, targets, baseline_n) if baseline_n else [0.0]
+    latencies = [r[0] for r in results]
+    service = [r[1] for r in results]
+    cpu = [r[2] for r in results]
+    base, base_cpu = ([0.0], [0.0])
+    if baseline_n:
+        base, base_cpu = _baseline(runtime.python, merged, targets, baseline_n)
     return BenchResult(
         sandbox=sb.name,
         isolated=sb.isolated,
         workers=sb.workers,
         n=n,
-        failures=sum(not ok for _, _, ok in results),
+        failures=sum(not r[3] for r in results),
         startup_s=startup,
         median_ms=statistics.median(latencies),
         p95_ms=_p95(latencies),
         amortised_ms=batch * 1000 / n,
         service_median_ms=statistics.median(service),
         service_p95_ms=_p95(service),
+        cpu_median_ms=statistics.median(cpu),
+        baseline_cpu_median_ms=statistics.median(base_cpu),
         baseline_n=baseline_n,
         baseline_median_ms=statistics.median(base),
         baseline_p95_ms=_p95(base),

@@ -151,7 +151,7 @@ def handle(request: dict[str, Any], mode: str, uid: int, workbase: str) -> dict[
         if pid_b is None and b"\n" in status_buf.data:
             pid_b = int(status_buf.data.split(b"\n")[0].split()[1])
         _kill(pid_b, pid_a)
-    os.waitpid(pid_a, 0)
+    usage = os.wait4(pid_a, 0)[2]  # A's and B's CPU (A reaps B): load-independent cost
     for stream in streams:
         if stream.open:
             os.close(stream.fd)
@@ -177,6 +177,7 @@ def handle(request: dict[str, Any], mode: str, uid: int, workbase: str) -> dict[
         "stdout_truncated": out.truncated,
         "stderr_truncated": err.truncated,
         "duration_s": duration,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
         "peak_mb": watch.peak_mb,
         "report": {
             "lines": bytes(rep.data).decode("utf-8", "replace").split("\n"),
