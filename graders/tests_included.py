@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar, Literal
 
 from evals.errors import SandboxError
@@ -30,7 +31,11 @@ from graders._pytest_integrity import check_files, is_test_file
 from graders._pytest_run import limits_for, preload_for, problem_of, run_pytest
 from graders._run_cache import RunCache, run_key
 
-__all__ = ["TestsIncludedGrader", "has_real_assertion"]
+__all__ = ["MUTATION_THREADS", "TestsIncludedGrader", "has_real_assertion"]
+
+#: Mutation runs of one sample submitted to the sandbox at once (it queues what its
+#: workers cannot take yet).
+MUTATION_THREADS = 4
 
 
 def has_real_assertion(text: str) -> bool:
@@ -166,15 +171,27 @@ class TestsIncludedGrader(StaticGrader):
                 "mutation_score": None,
                 "mutation_note": "no flawed variant replaces a module the candidate wrote",
             }
-        try:
-            if not passes(task.solution):
-                return {
-                    "mutation_score": None,
-                    "mutation_note": "the tests fail on the gold solution",
-                }
-            caught = sorted(n for n, files in variants.items() if not passes(files))
-        except SandboxError as exc:
-            return {"mutation_score": None, "mutation_note": f"sandbox failure: {exc}"}
+        # Every run is its own sandbox sample (fresh process, files and namespaces), so
+        # they may run side by side: the sandbox's workers take them as they free up.
+        with ThreadPoolExecutor(
+            max_workers=min(MUTATION_THREADS, len(variants) + 1),
+            thread_name_prefix="tests-included-mutation",
+        ) as pool:
+            gold = pool.submit(passes, task.solution)
+            runs = {n: pool.submit(passes, files) for n, files in variants.items()}
+            try:
+                if not gold.result():
+                    for run in runs.values():
+                        run.cancel()
+                    return {
+                        "mutation_score": None,
+                        "mutation_note": "the tests fail on the gold solution",
+                    }
+                caught = sorted(n for n, run in runs.items() if not run.result())
+            except SandboxError as exc:
+                for run in runs.values():
+                    run.cancel()
+                return {"mutation_score": None, "mutation_note": f"sandbox failure: {exc}"}
         return {
             "mutation_score": len(caught) / len(variants),
             "mutants_caught": caught,
