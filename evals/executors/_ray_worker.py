@@ -1,17 +1,18 @@
-"""The worker side of the Ray executor: one Ray task = one sample, generated and graded.
+"""The worker side of the Ray executor: one actor call = one sample, generated and graded.
 
-Nothing secret travels to a worker: the task arguments are a :class:`WorkerSetup` (the
+Nothing secret travels to a worker: the call arguments are a :class:`WorkerSetup` (the
 run's options, persona texts, the suite's path) and a :class:`SampleSpec` (ids only).
-Each worker process builds its providers, graders and sandbox from those once, reading API
-keys from its own environment, and keeps them for the next sample of the same run.
+Each node runs one :class:`SampleRunner` (a Ray actor) that builds its providers, graders
+and a warm sandbox pool from those once, reading API keys from its own environment, and
+keeps them for every sample of the run it is given.
 """
 
 from __future__ import annotations
 
 import asyncio
-import atexit
-import hashlib
 import os
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,14 +20,14 @@ from typing import TYPE_CHECKING, Any
 from evals.errors import AuthenticationError
 from evals.persona import Persona
 from evals.runner import GradingPlan, PlanItem, RunConfig, Runner
-from evals.runner._config import default_grade_workers
 from evals.runner._sample import run_sample
 from evals.tasks import Suite, load_suite
 
 if TYPE_CHECKING:
     from evals.providers import Provider
+    from evals.sandbox import Sandbox
 
-__all__ = ["SampleSpec", "WorkerSetup", "run_sample_task"]
+__all__ = ["SampleRunner", "SampleSpec", "WorkerSetup"]
 
 
 @dataclass(frozen=True)
@@ -37,13 +38,6 @@ class WorkerSetup:
     run_dir: str
     suite: str
     personas: tuple[Persona, ...]
-
-    @property
-    def key(self) -> str:
-        """Identifies the run, so a reused worker process rebuilds only for a new one."""
-        text = repr((sorted(self.options.items()), self.run_dir, self.suite))
-        shas = "".join(p.sha256 for p in self.personas)
-        return hashlib.sha256((text + shas).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -72,21 +66,32 @@ class SampleSpec:
         )
 
 
-class _RunState:
-    """Per worker process and run: providers, graders, sandbox and one event loop."""
+class SampleRunner:
+    """One per Ray node (a Ray actor): warm providers, graders and sandbox pool, reused.
 
-    def __init__(self, setup: WorkerSetup) -> None:
+    Built once per node and run: it reads credentials from the node's environment, starts
+    ``slots`` sandbox workers up front, and then runs up to ``slots`` samples at a time on
+    its one event loop (Ray calls :meth:`run` concurrently, ``max_concurrency=slots``).
+    Plain Python (the executor applies ``ray.remote``), so it also runs in-process.
+    """
+
+    def __init__(self, setup: WorkerSetup, slots: int = 1) -> None:
         from evals.sandbox import get_sandbox
+        from evals.sandbox._pooled import PooledSandbox
         from evals.sandbox.runtime import ensure_runtime
 
+        started = time.perf_counter()
         # On the worker the sample runs locally, with credentials from this environment.
         self.config = RunConfig.model_validate({**setup.options, "executor": "local"})
         self.runner = Runner(self.config, Path(setup.run_dir), argv=[])
         self.suite: Suite = load_suite(setup.suite)
         self.personas = {p.sha256: p for p in setup.personas}
-        self.loop = asyncio.new_event_loop()
-        ensure_runtime()
-        self.sandbox = get_sandbox(self.config.sandbox)
+        self.slots = max(1, slots)
+        self.sandbox: Sandbox = get_sandbox(
+            self.config.sandbox, runtime=ensure_runtime(), workers=self.slots
+        )
+        if isinstance(self.sandbox, PooledSandbox):
+            self.sandbox.warm(self.slots)  # the first samples do not pay the start-up
         self.grading = GradingPlan.for_personas(
             list(setup.personas),
             self.config.graders,
@@ -94,9 +99,10 @@ class _RunState:
             self.runner._services(),  # the judge, built exactly as the local executor does
         )
         self.providers: dict[str, Provider] = {}
-        self.grade_slots = asyncio.Semaphore(self.config.grade_workers or default_grade_workers())
+        self.grade_slots: asyncio.Semaphore | None = None
+        self.setup_s = time.perf_counter() - started
 
-    def item(self, spec: SampleSpec) -> PlanItem:
+    def _item(self, spec: SampleSpec) -> PlanItem:
         provider = self.providers.get(spec.model)
         if provider is None:
             provider = self.providers[spec.model] = self.runner._provider(spec.model)
@@ -110,62 +116,54 @@ class _RunState:
             spec.epoch,
         )
 
-    def close(self) -> None:
-        for provider in self.providers.values():
-            self.loop.run_until_complete(provider.aclose())
-        self.sandbox.close()
-        self.loop.close()
+    async def ready(self) -> dict[str, Any]:
+        """Where this runner lives and what it has: ``node``, ``pid``, ``slots``, ..."""
+        return {
+            "node": _node_id(),
+            "pid": os.getpid(),
+            "slots": self.slots,
+            "isolated": self.sandbox.isolated,
+            "setup_s": self.setup_s,
+        }
 
+    async def run(self, spec: SampleSpec) -> dict[str, Any]:
+        """Generate and grade one sample here.
 
-_STATES: dict[str, _RunState] = {}
-
-
-def _state(setup: WorkerSetup) -> _RunState:
-    key = setup.key
-    state = _STATES.get(key)
-    if state is None:
-        for old in _STATES.values():  # a worker process serves one run at a time
-            old.close()
-        _STATES.clear()
-        state = _STATES[key] = _RunState(setup)
-    return state
-
-
-@atexit.register
-def _close_all() -> None:
-    for state in _STATES.values():
-        state.close()
-    _STATES.clear()
-
-
-def run_sample_task(setup: WorkerSetup, spec: SampleSpec) -> dict[str, Any]:
-    """Body of the Ray task: generate and grade one sample on this worker.
-
-    Returns ``{"sample": <Sample JSON>, "node": <Ray node id>, "isolated": ...}``, or
-    ``{"auth": <message>, ...}`` when the provider rejected this worker's credentials.
-    """
-    state = _state(setup)
-    item = state.item(spec)
-    where = {"node": _node_id(), "pid": os.getpid(), "isolated": state.sandbox.isolated}
-    try:
-        sample = state.loop.run_until_complete(
-            run_sample(
+        Returns ``{"sample": <Sample JSON>, "t_start", "t_end", "gen_s"}`` (wall-clock
+        seconds, for the driver's timings), or ``{"auth": <message>}`` when the provider
+        rejected this node's credentials.
+        """
+        t_start = time.time()
+        if self.grade_slots is None:  # made on the loop that runs the samples
+            self.grade_slots = asyncio.Semaphore(self.slots)
+        item = self._item(spec)
+        try:
+            sample = await run_sample(
                 item,
-                state.grading,
-                state.sandbox,
-                state.grade_slots,
-                max_tokens=state.config.max_tokens,
-                temperature=state.config.temperature,
+                self.grading,
+                self.sandbox,
+                self.grade_slots,
+                max_tokens=self.config.max_tokens,
+                temperature=self.config.temperature,
             )
-        )
-    except AuthenticationError as exc:
-        return {"auth": str(exc), **where}
-    return {"sample": sample.model_dump_json(), **where}
+        except AuthenticationError as exc:
+            return {"auth": str(exc)}
+        return {
+            "sample": sample.model_dump_json(),
+            "t_start": t_start,
+            "t_end": time.time(),
+            "gen_s": sample.latency_s or 0.0,
+        }
+
+    async def close(self) -> None:
+        """Close the providers' clients and stop the sandbox workers."""
+        for provider in self.providers.values():
+            await provider.aclose()
+        self.providers.clear()
+        self.sandbox.close()
 
 
 def _node_id() -> str:
-    import sys
-
     ray = sys.modules.get("ray")  # inside a Ray worker it is imported already
     # Asking an uninitialised Ray for its context would start a whole local instance.
     if ray is None or not ray.is_initialized():

@@ -1,33 +1,40 @@
-"""``--executor ray``: each sample (generation + grading) is one Ray task on a cluster.
+"""``--executor ray``: each sample (generation + grading) is one call to a node's runner.
 
-The driver (``evals run``) plans, submits at most ``max_concurrency`` tasks at a time, and
-appends each result to the run log as it streams back, in whatever order the cluster
-finishes them: the driver is the only writer, so a sample is recorded once. A task whose
-worker process or node dies is re-run by Ray on a live node (``ray_max_retries``, system
-failures only); when the retries run out the sample is recorded as ``infra_error`` and
-``--resume`` runs it again. Each task declares ``ray_num_cpus`` CPUs and
-``ray_memory_mb`` of memory, so Ray packs samples onto nodes that have room for the
-sandbox. Task arguments hold ids, options and persona texts; never a provider, a client
-or a key: workers build those from their own environment (``evals.executors._ray_worker``).
+Every node gets one long-lived :class:`~evals.executors._ray_worker.SampleRunner` actor
+(``evals.executors._ray_pool``), sized to the node: each sample declares
+``ray_num_cpus`` CPUs and ``ray_memory_mb`` of memory and the runner reserves that times
+its slots, so a node runs as many samples at once as it has room for, with a sandbox pool
+kept warm for them. The driver (``evals run``) sends a sample to the runner with the
+most free room, at most ``max_concurrency`` in flight, and appends each result to the run
+log as it streams back, in whatever order: the driver is the only writer, so a sample is
+recorded once. A runner lost mid-sample (its node died, its process was killed) is never
+used again and the samples it held go back to the queue, each at most
+``ray_max_retries`` times, then ``infra_error`` (``--resume`` runs it again). Call
+arguments hold ids, options and persona texts; never a provider, a client or a key: the
+runners build those from their own node's environment.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
-from collections import Counter
-from collections.abc import Callable, Sequence
+import time
+from collections import Counter, deque
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from evals.errors import AuthenticationError, ConfigError
 from evals.executors._base import DriverHooks, ExecutionContext
-from evals.executors._ray_worker import SampleSpec, WorkerSetup, run_sample_task
+from evals.executors._ray_pool import LOOK_EVERY_S, Runner, RunnerPool, describe
+from evals.executors._ray_worker import SampleRunner, SampleSpec, WorkerSetup
 from evals.runner import PlanItem, RunConfig
 from evals.runner._sample import infra_error_sample
 from evals.schema import Sample
 
-__all__ = ["TASK_NAME", "RayExecutor", "connect", "submitter", "task_options", "worker_setup"]
+__all__ = ["TASK_NAME", "RayExecutor", "connect", "worker_setup"]
 
 _INSTALL = "pip install 'persona-evals[ray]'"
 TASK_NAME = "persona-evals-sample"
@@ -67,34 +74,6 @@ def connect(address: str | None) -> bool:
     return True
 
 
-def task_options(config: RunConfig) -> dict[str, Any]:
-    """The resources and retry policy each sample's Ray task declares."""
-    return {
-        "num_cpus": config.ray_num_cpus,
-        "memory": config.ray_memory_mb * 1024 * 1024,
-        "max_retries": config.ray_max_retries,  # worker/node died: re-run elsewhere
-        "retry_exceptions": False,  # a sample's own errors are recorded, not retried
-        "scheduling_strategy": "SPREAD",
-        "name": TASK_NAME,
-    }
-
-
-def submitter(
-    ray: Any, fn: Callable[..., Any], config: RunConfig, setup_ref: Any
-) -> Callable[[PlanItem], Any]:
-    """``submit(item) -> ObjectRef``: one task of ``fn(setup, spec)`` per plan item."""
-    remote = ray.remote(fn)
-    options = task_options(config)
-
-    def submit(item: PlanItem) -> Any:
-        # The sample id in the task name: `ray list tasks` and the worker's process
-        # title say which sample runs where.
-        named = remote.options(**{**options, "name": f"{TASK_NAME}:{item.sample_id}"})
-        return named.remote(setup_ref, SampleSpec.of(item))
-
-    return submit
-
-
 def worker_setup(ctx: ExecutionContext, items: Sequence[PlanItem]) -> WorkerSetup:
     """The run as the workers see it: options, run dir and suite as absolute paths."""
     personas = {item.persona.sha256: item.persona for item in items}
@@ -106,23 +85,32 @@ def worker_setup(ctx: ExecutionContext, items: Sequence[PlanItem]) -> WorkerSetu
     )
 
 
-def _failure(exc: BaseException, retries: int) -> str:
-    kind = type(exc).__name__
-    detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
-    return f"ray: {kind} after {retries} retries: {detail}".rstrip(": ")
+@dataclass
+class _Call:
+    """One sample in flight on one runner."""
+
+    item: PlanItem
+    attempt: int
+    runner: Runner
+    ref: Any
+    submitted: float
 
 
 class RayExecutor:
-    """Runs each sample as a Ray task; the driver appends the results."""
+    """Runs each sample on a node's runner; the driver appends the results."""
 
     name = "ray"
 
-    def __init__(self) -> None:
+    def __init__(self, runner_cls: type[Any] = SampleRunner) -> None:
         self._ray = _import_ray()
+        self._runner_cls = runner_cls
         #: Samples recorded per Ray node id (for the manifest notes and tests).
         self.per_node: Counter[str] = Counter()
         #: Samples graded on a worker without an isolating sandbox (no bubblewrap there).
         self.not_isolated = 0
+        #: Per sample: node, attempt, wall-clock submit/start/end/receive, generation s.
+        self.timings: list[dict[str, Any]] = []
+        self.pool: RunnerPool | None = None
 
     async def execute(
         self,
@@ -143,88 +131,184 @@ class RayExecutor:
         ray = self._ray
         started_here = connect(config.ray_address)
         try:
-            alive_before = _alive_nodes(ray)
             setup_ref = ray.put(worker_setup(ctx, items))
-            submit = submitter(ray, run_sample_task, config, setup_ref)
-            auth = await self._stream(items, config, submit, hooks)
-            lost = sorted(alive_before - _alive_nodes(ray))
+            actor = ray.remote(self._runner_cls)
+            self.pool = RunnerPool(ray, actor, config, setup_ref)
+            try:
+                auth = await self._stream(items, config, self.pool, hooks)
+            finally:
+                await self.pool.close()
         finally:
             if started_here:
                 ray.shutdown()
+        self._dump_timings()
         if auth is not None:
             raise AuthenticationError(auth)
-        return self._notes(lost)
+        return self._notes(self.pool)
 
     async def _stream(
         self,
         items: Sequence[PlanItem],
         config: RunConfig,
-        submit: Callable[[PlanItem], Any],
+        pool: RunnerPool,
         hooks: DriverHooks,
     ) -> str | None:
-        """Submit within the window, record each result as it lands; the auth error."""
-        queue = list(reversed(items))
-        pending: dict[asyncio.Future[Any], tuple[PlanItem, Any]] = {}
+        """Send samples to free runners, record each result as it lands; the auth error."""
+        queue: deque[tuple[PlanItem, int]] = deque((item, 0) for item in items)
+        pending: dict[asyncio.Future[Any], _Call] = {}
         auth: str | None = None
         try:
             while True:
+                pool.look()
+                if auth is not None or hooks.stopping():
+                    await _drop(queue, hooks)
                 while queue and len(pending) < config.max_concurrency:
-                    if auth is not None or hooks.stopping():
-                        queue.clear()
+                    runner = pool.free()
+                    if runner is None:
                         break
-                    item = queue.pop()
-                    if not await hooks.admit(item):
+                    item, attempt = queue.popleft()
+                    if attempt == 0 and not await hooks.admit(item):
                         continue
-                    ref = submit(item)
-                    pending[asyncio.wrap_future(ref.future())] = (item, ref)
-                if not pending:
-                    return auth
-                done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                    call = self._send(runner, item, attempt)
+                    pending[asyncio.wrap_future(call.ref.future())] = call
+                waiting = set(pending) | set(pool.starting)
+                if not waiting:
+                    if not queue:
+                        return auth
+                    pool.look(force=True)
+                    if not pool.starting:  # nothing can ever take these samples
+                        await self._unplaceable(queue, pool, hooks)
+                    continue
+                done, _ = await asyncio.wait(
+                    waiting, timeout=LOOK_EVERY_S, return_when=asyncio.FIRST_COMPLETED
+                )
                 for future in done:
-                    item, _ref = pending.pop(future)
-                    sample = self._sample(item, future, config)
-                    if sample is None:  # the provider rejected this worker's key
-                        auth = auth or str(future.result()["auth"])
-                    await hooks.record(item, sample)
+                    if future in pool.starting:
+                        pool.started(future)
+                        continue
+                    call = pending.pop(future)
+                    call.runner.busy -= 1
+                    auth = await self._landed(call, future, config, pool, queue, hooks) or auth
         finally:
-            for item, ref in pending.values():  # cancelled driver: free the cluster
-                self._ray.cancel(ref)
-                await hooks.record(item, None)
+            for call in pending.values():  # cancelled driver: free the cluster
+                self._ray.cancel(call.ref)
+                await hooks.record(call.item, None)
+            await _drop(queue, hooks)
 
-    def _sample(
-        self, item: PlanItem, future: asyncio.Future[Any], config: RunConfig
-    ) -> Sample | None:
+    def _send(self, runner: Runner, item: PlanItem, attempt: int) -> _Call:
+        # The sample id in the call's name: the node's worker process title (and
+        # `ray list tasks`) say which sample runs where.
+        method = runner.handle.run.options(name=f"{TASK_NAME}:{item.sample_id}")
+        runner.busy += 1
+        return _Call(item, attempt, runner, method.remote(SampleSpec.of(item)), time.time())
+
+    async def _landed(
+        self,
+        call: _Call,
+        future: asyncio.Future[Any],
+        config: RunConfig,
+        pool: RunnerPool,
+        queue: deque[tuple[PlanItem, int]],
+        hooks: DriverHooks,
+    ) -> str | None:
+        """Record one finished call (or re-queue it: its runner was lost); the auth error."""
         exc = future.exception()
-        if exc is not None:  # retries exhausted (or the task itself could not run)
-            return infra_error_sample(item, _failure(exc, config.ray_max_retries))
-        result: dict[str, Any] = future.result()
-        if "auth" in result:
+        item = call.item
+        if isinstance(exc, self._ray.exceptions.RayActorError):
+            call.runner.lost_with.append(item.sample_id)
+            pool.lose(call.runner, describe(exc))
+            if call.attempt < config.ray_max_retries:
+                queue.appendleft((item, call.attempt + 1))  # next, on another runner
+                return None
+            failure = f"ray: {config.ray_max_retries} retries spent: {describe(exc)}"
+            await hooks.record(item, infra_error_sample(item, failure))
             return None
-        self.per_node[str(result.get("node", "?"))] += 1
-        if not result.get("isolated", True):
+        if exc is not None:  # the call itself raised: recorded, not retried
+            await hooks.record(item, infra_error_sample(item, f"ray: {describe(exc)}"))
+            return None
+        result: dict[str, Any] = future.result()
+        if "auth" in result:  # the provider rejected this node's credentials
+            await hooks.record(item, None)
+            return str(result["auth"])
+        runner = call.runner
+        self.per_node[runner.node] += 1
+        if not runner.info.get("isolated", True):
             self.not_isolated += 1
-        return Sample.model_validate_json(result["sample"])
+        self.timings.append(
+            {
+                "sample_id": item.sample_id,
+                "node": runner.node,
+                "attempt": call.attempt,
+                "t_submit": call.submitted,
+                "t_start": result.get("t_start"),
+                "t_end": result.get("t_end"),
+                "t_recv": time.time(),
+                "gen_s": result.get("gen_s"),
+            }
+        )
+        await hooks.record(item, Sample.model_validate_json(result["sample"]))
+        return None
 
-    def _notes(self, lost: list[str]) -> list[str]:
+    async def _unplaceable(
+        self, queue: deque[tuple[PlanItem, int]], pool: RunnerPool, hooks: DriverHooks
+    ) -> None:
+        lost = [r.lost for r in pool.lost()]
+        why = (
+            f"ray: no live node can take a sample ({len(pool.lost())} runner(s) lost: {lost[-1]})"
+            if lost
+            else "ray: no node has room for one sample (--ray-num-cpus / --ray-memory-mb)"
+        )
+        while queue:
+            item, _ = queue.popleft()
+            await hooks.record(item, infra_error_sample(item, why))
+
+    def _dump_timings(self) -> None:
+        """``EVALS_RAY_TIMINGS=FILE``: append this run's per-sample timings (for benches)."""
+        path = os.environ.get("EVALS_RAY_TIMINGS")
+        if not path or self.pool is None:
+            return
+        runners = [
+            {"node": r.node, "slots": r.slots, "lost": r.lost, **r.info}
+            for r in self.pool.runners.values()
+        ]
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"runners": runners, "samples": self.timings}) + "\n")
+
+    def _notes(self, pool: RunnerPool) -> list[str]:
         spread = ", ".join(f"{node[:8]}: {n}" for node, n in sorted(self.per_node.items()))
         notes = [
             f"executor ray: {sum(self.per_node.values())} samples on "
             f"{len(self.per_node)} node(s) ({spread})"
         ]
+        ready = [r.info["ready_s"] for r in pool.runners.values() if "ready_s" in r.info]
+        if ready:
+            notes.append(
+                f"executor ray: {len(ready)} runner(s), "
+                f"{sum(r.slots for r in pool.runners.values())} slot(s), ready in "
+                f"{min(ready):.1f}-{max(ready):.1f}s"
+            )
         if self.not_isolated:
             notes.append(
                 f"executor ray: NOT ISOLATED: {self.not_isolated} sample(s) graded on workers "
                 "without bubblewrap (install it on every node; docs/scale.md)"
             )
-        if lost:
-            # Best effort: the cluster marks a node dead only after its health checks
-            # fail (seconds), so a node lost near the end may not be listed here.
+        for runner in pool.lost():
+            held = runner.lost_with
+            ids = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
             notes.append(
-                f"executor ray: {len(lost)} node(s) lost during the run "
-                f"({', '.join(n[:8] for n in lost)}); their samples were re-run elsewhere"
+                f"executor ray: node {runner.node[:8]} lost ({runner.lost}); "
+                + (
+                    f"{len(held)} sample(s) in flight there re-queued: {ids}"
+                    if held
+                    else "no sample was in flight there"
+                )
             )
         return notes
 
 
-def _alive_nodes(ray: Any) -> set[str]:
-    return {str(n["NodeID"]) for n in ray.nodes() if n.get("Alive")}
+async def _drop(queue: deque[tuple[PlanItem, int]], hooks: DriverHooks) -> None:
+    """Forget the queued samples (they stay missing); settle those already admitted."""
+    while queue:
+        item, attempt = queue.popleft()
+        if attempt:
+            await hooks.record(item, None)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from evals.cli import app
 from evals.errors import ConfigError
 from evals.executors import DriverHooks, ExecutionContext, get_executor
-from evals.executors._ray_worker import SampleSpec, WorkerSetup, run_sample_task
+from evals.executors._ray_worker import SampleRunner, SampleSpec, WorkerSetup
 from evals.persona import load_persona
 from evals.providers import get_provider
 from evals.runner import GradingPlan, RunConfig, Runner, build_plan, read_samples, resume_config
@@ -86,11 +86,18 @@ def test_worker_body_grades_exactly_like_the_local_executor(tmp_path: Path) -> N
     )
     assert grading.graders  # the persona maps rules to graders
     got = {}
-    for item in plan:  # what each Ray task runs, called in-process
-        result = run_sample_task(setup, SampleSpec.of(item))
-        assert result["node"] == "local" and "auth" not in result
-        sample = Sample.model_validate_json(result["sample"])
-        got[sample.sample_id] = sample
+
+    async def on_one_runner() -> None:  # what a node's runner actor does, in-process
+        runner = SampleRunner(setup, slots=2)
+        assert (await runner.ready())["node"] == "local"
+        results = await asyncio.gather(*(runner.run(SampleSpec.of(item)) for item in plan))
+        await runner.close()
+        for result in results:
+            assert "auth" not in result and result["t_end"] >= result["t_start"]
+            sample = Sample.model_validate_json(result["sample"])
+            got[sample.sample_id] = sample
+
+    asyncio.run(on_one_runner())
     assert set(got) == set(expected) and len(got) == 4
     for sid, sample in got.items():
         want = [(g.grader, g.rule_ids, g.verdict, g.score) for g in expected[sid].grades]
@@ -119,13 +126,22 @@ def test_task_arguments_carry_no_api_key(monkeypatch: pytest.MonkeyPatch, tmp_pa
     )
 
 
-def test_ray_task_declares_cpu_memory_and_bounded_retries() -> None:
+def test_a_node_runner_is_sized_to_its_node_and_never_restarts() -> None:
     pytest.importorskip("ray")
-    from evals.executors.ray_executor import task_options
+    from evals.executors._ray_pool import node_slots, runner_options
 
-    opts = task_options(_config(ray_num_cpus=0.5, ray_memory_mb=768, ray_max_retries=2))
-    assert opts["num_cpus"] == 0.5 and opts["memory"] == 768 * 1024 * 1024
-    assert opts["max_retries"] == 2 and opts["retry_exceptions"] is False
+    config = _config(ray_num_cpus=0.5, ray_memory_mb=768, max_concurrency=8)
+    mib = 1024 * 1024
+    # CPUs allow 4 samples, memory 2 (2 x 768 MB <= 2000 MB < 3 x 768): memory decides.
+    assert node_slots({"CPU": 2.0, "memory": 2000.0 * mib}, config) == 2
+    assert node_slots({"CPU": 1.0, "memory": 64000.0 * mib}, config) == 2  # CPUs decide
+    assert node_slots({"CPU": 0.0, "memory": 64000.0 * mib}, config) == 0  # a 0-CPU head
+    assert node_slots({"CPU": 64.0, "memory": 1e12}, config) == 8  # capped by the window
+    opts = runner_options(config, "ab" * 28, 2)
+    assert opts["num_cpus"] == 1.0 and opts["memory"] == 2 * 768 * mib
+    assert opts["max_concurrency"] == 2 and opts["max_restarts"] == 0
+    strategy = opts["scheduling_strategy"]
+    assert strategy.node_id == "ab" * 28 and strategy.soft is False
 
 
 def test_batch_is_refused_on_ray(tmp_path: Path) -> None:
@@ -142,3 +158,29 @@ async def _yes(item: object) -> bool:
 
 async def _drop(item: object, sample: object) -> None:
     return None
+
+
+def test_bench_splits_fixed_and_per_sample_cost_and_finds_the_break_even() -> None:
+    from evals.executors.bench import RayBench, RayRun, curve
+
+    bench = RayBench(nodes=2, slots=2, load_before="1.0 1.0 1.0")
+    # local: 1 s + 0.1 s/sample; ray: 4 s + 0.1 s/sample (medians of 3 runs, one outlier).
+    for executor, fixed in (("local", 1.0), ("ray", 4.0)):
+        for n in (16, 128):
+            for noise in (0.0, 0.2, 9.0):
+                bench.runs.append(RayRun(executor, n, fixed + 0.1 * n + noise, "0 0 0"))
+    assert bench.sizes() == [16, 128]
+    assert bench.median("ray", 16) == pytest.approx(5.8)  # the outlier does not move it
+    assert bench.ratio(128) == pytest.approx(17.0 / 14.0)
+    ray, local = bench.fit("ray"), bench.fit("local")
+    assert ray is not None and local is not None
+    assert ray.fixed_s == pytest.approx(4.2) and ray.per_sample_s == pytest.approx(0.1)
+    # 4.2 + 0.1 n <= 1.2 (1.2 + 0.1 n)  <=>  n >= 2.76 / 0.02 = 138
+    assert bench.break_even(1.2) == pytest.approx(138.0)
+    assert bench.break_even(1.0) is None  # equal per-sample cost: never within 1.0x
+    # The stated model: k nodes x c slots / S, capped by the driver's ceiling.
+    assert curve(2.0, 1, 10.0, [2, 8, 64]) == [
+        (2, 1.0, "nodes"),
+        (8, 4.0, "nodes"),
+        (64, 10.0, "driver"),
+    ]

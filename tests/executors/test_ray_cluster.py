@@ -153,7 +153,12 @@ def test_worker_node_killed_mid_sample_loses_and_duplicates_nothing(
     # What was running on the lost node was re-run elsewhere and recorded once.
     assert in_flight and all(ids.count(sid) == 1 for sid in in_flight), in_flight
     assert not (in_flight - set(ids))
-    assert read_manifest(run_dir).state == "complete"
+    manifest = read_manifest(run_dir)
+    assert manifest.state == "complete"
+    # The driver saw the node go: the manifest names it and what it held, every time.
+    lost = [note for note in manifest.notes if " lost (" in note]
+    assert len(lost) == 1, manifest.notes
+    assert all(sid in lost[0] for sid in in_flight), (lost, in_flight)
 
 
 def test_driver_killed_then_resume_on_ray_completes(
@@ -233,6 +238,7 @@ def test_driver_api_key_never_reaches_a_task_argument_or_log(
         if p.is_file() and DRIVER_KEY.encode() in p.read_bytes()
     ]
     assert leaked == []
+    assert DRIVER_KEY not in done.stdout + done.stderr  # nor the driver's own output
     server = cluster.key_server  # type: ignore[attr-defined]
     server.terminate()
     server.wait(timeout=30)
