@@ -7,8 +7,13 @@ and appends the results on the driver, the run log's single writer.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from evals.errors import ConfigError
 from evals.executors._base import Admit, DriverHooks, ExecutionContext, Executor, Record
+
+if TYPE_CHECKING:
+    from evals.runner import RunConfig
 
 __all__ = [
     "EXECUTORS",
@@ -23,8 +28,12 @@ __all__ = [
 EXECUTORS = ("local", "ray")
 
 
-def get_executor(name: str) -> Executor:
-    """The executor called ``name`` (``local`` or ``ray``); imports Ray only for ``ray``."""
+def get_executor(name: str, config: RunConfig | None = None) -> Executor:
+    """The executor called ``name`` (``local`` or ``ray``); imports Ray only for ``ray``.
+
+    Given the run's ``config``, a remote executor may start its workers at once (Ray
+    joins the cluster and warms one runner per node while the driver plans).
+    """
     if name == "local":
         from evals.executors.local import LocalExecutor
 
@@ -32,7 +41,7 @@ def get_executor(name: str) -> Executor:
     if name == "ray":
         from evals.executors.ray_executor import RayExecutor
 
-        return RayExecutor()
+        return RayExecutor(config)
     raise ConfigError(
         f"unknown executor {name!r}; choose one of {', '.join(EXECUTORS)}", field="--executor"
     )

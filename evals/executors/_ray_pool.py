@@ -73,13 +73,14 @@ class Runner:
 class RunnerPool:
     """Creates, tracks and ends the runners of one run."""
 
-    def __init__(self, ray: Any, actor: Any, config: RunConfig, setup_ref: Any) -> None:
+    def __init__(self, ray: Any, actor: Any, config: RunConfig) -> None:
         self._ray = ray
         self._actor = actor  # ray.remote(SampleRunner) (or the bench's null runner)
         self._config = config
-        self._setup = setup_ref
+        self._options = config.model_dump(mode="json")
+        self._setup: Any = None
         self.runners: dict[str, Runner] = {}
-        #: ``ready()`` futures of the runners still starting.
+        #: ``begin()`` futures of the runners still starting.
         self.starting: dict[asyncio.Future[Any], Runner] = {}
         self._looked = -math.inf
         #: Nodes alive but too small for one sample (reported once).
@@ -100,13 +101,24 @@ class RunnerPool:
                 self.too_small.add(node_id)
                 continue
             options = runner_options(self._config, node_id, slots)
-            handle = self._actor.options(**options).remote(self._setup, slots)
+            handle = self._actor.options(**options).remote(self._options, slots)
             runner = Runner(node_id, handle, slots, created=time.monotonic())
             self.runners[node_id] = runner
-            self.starting[asyncio.wrap_future(handle.ready.remote().future())] = runner
+            if self._setup is not None:
+                self._begin(runner)
+
+    def begin(self, setup_ref: Any) -> None:
+        """Give every runner (and those started later) the run: its ``WorkerSetup``."""
+        self._setup = setup_ref
+        for runner in self.runners.values():
+            self._begin(runner)
+
+    def _begin(self, runner: Runner) -> None:
+        ref = runner.handle.begin.remote(self._setup)
+        self.starting[asyncio.wrap_future(ref.future())] = runner
 
     def started(self, future: asyncio.Future[Any]) -> None:
-        """A runner's ``ready()`` came back: usable now, or lost if it could not start."""
+        """A runner's ``begin()`` came back: usable now, or lost if it could not start."""
         runner = self.starting.pop(future)
         exc = future.exception()
         if exc is not None:

@@ -67,40 +67,57 @@ class SampleSpec:
 
 
 class SampleRunner:
-    """One per Ray node (a Ray actor): warm providers, graders and sandbox pool, reused.
+    """One per Ray node (a Ray actor): warm sandbox pool, graders, providers, reused.
 
-    Built once per node and run: it reads credentials from the node's environment, starts
-    ``slots`` sandbox workers up front, and then runs up to ``slots`` samples at a time on
-    its one event loop (Ray calls :meth:`run` concurrently, ``max_concurrency=slots``).
-    Plain Python (the executor applies ``ray.remote``), so it also runs in-process.
+    Started as soon as the driver knows the run's options (before it has planned), it
+    starts ``slots`` sandbox workers; :meth:`begin` then loads the run (suite, personas,
+    graders; providers with credentials from this node's environment), and Ray calls
+    :meth:`run` up to ``slots`` times at once on its one event loop
+    (``max_concurrency=slots``). Plain Python (the executor applies ``ray.remote``), so
+    it also runs in-process.
     """
 
-    def __init__(self, setup: WorkerSetup, slots: int = 1) -> None:
+    def __init__(self, options: dict[str, Any], slots: int = 1) -> None:
         from evals.sandbox import get_sandbox
         from evals.sandbox._pooled import PooledSandbox
         from evals.sandbox.runtime import ensure_runtime
 
         started = time.perf_counter()
-        # On the worker the sample runs locally, with credentials from this environment.
-        self.config = RunConfig.model_validate({**setup.options, "executor": "local"})
-        self.runner = Runner(self.config, Path(setup.run_dir), argv=[])
-        self.suite: Suite = load_suite(setup.suite)
-        self.personas = {p.sha256: p for p in setup.personas}
+        # On the node the sample runs locally, with credentials from this environment.
+        self.config = RunConfig.model_validate({**options, "executor": "local"})
         self.slots = max(1, slots)
         self.sandbox: Sandbox = get_sandbox(
             self.config.sandbox, runtime=ensure_runtime(), workers=self.slots
         )
         if isinstance(self.sandbox, PooledSandbox):
             self.sandbox.warm(self.slots)  # the first samples do not pay the start-up
+        self.warm_s = time.perf_counter() - started
+        self.setup_s = 0.0
+        self.providers: dict[str, Provider] = {}
+        self.grade_slots: asyncio.Semaphore | None = None
+
+    async def begin(self, setup: WorkerSetup) -> dict[str, Any]:
+        """Load the run; returns where this runner lives and what it has."""
+        started = time.perf_counter()
+        self.config = RunConfig.model_validate({**setup.options, "executor": "local"})
+        self.runner = Runner(self.config, Path(setup.run_dir), argv=[])
+        self.suite: Suite = load_suite(setup.suite)
+        self.personas = {p.sha256: p for p in setup.personas}
         self.grading = GradingPlan.for_personas(
             list(setup.personas),
             self.config.graders,
             self.config.grader_options,
             self.runner._services(),  # the judge, built exactly as the local executor does
         )
-        self.providers: dict[str, Provider] = {}
-        self.grade_slots: asyncio.Semaphore | None = None
         self.setup_s = time.perf_counter() - started
+        return {
+            "node": _node_id(),
+            "pid": os.getpid(),
+            "slots": self.slots,
+            "isolated": self.sandbox.isolated,
+            "warm_s": self.warm_s,
+            "setup_s": self.setup_s,
+        }
 
     def _item(self, spec: SampleSpec) -> PlanItem:
         provider = self.providers.get(spec.model)
@@ -115,16 +132,6 @@ class SampleRunner:
             spec.pressure,
             spec.epoch,
         )
-
-    async def ready(self) -> dict[str, Any]:
-        """Where this runner lives and what it has: ``node``, ``pid``, ``slots``, ..."""
-        return {
-            "node": _node_id(),
-            "pid": os.getpid(),
-            "slots": self.slots,
-            "isolated": self.sandbox.isolated,
-            "setup_s": self.setup_s,
-        }
 
     async def run(self, spec: SampleSpec) -> dict[str, Any]:
         """Generate and grade one sample here.

@@ -162,7 +162,7 @@ class NullRunner:
     def __init__(self, setup: Any, slots: int = 1) -> None:
         self.slots = slots
 
-    async def ready(self) -> dict[str, Any]:
+    async def begin(self, setup: Any) -> dict[str, Any]:
         return {"node": "bench", "pid": os.getpid(), "slots": self.slots, "isolated": True}
 
     async def run(self, spec: Any) -> dict[str, Any]:
@@ -221,7 +221,7 @@ def driver_ceiling(address: str, suite: str, persona: str, n_epochs: int) -> tup
             stamps.append(time.perf_counter())
 
         hooks = DriverHooks(admit=admit, record=append, stopping=lambda: False)
-        asyncio.run(RayExecutor(NullRunner).execute(plan, ctx, hooks))
+        asyncio.run(RayExecutor(runner_cls=NullRunner).execute(plan, ctx, hooks))
         log.close()
     # Steady state: first append to last (the runners' start-up is not the driver's).
     return len(plan), (len(stamps) - 1) / (stamps[-1] - stamps[0])

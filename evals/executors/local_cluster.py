@@ -162,12 +162,21 @@ class LocalRayCluster:
         object_store_mb: int = 128,
         env: Mapping[str, str] | None = None,
         start_timeout_s: float = 120.0,
+        worker_niceness: int = 0,
     ) -> None:
         self.workers = workers
         self.cpus = cpus_per_node
         self.memory_mb = memory_mb
         self.object_store_mb = object_store_mb
-        self.env = {**(env if env is not None else os.environ), **_RAY_ENV}
+        # Ray runs its task workers at nice 15 by default (so its own daemons stay
+        # responsive on a dedicated node). Sharing one machine with a local run, that
+        # would hand the local run the CPU whenever anything else is busy: the cluster
+        # here runs its workers at the local run's priority, unless told otherwise.
+        self.env = {
+            **(env if env is not None else os.environ),
+            **_RAY_ENV,
+            "RAY_worker_niceness": str(worker_niceness),
+        }
         self.timeout = start_timeout_s
         self.netns = LoopbackNamespace()
         self.nodes: list[Node] = []

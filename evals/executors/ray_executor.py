@@ -101,9 +101,18 @@ class RayExecutor:
 
     name = "ray"
 
-    def __init__(self, runner_cls: type[Any] = SampleRunner) -> None:
+    def __init__(
+        self, config: RunConfig | None = None, *, runner_cls: type[Any] = SampleRunner
+    ) -> None:
+        """With ``config``, join the cluster and start the runners now.
+
+        They warm up (process, imports, sandbox pool) while the driver loads and plans
+        the run; :meth:`execute` then hands them the run. Raises ConfigError when Ray is
+        missing or the cluster cannot be joined (before the driver writes anything).
+        """
         self._ray = _import_ray()
         self._runner_cls = runner_cls
+        self._started_here = False
         #: Samples recorded per Ray node id (for the manifest notes and tests).
         self.per_node: Counter[str] = Counter()
         #: Samples graded on a worker without an isolating sandbox (no bubblewrap there).
@@ -111,6 +120,16 @@ class RayExecutor:
         #: Per sample: node, attempt, wall-clock submit/start/end/receive, generation s.
         self.timings: list[dict[str, Any]] = []
         self.pool: RunnerPool | None = None
+        if config is not None:
+            _refuse_batch(config)
+            self._open(config)
+
+    def _open(self, config: RunConfig) -> RunnerPool:
+        if self.pool is None:
+            self._started_here = connect(config.ray_address)
+            self.pool = RunnerPool(self._ray, self._ray.remote(self._runner_cls), config)
+            self.pool.look(force=True)
+        return self.pool
 
     async def execute(
         self,
@@ -120,31 +139,24 @@ class RayExecutor:
     ) -> list[str]:
         """Run ``items`` on the cluster (see :class:`~evals.executors.Executor`)."""
         config = ctx.config
-        if config.batch:
-            raise ConfigError(
-                "a Message Batch is collected in one process; use --executor local with "
-                "--batch, or drop --batch on Ray",
-                field="--batch",
-            )
+        _refuse_batch(config)
         if not items:
             return []
         ray = self._ray
-        started_here = connect(config.ray_address)
         try:
-            setup_ref = ray.put(worker_setup(ctx, items))
-            actor = ray.remote(self._runner_cls)
-            self.pool = RunnerPool(ray, actor, config, setup_ref)
+            pool = self._open(config)
+            pool.begin(ray.put(worker_setup(ctx, items)))
             try:
-                auth = await self._stream(items, config, self.pool, hooks)
+                auth = await self._stream(items, config, pool, hooks)
             finally:
-                await self.pool.close()
+                await pool.close()
         finally:
-            if started_here:
+            if self._started_here:
                 ray.shutdown()
         self._dump_timings()
         if auth is not None:
             raise AuthenticationError(auth)
-        return self._notes(self.pool)
+        return self._notes(pool)
 
     async def _stream(
         self,
@@ -304,6 +316,15 @@ class RayExecutor:
                 )
             )
         return notes
+
+
+def _refuse_batch(config: RunConfig) -> None:
+    if config.batch:
+        raise ConfigError(
+            "a Message Batch is collected in one process; use --executor local with "
+            "--batch, or drop --batch on Ray",
+            field="--batch",
+        )
 
 
 async def _drop(queue: deque[tuple[PlanItem, int]], hooks: DriverHooks) -> None:

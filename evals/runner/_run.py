@@ -88,8 +88,9 @@ class Runner:
         #: Why the budget stopped the run ("" when it did not).
         self.budget_note = ""
         self._auth_error: AuthenticationError | None = None
-        #: Where the samples run (a missing Ray fails here, before any write).
-        self.executor = get_executor(config.executor)
+        #: Where the samples run (a missing Ray or an unreachable cluster fails here,
+        #: before any write; Ray's runners warm up while this process plans).
+        self.executor = get_executor(config.executor, config)
 
     # -- setup ---------------------------------------------------------------------------
 

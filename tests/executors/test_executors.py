@@ -88,8 +88,8 @@ def test_worker_body_grades_exactly_like_the_local_executor(tmp_path: Path) -> N
     got = {}
 
     async def on_one_runner() -> None:  # what a node's runner actor does, in-process
-        runner = SampleRunner(setup, slots=2)
-        assert (await runner.ready())["node"] == "local"
+        runner = SampleRunner(config.model_dump(mode="json"), slots=2)
+        assert (await runner.begin(setup))["node"] == "local"
         results = await asyncio.gather(*(runner.run(SampleSpec.of(item)) for item in plan))
         await runner.close()
         for result in results:
