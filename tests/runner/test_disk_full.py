@@ -71,6 +71,9 @@ def _in_namespace(script: str, tmp_path: Path, **env: str) -> subprocess.Complet
     )
 
 
+# A full run on a tiny tmpfs, then its resume, in subprocesses (77 s at load 13): CI runs
+# it (-m slow); the read-only directory case below stays in the default run.
+@pytest.mark.slow
 def test_disk_full_is_one_line_keeps_every_sample_and_resumes(tmp_path: Path) -> None:
     run = " ".join(f"'{a}'" for a in _argv("$MNT/run")).replace("'$MNT/run'", '"$MNT/run"')
     script = (

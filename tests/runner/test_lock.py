@@ -73,6 +73,9 @@ def test_a_stale_lock_of_a_dead_process_is_taken_over(tmp_path: Path) -> None:
         assert holder(tmp_path)["pid"] == os.getpid()
 
 
+# Three full runs in subprocesses (100 s at load 13): CI runs it (-m slow); the lock is
+# tested in-process above.
+@pytest.mark.slow
 def test_two_concurrent_resumes_one_refuses_zero_duplicates(
     tmp_path: Path, fixture_suite: Path
 ) -> None:
@@ -110,6 +113,8 @@ def test_two_concurrent_resumes_one_refuses_zero_duplicates(
     assert len(read_samples(run_dir)) == 30
 
 
+# An 80-sample run in a subprocess (80 s at load 13): CI runs it (-m slow).
+@pytest.mark.slow
 def test_a_run_in_progress_refuses_a_resume_then_completes(
     tmp_path: Path, fixture_suite: Path
 ) -> None:

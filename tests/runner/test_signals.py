@@ -101,6 +101,10 @@ def _sandboxed_tree(proc: subprocess.Popen[bytes], run_dir: Path) -> set[int]:
     pytest.fail(f"no bwrap worker appeared (exit {proc.poll()})")
 
 
+# Three runs killed in subprocesses, then resumed (25-31 s each at load 13): CI runs them
+# (-m slow); tests/runner/test_run.py::test_sigint_exits_130_and_keeps_finished_samples
+# keeps a signal test in the default run.
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGKILL, -9)]
 )

@@ -109,6 +109,7 @@ BEHAVIOUR_FLOOR = {
 }
 
 
+@pytest.mark.slow  # every labelled persona of the corpus (15-25 s at load 13): CI runs it
 @pytest.mark.parametrize("split", sorted(EXTRACTION_FLOOR))
 def test_extraction_against_hand_labels(split: str) -> None:
     labels = LABELS["extraction"][split]
@@ -126,6 +127,7 @@ def test_extraction_against_hand_labels(split: str) -> None:
     assert precision >= floor_p and recall >= floor_r
 
 
+@pytest.mark.slow  # every labelled persona of the corpus (15-25 s at load 13): CI runs it
 @pytest.mark.parametrize("split", sorted(BEHAVIOUR_FLOOR))
 def test_matcher_against_hand_labels(split: str) -> None:
     labels = LABELS["behaviours"][split]
