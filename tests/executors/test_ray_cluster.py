@@ -121,7 +121,11 @@ def test_ray_grades_equal_local_grades(cluster: LocalRayCluster, tmp_path: Path)
     verdicts = Counter(g[2] for grades in expected.values() for g in grades)
     assert verdicts["pass"] and verdicts["fail"]  # the flawed variants do fail somewhere
     notes = " ".join(read_manifest(remote).notes)
-    assert "on 2 node(s)" in notes, notes  # both nodes took samples
+    # Both nodes' runners joined the run. Which of them took samples is timing: on a quiet
+    # machine the runner ready first (1.0 s vs 2.2 s measured) can finish all 8 quick oracle
+    # samples alone, so that is not asserted here; the kill-a-node test proves the worker node
+    # grades samples (it loses some mid-run).
+    assert "2 runner(s)" in notes, notes
 
 
 def test_worker_node_killed_mid_sample_loses_and_duplicates_nothing(
