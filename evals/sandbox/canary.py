@@ -37,12 +37,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from evals.sandbox._canary_sites import (
+    Family,
+    Func,
+    Group,
+    body_of,
+    constants,
+    freq_bin,
+    mutation_sites,
+    pool_of,
+    variant,
+)
 from evals.sandbox._report import PytestReport, TestOutcome
 
 __all__ = ["CanaryPlan", "plant_canaries"]
 
-_SKIP_WITH = {"raises", "suppress", "RaisesExc", "RaisesGroup"}
-_Func = ast.FunctionDef | ast.AsyncFunctionDef
 _Key = tuple[str, str]
 
 
@@ -99,147 +108,6 @@ class CanaryPlan:
         return list(dict.fromkeys(problems))
 
 
-def _literal(node: ast.expr) -> bool:
-    if isinstance(node, ast.Constant):
-        return node.value is not None and node.value is not Ellipsis
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return isinstance(node.operand, ast.Constant)
-    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
-        return bool(node.elts) and all(_literal(e) for e in node.elts)
-    if isinstance(node, ast.Dict):
-        keys = [k for k in node.keys if k is not None]
-        return bool(node.values) and len(keys) == len(node.keys) and all(map(_literal, keys))
-    return False
-
-
-def _leaves(node: ast.expr) -> list[ast.Constant]:
-    return [
-        n
-        for n in ast.walk(node)
-        if isinstance(n, ast.Constant) and isinstance(n.value, (bool, int, float, str, bytes))
-    ]
-
-
-def _sites(body: Sequence[ast.stmt]) -> list[ast.Constant]:
-    """Constant leaves of the expected literal of every always-executed ``==`` assert."""
-    found: list[ast.Constant] = []
-    for stmt in body:
-        if isinstance(stmt, ast.Assert) and isinstance(stmt.test, ast.Compare):
-            test = stmt.test
-            if len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq):
-                left, right = test.left, test.comparators[0]
-                if _literal(right) != _literal(left):
-                    found += _leaves(right if _literal(right) else left)
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            names = {ast.unparse(i.context_expr).split("(")[0].split(".")[-1] for i in stmt.items}
-            if not names & _SKIP_WITH:
-                found += _sites(stmt.body)
-    return found
-
-
-def _constants(node: ast.AST, skip: frozenset[int] | set[int] = frozenset()) -> Counter[Any]:
-    return Counter(
-        (type(n.value), n.value)
-        for n in ast.walk(node)
-        if isinstance(n, ast.Constant)
-        and isinstance(n.value, (int, float, str, bytes))
-        and id(n) not in skip
-    )
-
-
-def _bin(inside: int, outside: int) -> tuple[int, int]:
-    """Frequency class: (count in the test up to 2, count elsewhere: 0, 1-2, 3-6, 7+)."""
-    return min(inside, 2), (0, 1, 1, 2, 2, 2, 2, 3)[min(outside, 7)]
-
-
-def _step(value: int) -> int:
-    text = str(value)
-    return 10 ** (len(text) - len(text.rstrip("0"))) if value else 1
-
-
-def _window(value: int, size: int, rng: random.Random, exists: set[Any]) -> list[int]:
-    """``size`` values of ``value``'s shape in a run containing it, at a random place.
-
-    Every member of the run is equally likely to be the real one (away from zero),
-    so the run does not point at its centre.
-    """
-    step = _step(value)
-
-    def ok(v: int) -> bool:  # made up: not a value the file already holds
-        if v == value:
-            return True
-        return v >= 0 and v not in exists and (step == 1 or (v > 0 and _step(v) == step))
-
-    starts = [value - p * step for p in range(size)]
-    starts = [a for a in starts if all(ok(a + i * step) for i in range(size))]
-    if not starts:
-        return []
-    start = rng.choice(starts)
-    return [start + i * step for i in range(size) if start + i * step != value]
-
-
-@dataclass
-class _Family:
-    """The classes of every expected test whose site holds one value in one bin.
-
-    Tests that expect the same value get the same other values: a value offered in
-    every group is otherwise the real one.
-    """
-
-    value: Any
-    pool: list[Any]  # same type, same frequency bin, in random order
-    fresh: bool  # an int found nowhere else: made-up values of its shape
-    exists: set[Any]  # the file's ints (a made-up value must not be one)
-    wanted: int = 0
-    values: list[Any] = field(default_factory=list)
-
-    @property
-    def room(self) -> int:
-        return 3 if self.fresh else len(self.pool)
-
-    def settle(self, rng: random.Random) -> None:
-        """Draw the values (uniformly: no value is nearer the real one than another)."""
-        size = self.wanted
-        drawn = _window(self.value, size + 1, rng, self.exists) if self.fresh else self.pool
-        self.values = drawn[:size]
-
-
-@dataclass
-class _Group:
-    """One expected test, the site its classes differ at, and its family."""
-
-    func: _Func
-    site: int
-    family: _Family
-
-    def values(self, taken: set[str]) -> list[Any]:
-        """The family's values, less any that would copy another real test."""
-        return [
-            v for v in self.family.values if _body(_variant(self.func, self.site, v)) not in taken
-        ]
-
-
-def _pool(value: Any, same_bin: list[Any], rng: random.Random) -> list[Any]:
-    """The other values a site holding ``value`` may carry, in random order.
-
-    ``same_bin`` are the file's literals of ``value``'s type in its frequency bin
-    (:func:`_bin`). The draw is uniform within the bin, so for every value of the bin the
-    others are an equally likely draw: a forger cannot tell the real value by which
-    values came with it.
-    """
-    if isinstance(value, bool):
-        return [not value]
-    pool = [v for v in same_bin if v != value]
-    if isinstance(value, (str, bytes)):  # lengths alike (a symmetric test)
-        pool = [
-            v
-            for v in pool
-            if v.strip() and abs(len(v) - len(value)) <= 4 + min(len(v), len(value)) // 2
-        ]
-    rng.shuffle(pool)
-    return pool
-
-
 class _Namer:
     def __init__(self, rng: random.Random, taken: set[str]) -> None:
         self.rng, self.taken = rng, taken
@@ -252,16 +120,6 @@ class _Namer:
                 return name
 
 
-def _body(func: _Func) -> str:
-    return ast.dump(ast.Module(body=func.body, type_ignores=[]))
-
-
-def _variant(func: _Func, site: int, value: Any) -> _Func:
-    clone = copy.deepcopy(func)
-    _sites(clone.body)[site].value = value
-    return clone
-
-
 class _File:
     """One hidden test file being rewritten."""
 
@@ -269,14 +127,14 @@ class _File:
         self.path, self.rng = path, rng
         self.tree = ast.parse(text)
         self.tests = [
-            n for n in self.tree.body if isinstance(n, _Func) and n.name.startswith("test")
+            n for n in self.tree.body if isinstance(n, Func) and n.name.startswith("test")
         ]
         self.chosen = [t for t in self.tests if wanted is None or t.name in wanted]
-        self.bodies = {_body(t) for t in self.tests}
-        taken = {n.name for n in self.tree.body if isinstance(n, _Func | ast.ClassDef)}
+        self.bodies = {body_of(t) for t in self.tests}
+        taken = {n.name for n in self.tree.body if isinstance(n, Func | ast.ClassDef)}
         self.new_name = _Namer(rng, taken)
 
-    def groups(self, families: dict[tuple[Any, ...], _Family]) -> list[_Group]:
+    def groups(self, families: dict[tuple[Any, ...], Family]) -> list[Group]:
         """One group per expected test with a site; tests expecting one value share a family.
 
         Frequencies are counted without the chosen sites: after planting, those positions
@@ -284,17 +142,18 @@ class _File:
         """
         order: dict[int, list[int]] = {}  # per test: its sites, bools last, else random
         for func in self.chosen:
-            sites = _sites(func.body)
+            sites = mutation_sites(func.body)
             ranks = [(isinstance(x.value, bool), self.rng.random(), i) for i, x in enumerate(sites)]
             if sites:
                 order[id(func)] = [i for _, _, i in sorted(ranks)]
         funcs = [f for f in self.chosen if id(f) in order]
         picked = {id(f): order[id(f)].pop(0) for f in funcs}
-        everything = _constants(self.tree)
-        out: dict[int, _Group] = {}
+        everything = constants(self.tree)
+        out: dict[int, Group] = {}
         for _ in range(4):  # a test whose site has no same-bin value tries its next site
             at_sites = Counter(
-                (type(x.value), x.value) for x in (_sites(f.body)[picked[id(f)]] for f in funcs)
+                (type(x.value), x.value)
+                for x in (mutation_sites(f.body)[picked[id(f)]] for f in funcs)
             )
             for func in funcs:
                 if id(func) not in out:
@@ -307,31 +166,31 @@ class _File:
 
     def _group(
         self,
-        func: _Func,
+        func: Func,
         index: int,
         counts: Counter[Any],
-        families: dict[tuple[Any, ...], _Family],
-    ) -> _Group | None:
-        site = _sites(func.body)[index]
-        local = _constants(func) - Counter([(type(site.value), site.value)])
+        families: dict[tuple[Any, ...], Family],
+    ) -> Group | None:
+        site = mutation_sites(func.body)[index]
+        local = constants(func) - Counter([(type(site.value), site.value)])
 
         def key(v: Any) -> tuple[int, int]:
             t = (type(v), v)
-            return _bin(local[t], counts[t] - local[t])
+            return freq_bin(local[t], counts[t] - local[t])
 
         target = key(site.value)
         family_key = (self.path, type(site.value), site.value, target)
         if family_key not in families:
-            everything = _constants(self.tree)
+            everything = constants(self.tree)
             pool = [v for (t, v) in everything if t is type(site.value) and key(v) == target]
             fresh = type(site.value) is int and target == (0, 0)
             ints = {v for (t, v) in everything if t is int}
-            families[family_key] = _Family(
-                site.value, _pool(site.value, pool, self.rng), fresh, ints
+            families[family_key] = Family(
+                site.value, pool_of(site.value, pool, self.rng), fresh, ints
             )
-        return _Group(func, index, families[family_key]) if families[family_key].room else None
+        return Group(func, index, families[family_key]) if families[family_key].room else None
 
-    def serve(self, plan: CanaryPlan, groups: list[_Group], copies: bool) -> str:
+    def serve(self, plan: CanaryPlan, groups: list[Group], copies: bool) -> str:
         served: list[ast.stmt] = []
         real_name: dict[str, str] = {}
         for func in self.tests:
@@ -349,7 +208,7 @@ class _File:
                     if value is None:
                         canary = copy.deepcopy(group.func)
                     else:
-                        canary = _variant(group.func, group.site, value)
+                        canary = variant(group.func, group.site, value)
                     canary.name = self.new_name()
                     role = plan.must_pass if value is None else plan.must_fail
                     role[(self.path, canary.name)] = twin
@@ -367,7 +226,7 @@ class _File:
 
 
 def _allocate(
-    families: list[_Family], mutants: int, max_mutants: int, bits: int, rng: random.Random
+    families: list[Family], mutants: int, max_mutants: int, bits: int, rng: random.Random
 ) -> None:
     """At least ``mutants`` values per family, more until the bound reaches ``2**-bits``."""
     for family in families:
@@ -420,7 +279,7 @@ def plant_canaries(
             files[path] = _File(path, text, wanted.get(path, set()) if expected_ids else None, rng)
         else:
             plan.hidden[path] = text
-    families: dict[tuple[Any, ...], _Family] = {}
+    families: dict[tuple[Any, ...], Family] = {}
     groups = {path: f.groups(families) if mutants else [] for path, f in files.items()}
     _allocate(list(families.values()), mutants, max_mutants, bits, rng)
     fewest: dict[int, int] = {}  # per family: the fewest values a live group of it got

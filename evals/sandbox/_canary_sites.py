@@ -1,0 +1,170 @@
+"""Mutation sites and values for the canaries of :mod:`evals.sandbox.canary`.
+
+A *site* is a constant leaf of the expected literal of an always-executed ``==`` assert;
+a *family* holds the other values every test expecting one value may carry, drawn so
+literal frequency does not say which value is real.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+_SKIP_WITH = {"raises", "suppress", "RaisesExc", "RaisesGroup"}
+Func = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def _literal(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return node.value is not None and node.value is not Ellipsis
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return isinstance(node.operand, ast.Constant)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return bool(node.elts) and all(_literal(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        keys = [k for k in node.keys if k is not None]
+        return bool(node.values) and len(keys) == len(node.keys) and all(map(_literal, keys))
+    return False
+
+
+def _leaves(node: ast.expr) -> list[ast.Constant]:
+    return [
+        n
+        for n in ast.walk(node)
+        if isinstance(n, ast.Constant) and isinstance(n.value, (bool, int, float, str, bytes))
+    ]
+
+
+def mutation_sites(body: Sequence[ast.stmt]) -> list[ast.Constant]:
+    """Constant leaves of the expected literal of every always-executed ``==`` assert."""
+    found: list[ast.Constant] = []
+    for stmt in body:
+        if isinstance(stmt, ast.Assert) and isinstance(stmt.test, ast.Compare):
+            test = stmt.test
+            if len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq):
+                left, right = test.left, test.comparators[0]
+                if _literal(right) != _literal(left):
+                    found += _leaves(right if _literal(right) else left)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            names = {ast.unparse(i.context_expr).split("(")[0].split(".")[-1] for i in stmt.items}
+            if not names & _SKIP_WITH:
+                found += mutation_sites(stmt.body)
+    return found
+
+
+def constants(node: ast.AST, skip: frozenset[int] | set[int] = frozenset()) -> Counter[Any]:
+    return Counter(
+        (type(n.value), n.value)
+        for n in ast.walk(node)
+        if isinstance(n, ast.Constant)
+        and isinstance(n.value, (int, float, str, bytes))
+        and id(n) not in skip
+    )
+
+
+def freq_bin(inside: int, outside: int) -> tuple[int, int]:
+    """Frequency class: (count in the test up to 2, count elsewhere: 0, 1-2, 3-6, 7+)."""
+    return min(inside, 2), (0, 1, 1, 2, 2, 2, 2, 3)[min(outside, 7)]
+
+
+def _step(value: int) -> int:
+    text = str(value)
+    return 10 ** (len(text) - len(text.rstrip("0"))) if value else 1
+
+
+def _window(value: int, size: int, rng: random.Random, exists: set[Any]) -> list[int]:
+    """``size`` values of ``value``'s shape in a run containing it, at a random place.
+
+    Every member of the run is equally likely to be the real one (away from zero),
+    so the run does not point at its centre.
+    """
+    step = _step(value)
+
+    def ok(v: int) -> bool:  # made up: not a value the file already holds
+        if v == value:
+            return True
+        return v >= 0 and v not in exists and (step == 1 or (v > 0 and _step(v) == step))
+
+    starts = [value - p * step for p in range(size)]
+    starts = [a for a in starts if all(ok(a + i * step) for i in range(size))]
+    if not starts:
+        return []
+    start = rng.choice(starts)
+    return [start + i * step for i in range(size) if start + i * step != value]
+
+
+@dataclass
+class Family:
+    """The classes of every expected test whose site holds one value in one bin.
+
+    Tests that expect the same value get the same other values: a value offered in
+    every group is otherwise the real one.
+    """
+
+    value: Any
+    pool: list[Any]  # same type, same frequency bin, in random order
+    fresh: bool  # an int found nowhere else: made-up values of its shape
+    exists: set[Any]  # the file's ints (a made-up value must not be one)
+    wanted: int = 0
+    values: list[Any] = field(default_factory=list)
+
+    @property
+    def room(self) -> int:
+        return 3 if self.fresh else len(self.pool)
+
+    def settle(self, rng: random.Random) -> None:
+        """Draw the values (uniformly: no value is nearer the real one than another)."""
+        size = self.wanted
+        drawn = _window(self.value, size + 1, rng, self.exists) if self.fresh else self.pool
+        self.values = drawn[:size]
+
+
+@dataclass
+class Group:
+    """One expected test, the site its classes differ at, and its family."""
+
+    func: Func
+    site: int
+    family: Family
+
+    def values(self, taken: set[str]) -> list[Any]:
+        """The family's values, less any that would copy another real test."""
+        return [
+            v for v in self.family.values if body_of(variant(self.func, self.site, v)) not in taken
+        ]
+
+
+def pool_of(value: Any, same_bin: list[Any], rng: random.Random) -> list[Any]:
+    """The other values a site holding ``value`` may carry, in random order.
+
+    ``same_bin`` are the file's literals of ``value``'s type in its frequency bin
+    (:func:`freq_bin`). The draw is uniform within the bin, so for every value of the bin the
+    others are an equally likely draw: a forger cannot tell the real value by which
+    values came with it.
+    """
+    if isinstance(value, bool):
+        return [not value]
+    pool = [v for v in same_bin if v != value]
+    if isinstance(value, (str, bytes)):  # lengths alike (a symmetric test)
+        pool = [
+            v
+            for v in pool
+            if v.strip() and abs(len(v) - len(value)) <= 4 + min(len(v), len(value)) // 2
+        ]
+    rng.shuffle(pool)
+    return pool
+
+
+def body_of(func: Func) -> str:
+    return ast.dump(ast.Module(body=func.body, type_ignores=[]))
+
+
+def variant(func: Func, site: int, value: Any) -> Func:
+    clone = copy.deepcopy(func)
+    mutation_sites(clone.body)[site].value = value
+    return clone
