@@ -37,6 +37,7 @@ _RUNNER_MODULES = {
     "_pe_child",
     "_pe_sys",
     "_pe_watch",
+    "_pe_clock",
 }
 #: ``pytest.<name>`` a test may use; anything else on ``pytest`` is runner internals.
 _PYTEST_PUBLIC = {

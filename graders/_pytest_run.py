@@ -35,6 +35,7 @@ def limits_for(timeout: float, options: Mapping[str, Any]) -> Limits:
         file_size_mb=int(options.get("file_size_mb", Limits.file_size_mb)),
         open_files=int(options.get("open_files", Limits.open_files)),
         output_bytes=int(options.get("output_bytes", Limits.output_bytes)),
+        max_wall_factor=float(options.get("max_wall_factor", Limits.max_wall_factor)),
     )
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import shutil
 import signal
@@ -45,6 +46,7 @@ from evals.errors import SandboxError
 from evals.sandbox import Limits
 from evals.sandbox._env import sandbox_env
 from evals.sandbox._inside._pe_watch import TreeWatch, _children
+from evals.sandbox._uids import UidLease
 from evals.sandbox.bwrap import INSIDE_MOUNT, bwrap_problem, root_args
 from evals.sandbox.runtime import Runtime
 
@@ -54,6 +56,7 @@ __all__ = [
     "BWRAP_ENV",
     "HOME",
     "PROXY_SOCKET",
+    "JailUser",
     "SHELL_TOOLS",
     "WORKSPACE",
     "JailWatch",
@@ -110,6 +113,59 @@ def shell_tools() -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in found if p))
 
 
+class JailUser:
+    """The host uid a jail's processes run as (see "Whose uid" in the module docstring).
+
+    As root: a leased unprivileged uid, held until :meth:`release` (or process exit);
+    :meth:`own` hands the sample's folders to it. Not root: :attr:`uid` is None and
+    :meth:`own` does nothing (the user namespace maps the harness's own uid).
+    """
+
+    def __init__(self) -> None:
+        self._lease = UidLease() if os.geteuid() == 0 else None
+        self.uid: int | None = self._lease.uid if self._lease is not None else None
+
+    def own(self, *paths: Path) -> None:
+        """``chown`` each path (folders recursively, symlinks never followed) to :attr:`uid`."""
+        if self.uid is None:
+            return
+        for top in paths:
+            os.lchown(top, self.uid, self.uid)
+            if top.is_dir() and not top.is_symlink():
+                for base, dirs, names in os.walk(top):
+                    for name in (*dirs, *names):
+                        os.lchown(os.path.join(base, name), self.uid, self.uid)
+
+    def release(self) -> None:
+        if self._lease is not None:
+            self._lease.release()
+            self._lease = None
+
+    def __enter__(self) -> JailUser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def __del__(self) -> None:
+        self.release()
+
+
+def namespace_args(uid: int | None) -> list[str]:
+    """bwrap's namespace and capability flags for a jail running as ``uid`` (None: not root)."""
+    if uid is None:
+        return ["--unshare-all"]
+    args = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
+    args += ["--unshare-cgroup-try", "--cap-drop", "ALL"]
+    return args + ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+
+
+@functools.lru_cache(maxsize=8)
+def _root(runtime: Runtime, binds: tuple[str, ...]) -> tuple[str, ...]:
+    """:func:`root_args`, once per process: its ``ldd`` closure is ~70 ms of CPU a sample."""
+    return tuple(root_args(runtime, binds))
+
+
 def jail_argv(
     argv: Sequence[str],
     *,
@@ -119,6 +175,7 @@ def jail_argv(
     socket_dir: Path | None,
     programs: Mapping[str, Path],
     env: Mapping[str, str],
+    user: JailUser,
     limits: Limits = AGENT_LIMITS,
 ) -> list[str]:
     """The bwrap command running ``argv`` inside the jail (see the module docstring).
@@ -134,6 +191,7 @@ def jail_argv(
             tool commands).
         programs: ``name -> host file``, bound read-only and linked as ``AGENT_DIR/bin/name``.
         env: extra environment (on top of the sandbox allow-list).
+        user: whose uid the jail runs as (its folders must be :meth:`JailUser.own`-ed).
         limits: the per-process rlimits the launcher sets (``file_size_mb``, ``open_files``).
 
     Raises:
@@ -141,11 +199,11 @@ def jail_argv(
     """
     ensure_jailable()
     exe = shutil.which("bwrap") or "bwrap"
-    args = [exe, "--die-with-parent", "--new-session", "--unshare-all"]
-    if os.geteuid() == 0:
-        args += ["--uid", "1000", "--gid", "1000"]
+    if user.uid is None and os.geteuid() == 0:
+        raise SandboxError("refusing to jail as root without a leased uid", field="sandbox")
+    args = [exe, "--die-with-parent", "--new-session", *namespace_args(user.uid)]
     binds = (*shell_tools(), *(str(p) for p in programs.values()))
-    args += root_args(runtime, binds)
+    args += [*_root(runtime, binds), "--chmod", "1777", "/tmp"]
     args += ["--bind", str(workspace), WORKSPACE, "--bind", str(home), HOME]
     args += ["--dir", f"{AGENT_DIR}/bin", "--ro-bind", str(RELAY), f"{AGENT_DIR}/relay.py"]
     for name, host in programs.items():
@@ -161,6 +219,8 @@ def jail_argv(
     args += ["--chdir", WORKSPACE, "--", str(runtime.python), "-I", "-B", f"{AGENT_DIR}/relay.py"]
     args += ["--helpers", INSIDE_MOUNT, "--file-size-mb", str(limits.file_size_mb)]
     args += ["--open-files", str(limits.open_files)]
+    if user.uid is not None:
+        args += ["--uid", str(user.uid)]
     if socket_dir is not None:
         args += ["--socket", PROXY_SOCKET]
     return [*args, "--", *argv]

@@ -14,11 +14,19 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.agent._jail import AGENT_LIMITS, HOME, JailWatch, jail_argv, kill_jail, spawn_jailed
+from evals.agent._jail import (
+    AGENT_LIMITS,
+    HOME,
+    JailUser,
+    JailWatch,
+    jail_argv,
+    kill_jail,
+    spawn_jailed,
+)
 from evals.sandbox import Limits
 from evals.sandbox.runtime import Runtime
 
@@ -87,6 +95,8 @@ class Workspace:
     command_timeout_s: float = 120.0
     #: Whole-tree memory/process and disk limits of each command (:class:`JailWatch`).
     limits: Limits = AGENT_LIMITS
+    #: Whose uid the commands run as; files the harness writes are handed to it.
+    user: JailUser = field(default_factory=JailUser)
 
     def _file(self, rel: Any) -> Path:
         if not isinstance(rel, str) or not rel or "\0" in rel:
@@ -110,8 +120,10 @@ class Workspace:
                 return self._file(data.get("path")).read_text(encoding="utf-8")[:_OUTPUT_CAP], False
             if name == "write":
                 path = self._file(data.get("path"))
+                made = [p for p in path.parents if not p.exists()]
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(str(data.get("content", "")), encoding="utf-8")
+                self.user.own(path, *made)
                 return f"wrote {path.relative_to(self.root.resolve())}", False
             if name == "edit":
                 return self._edit(data), False
@@ -139,6 +151,7 @@ class Workspace:
             socket_dir=None,
             programs=self.programs,
             env={"HOME": HOME},
+            user=self.user,
             limits=self.limits,
         )
         proc = await spawn_jailed(

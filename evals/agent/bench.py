@@ -8,45 +8,54 @@ CLI on the host (same binary and flags, no jail). A *turn time* is the gap betwe
 consecutive model requests as the fake sees them: the CLI parsing the answer, running
 the tool, building the next request, plus everything the harness puts on that path (the
 proxy and relay both ways, the jail around the tool). Process start and exit are outside
-every gap, so the CLI's start-up (which differs on the host and in the jail) cannot enter
-the figure. Per-turn overhead = the median over all (rep, turn) pairs of
-``harness gap - jailed-direct gap`` (rep k paired with rep k, turn j with turn j), with a
-bootstrap 95% interval: what the relay and the proxy add to a turn. It can come out
-negative only by noise, never by construction. The same difference against the bare
-host CLI is printed too: it is not a harness figure, because the host's CLI turn is
-itself slower than the jailed one (docs/agent.md says what was ruled out).
+every gap, so the CLI's start-up cannot enter the figure (it is printed on its own:
+start -> first model request, per side). Per-turn overhead = the median over all (rep,
+turn) pairs of ``harness gap - jailed-direct gap`` (rep k paired with rep k, turn j with
+turn j), with a bootstrap 95% interval: what the relay and the proxy add to a turn. The
+fake runs in a child process (:mod:`._bench_fake`: in the harness's own process it
+shared the proxy's GIL, which the profile showed as most of the old figure).
 
 **Concurrency.** ``n`` samples at once through the harness against the fake with
-``latency_s`` per model call. The ideal is what the fake alone imposes: ``latency_s`` x
-the sample's model turns (counted on the same run, from its trajectory), i.e. perfect
-overlap and zero cost for the CLI and the harness. Reported: the batch's wall time over
-that ideal, one sample alone over the same ideal (what one sample costs beyond the model
-even on an idle harness), and the bare CLI's n-at-once over its own single run (what this
-machine allows without any harness). The load average is printed beside every figure.
+``latency_s`` per model call, beside one harness sample alone, one bare CLI alone and
+``n`` bare CLIs at once. Two ideals (docs/agent.md "Benchmark"):
+
+* *latency-bound*: one sample's own chain of model waits and CLI work, which no
+  concurrency can shorten: the bare CLI alone at this latency (``latency_s`` x turns plus
+  the CLI's own start-up and per-turn work). ``latency_s`` x turns alone is printed too.
+* *CPU-bound*: the CPU seconds ``n`` bare CLIs need (measured on the bare batch of the
+  same run: rusage of the whole process trees) over the cores this process may use. On
+  2 cores ``n`` CLIs cannot finish before their CPU work fits on 2 cores.
+
+The target uses ``max(latency-bound, CPU-bound)``: the floor that physics sets, so the
+ratio shows only what the harness loses by running samples together (its own CPU, any
+serialisation, its fixed per-sample cost). The load average is printed beside every figure.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import resource
 import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evals.agent._jail import BWRAP_ENV, jail_argv
+from evals.agent._bench_fake import SpawnedScripted
+from evals.agent._jail import BWRAP_ENV, JailUser, jail_argv
 from evals.agent._job import AgentJob, write_files
 from evals.agent.claude_code import ClaudeCodeProvider, bundled_cli
 from evals.agent.proxy import Caps
-from evals.agent.scripted_server import Conversation, Script, ScriptedServer
 from evals.persona import Persona, load_persona
 from evals.tasks import Task, load_task
 
 __all__ = ["AgentBench", "bench_agent", "median_ci"]
 
 _MODEL = "claude-sonnet-4-5"
+_SIDES = ("harness", "jailed", "bare")
 
 
 def _loadavg() -> str:
@@ -55,17 +64,29 @@ def _loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _cpu_s(who: int) -> float:
+    """CPU seconds of this process (``RUSAGE_SELF``) or of its reaped descendants
+    (``RUSAGE_CHILDREN``: a bare CLI's whole tree; a jail's inner tree is reaped by
+    bwrap's own init, which does not always pass it on, so not used for the jail)."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 @dataclass
 class AgentBench:
     """Figures of one ``evals bench agent`` run (seconds unless named otherwise)."""
 
     turns: int
     reps: int
-    #: Median turn time (gap between model requests): harness, bare CLI on the host,
-    #: the CLI in the same jail talking to the fake directly (no relay, no proxy), ms.
-    harness_gap_ms: float
-    bare_gap_ms: float
-    jailed_gap_ms: float
+    #: Median turn time (gap between model requests) per side, ms: ``harness``,
+    #: ``jailed`` (same CLI, same jail, talking to the fake directly), ``bare`` (host CLI).
+    gap_ms: dict[str, float]
+    #: Median start -> first model request per side, ms.
+    startup_ms: dict[str, float]
     #: Median of the paired per-turn differences harness - jailed-direct (the transport:
     #: relay + proxy), and its bootstrap 95% interval, ms. The target applies to this.
     per_turn_ms: float
@@ -78,27 +99,51 @@ class AgentBench:
     n: int
     latency_s: float
     model_turns: int
-    ideal_s: float
+    cores: int
     single_s: float
     concurrent_s: float
     bare_single_s: float
     bare_concurrent_s: float
+    #: CPU seconds of the harness process itself (proxy, watch, set-up) for the ``n``
+    #: samples, and of the ``n`` bare CLIs' whole process trees.
+    harness_cpu_s: float
+    bare_concurrent_cpu_s: float
     loadavg: dict[str, str] = field(default_factory=dict)
 
     @property
+    def fake_only_s(self) -> float:
+        """``latency_s`` x model turns: what the fake alone imposes (zero CPU)."""
+        return self.latency_s * self.model_turns
+
+    @property
+    def latency_ideal_s(self) -> float:
+        """Latency-bound ideal: one bare CLI sample alone at this latency."""
+        return self.bare_single_s
+
+    @property
+    def cpu_ideal_s(self) -> float:
+        """CPU-bound ideal: the ``n`` bare CLIs' CPU seconds over the usable cores."""
+        return self.bare_concurrent_cpu_s / self.cores
+
+    @property
+    def ideal_s(self) -> float:
+        """The target's ideal: ``max(latency-bound, CPU-bound)``."""
+        return max(self.latency_ideal_s, self.cpu_ideal_s)
+
+    @property
     def ratio(self) -> float:
-        """Wall time of ``n`` concurrent samples over the ideal."""
+        """Wall time of ``n`` concurrent harness samples over :attr:`ideal_s`."""
         return self.concurrent_s / self.ideal_s if self.ideal_s else float("nan")
 
     @property
     def single_ratio(self) -> float:
-        """One sample alone over the same ideal."""
+        """One harness sample alone over the same ideal."""
         return self.single_s / self.ideal_s if self.ideal_s else float("nan")
 
     @property
     def bare_ratio(self) -> float:
-        """The bare CLI's own ``n``-at-once ratio (what the machine allows)."""
-        return self.bare_concurrent_s / self.bare_single_s if self.bare_single_s else float("nan")
+        """The bare CLI's own ``n``-at-once over the same ideal (what the machine allows)."""
+        return self.bare_concurrent_s / self.ideal_s if self.ideal_s else float("nan")
 
 
 def median_ci(values: list[float], reps: int = 2000, seed: int = 0) -> tuple[float, float, float]:
@@ -112,26 +157,18 @@ def median_ci(values: list[float], reps: int = 2000, seed: int = 0) -> tuple[flo
     return float(np.median(data)), float(low), float(high)
 
 
-def _script(turns: int) -> Script:
-    steps = [
-        {"content": [{"type": "tool_use", "name": "Bash", "input": {"command": "true"}}]}
-        for _ in range(turns - 1)
-    ]
-    return Script("bench", (Conversation((*steps, {"content": [{"type": "text", "text": "ok"}]})),))
-
-
 def _job(task: Task, persona: Persona, i: int = 0) -> AgentJob:
     return AgentJob(f"bench-{i}", task, persona, "Run the steps.")
 
 
-def _gaps(server: ScriptedServer, start: int) -> list[float]:
+def _gaps(marks: list[tuple[float, bool]], start: int) -> list[float]:
     """Gaps between the main conversation's model requests received since ``start``."""
-    times = [
-        t
-        for t, r in zip(server.arrivals[start:], server.requests[start:], strict=True)
-        if isinstance(r.body, dict) and r.body.get("tools")
-    ]
+    times = [t for t, tools in marks[start:] if tools]
     return [b - a for a, b in zip(times, times[1:], strict=False)]
+
+
+def _first(marks: list[tuple[float, bool]], start: int) -> float | None:
+    return next((t for t, tools in marks[start:] if tools), None)
 
 
 async def _bare(provider: ClaudeCodeProvider, job: AgentJob, url: str) -> float:
@@ -175,26 +212,31 @@ async def _jailed_direct(provider: ClaudeCodeProvider, job: AgentJob, url: str) 
 
     tmp = Path(tempfile.mkdtemp(prefix="pe-bench-"))
     try:
-        ws, home = tmp / "ws", tmp / "home"
-        home.mkdir()
-        write_files(ws, {f".claude/agents/{job.persona.name}.md": job.persona.text})
-        for folder in (ws, home, ws / ".claude", ws / ".claude" / "agents"):
-            os.chmod(folder, 0o777)  # noqa: S103 - the jailed CLI runs as uid 1000
-        argv = jail_argv(
-            provider._argv(job),
-            runtime=ensure_runtime(),
-            workspace=ws,
-            home=home,
-            socket_dir=None,
-            programs={"claude": provider.cli, **programs()},
-            env={**_CLI_ENV, "ANTHROPIC_BASE_URL": url},
-        )
-        argv.insert(argv.index("--unshare-all") + 1, "--share-net")  # bench baseline only
-        started = time.perf_counter()
-        devnull = asyncio.subprocess.DEVNULL
-        proc = await spawn_jailed(argv, stdout=devnull, stderr=devnull)
-        await proc.wait()
-        return time.perf_counter() - started
+        with JailUser() as user:
+            ws, home = tmp / "ws", tmp / "home"
+            home.mkdir()
+            write_files(ws, {f".claude/agents/{job.persona.name}.md": job.persona.text})
+            user.own(ws, home)
+            argv = jail_argv(
+                provider._argv(job),
+                runtime=ensure_runtime(),
+                workspace=ws,
+                home=home,
+                socket_dir=None,
+                programs={"claude": provider.cli, **programs()},
+                env={**_CLI_ENV, "ANTHROPIC_BASE_URL": url},
+                user=user,
+            )
+            # bench baseline only: the host's network namespace, so the fake is reachable
+            if "--unshare-net" in argv:
+                argv.remove("--unshare-net")
+            else:
+                argv.insert(argv.index("--unshare-all") + 1, "--share-net")
+            started = time.perf_counter()
+            devnull = asyncio.subprocess.DEVNULL
+            proc = await spawn_jailed(argv, stdout=devnull, stderr=devnull)
+            await proc.wait()
+            return time.perf_counter() - started
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -210,29 +252,44 @@ async def _harness(provider: ClaudeCodeProvider, job: AgentJob) -> tuple[float, 
 
 
 async def _overhead(task: Task, persona: Persona, turns: int, reps: int) -> dict[str, float]:
-    gaps: dict[str, list[float]] = {"harness": [], "bare": [], "jailed": []}
+    gaps: dict[str, list[float]] = {side: [] for side in _SIDES}
+    starts: dict[str, list[float]] = {side: [] for side in _SIDES}
     diffs: dict[str, list[float]] = {"bare": [], "jailed": []}
     proxy: list[float] = []
-    server = ScriptedServer(_script(turns))
-    with server:
+    with SpawnedScripted(turns) as fake:
         provider = ClaudeCodeProvider(
-            _MODEL, mode="main", api_key="k", base_url=server.url, cli=bundled_cli()
+            _MODEL, mode="main", api_key="k", base_url=fake.url, cli=bundled_cli()
         )
-        for _ in range(reps):  # interleaved, so load drifts hit every side alike
-            start = len(server.requests)
-            _, in_proxy, seen = await _harness(provider, _job(task, persona))
-            harness = _gaps(server, start)
+
+        async def harness(_: ClaudeCodeProvider, job: AgentJob, __: str) -> float:
+            _wall, in_proxy, seen = await _harness(provider, job)
             proxy.append(in_proxy / max(seen, 1))
-            gaps["harness"] += harness
-            for side, run in (("bare", _bare), ("jailed", _jailed_direct)):
-                start = len(server.requests)
-                await run(provider, _job(task, persona), server.url)
-                base = _gaps(server, start)
-                gaps[side] += base
-                diffs[side] += [h - b for h, b in zip(harness, base, strict=False)]
+            return 0.0
+
+        runs: dict[str, Callable[[ClaudeCodeProvider, AgentJob, str], Awaitable[float]]] = {
+            "harness": harness,
+            "jailed": _jailed_direct,
+            "bare": _bare,
+        }
+        for _ in range(reps):  # interleaved, so load drifts hit every side alike
+            side_gaps: dict[str, list[float]] = {}
+            for side in _SIDES:
+                start = len(fake.marks())
+                began = time.perf_counter()
+                await runs[side](provider, _job(task, persona), fake.url)
+                marks = fake.marks()
+                side_gaps[side] = _gaps(marks, start)
+                gaps[side] += side_gaps[side]
+                first = _first(marks, start)
+                if first is not None:
+                    starts[side].append(first - began)
+            for side in diffs:
+                pairs = zip(side_gaps["harness"], side_gaps[side], strict=False)
+                diffs[side] += [h - b for h, b in pairs]
     if not diffs["bare"] or not diffs["jailed"]:
         raise RuntimeError("bench: no turn gaps were recorded (did the CLI reach the fake?)")
     out = {f"{k}_gap": statistics.median(v) for k, v in gaps.items()}
+    out |= {f"{k}_start": statistics.median(v) if v else float("nan") for k, v in starts.items()}
     for side, values in diffs.items():
         out[side], out[f"{side}_low"], out[f"{side}_high"] = median_ci(values)
     out["pairs"] = float(len(diffs["jailed"]))
@@ -243,34 +300,34 @@ async def _overhead(task: Task, persona: Persona, turns: int, reps: int) -> dict
 async def _concurrency(
     task: Task, persona: Persona, n: int, turns: int, latency: float
 ) -> dict[str, float]:
-    with ScriptedServer(_script(turns), latency_s=latency) as server:
+    with SpawnedScripted(turns, latency) as fake:
         provider = ClaudeCodeProvider(
-            _MODEL, mode="main", api_key="k", base_url=server.url, cli=bundled_cli(), caps=Caps()
+            _MODEL, mode="main", api_key="k", base_url=fake.url, cli=bundled_cli(), caps=Caps()
         )
         single, _, model_turns = await _harness(provider, _job(task, persona))
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu_s(resource.RUSAGE_SELF)
         runs = await asyncio.gather(*(_harness(provider, _job(task, persona, i)) for i in range(n)))
         together = time.perf_counter() - started
-        bare = await _bare(provider, _job(task, persona), server.url)
-        started = time.perf_counter()
-        await asyncio.gather(
-            *(_bare(provider, _job(task, persona, i), server.url) for i in range(n))
-        )
+        own_cpu = _cpu_s(resource.RUSAGE_SELF) - cpu
+        bare = await _bare(provider, _job(task, persona), fake.url)
+        started, cpu = time.perf_counter(), _cpu_s(resource.RUSAGE_CHILDREN)
+        await asyncio.gather(*(_bare(provider, _job(task, persona, i), fake.url) for i in range(n)))
         bare_n = time.perf_counter() - started
-    model_turns = max([model_turns, *(r[2] for r in runs)])
+        bare_cpu = _cpu_s(resource.RUSAGE_CHILDREN) - cpu
     return {
         "single": single,
         "together": together,
+        "own_cpu": own_cpu,
         "bare": bare,
         "bare_n": bare_n,
-        "model_turns": model_turns,
-        "ideal": latency * model_turns,
+        "bare_cpu": bare_cpu,
+        "model_turns": max([model_turns, *(r[2] for r in runs)]),
     }
 
 
 def bench_agent(
     *,
-    turns: int = 12,
+    turns: int = 24,
     reps: int = 5,
     n: int = 4,
     latency_s: float = 3.0,
@@ -291,9 +348,8 @@ def bench_agent(
     return AgentBench(
         turns=turns,
         reps=reps,
-        harness_gap_ms=over["harness_gap"] * 1000,
-        bare_gap_ms=over["bare_gap"] * 1000,
-        jailed_gap_ms=over["jailed_gap"] * 1000,
+        gap_ms={side: over[f"{side}_gap"] * 1000 for side in _SIDES},
+        startup_ms={side: over[f"{side}_start"] * 1000 for side in _SIDES},
         per_turn_ms=over["jailed"] * 1000,
         per_turn_ci_ms=(over["jailed_low"] * 1000, over["jailed_high"] * 1000),
         vs_bare_ms=over["bare"] * 1000,
@@ -303,10 +359,12 @@ def bench_agent(
         n=n,
         latency_s=latency_s,
         model_turns=int(conc["model_turns"]),
-        ideal_s=conc["ideal"],
+        cores=_cores(),
         single_s=conc["single"],
         concurrent_s=conc["together"],
         bare_single_s=conc["bare"],
         bare_concurrent_s=conc["bare_n"],
+        harness_cpu_s=conc["own_cpu"],
+        bare_concurrent_cpu_s=conc["bare_cpu"],
         loadavg=load,
     )

@@ -35,6 +35,7 @@ from evals.agent._build import system_text, turns_and_tools
 from evals.agent._jail import (
     AGENT_DIR,
     AGENT_LIMITS,
+    JailUser,
     JailWatch,
     ensure_jailable,
     jail_argv,
@@ -142,16 +143,14 @@ class ClaudeCodeProvider(AgentBase):
         started = time.perf_counter()
         started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         tmp = Path(tempfile.mkdtemp(prefix="pe-agent-"))
+        user = JailUser()
         try:
             ws, home, sock = tmp / "ws", tmp / "home", tmp / "sock"
             for folder in (ws, home, sock):
                 folder.mkdir()
             write_files(ws, dict(job.task.starter))
             write_files(ws, {f".claude/agents/{job.persona.name}.md": job.persona.text})
-            for folder in (ws, home, sock):
-                os.chmod(folder, 0o777)  # noqa: S103 - the jailed agent runs as uid 1000
-                for path in folder.rglob("*"):
-                    os.chmod(path, 0o777 if path.is_dir() else 0o666)  # noqa: S103
+            user.own(ws, home, sock)  # the jail runs as the leased unprivileged uid
             run = _CliRun(self, job, tmp)
             await run.execute(
                 JailWatch(AGENT_LIMITS, (ws, home)),
@@ -163,11 +162,13 @@ class ClaudeCodeProvider(AgentBase):
                     socket_dir=sock,
                     programs={"claude": self.cli, **programs()},
                     env=_CLI_ENV,
+                    user=user,
                 ),
             )
             files, notes = read_workspace(ws)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+            user.release()
         return run.result(files, [*run.notes, *notes], started, started_at)
 
 

@@ -189,22 +189,23 @@ class LoopProvider(AgentBase):
 
     async def solve(self, job: AgentJob) -> AgentResult:
         """Run the tool loop on one task in a fresh workspace; see the module docstring."""
-        from evals.agent._jail import ensure_jailable
+        from evals.agent._jail import JailUser, ensure_jailable
         from evals.sandbox.runtime import ensure_runtime
 
         ensure_jailable()
         tmp = Path(tempfile.mkdtemp(prefix="pe-loop-"))
+        user = JailUser()
         try:
             (tmp / "ws").mkdir()
             (tmp / "home").mkdir()
             write_files(tmp / "ws", dict(job.task.starter))
-            for folder in (tmp / "ws", tmp / "home"):
-                os.chmod(folder, 0o777)  # noqa: S103 - jailed commands run as uid 1000
-            ws = Workspace(tmp / "ws", tmp / "home", ensure_runtime(), programs())
+            user.own(tmp / "ws", tmp / "home")  # jailed commands run as the leased uid
+            ws = Workspace(tmp / "ws", tmp / "home", ensure_runtime(), programs(), user=user)
             trajectory, error = await self._loop(job, ws)
             files, notes = read_workspace(tmp / "ws")
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+            user.release()
         trajectory.notes = notes
         return self.finish(trajectory, files, infra_error=error, stop_reason="end_turn")
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
+import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -97,6 +99,12 @@ class Exchange:
     overhead_s: float = 0.0
 
 
+@functools.lru_cache(maxsize=1)
+def _tls() -> ssl.SSLContext:
+    """One TLS context for every proxy: loading the CA bundle is ~75 ms of CPU a sample."""
+    return httpx.create_ssl_context()
+
+
 def _usage(message: dict[str, Any]) -> Usage:
     raw = message.get("usage") or {}
     return Usage(
@@ -105,6 +113,14 @@ def _usage(message: dict[str, Any]) -> Usage:
         cache_creation_input_tokens=int(raw.get("cache_creation_input_tokens") or 0),
         cache_read_input_tokens=int(raw.get("cache_read_input_tokens") or 0),
     )
+
+
+def _parse(raw: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _error_body(message: str, kind: str = "invalid_request_error") -> bytes:
@@ -137,7 +153,9 @@ class RecordingProxy:
         self.cost_usd = 0.0
         self._key = api_key
         self._server: asyncio.Server | None = None
-        self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout_s, connect=30.0))
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout_s, connect=30.0), verify=_tls()
+        )
         self._t0 = time.perf_counter()
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -210,13 +228,12 @@ class RecordingProxy:
         raw = await self._read_body(reader, headers)
         received = time.perf_counter()
         path = target.split("?", 1)[0]
-        try:
-            body = json.loads(raw) if raw else {}
-        except ValueError:
-            body = {}
-        exchange = Exchange(len(self.exchanges), method, path, received - self._t0, body)
+        # The request body is parsed once the answer has been streamed back (_record), off
+        # the agent's path: a Claude Code request carries the whole conversation.
+        exchange = Exchange(len(self.exchanges), method, path, received - self._t0, {})
         if not path.startswith("/v1/messages"):
             exchange.status, exchange.error = 404, f"refused path {path}"
+            exchange.request = _parse(raw)
             self.exchanges.append(exchange)
             await self._send(writer, 404, {}, _error_body(f"no route {path}", "not_found_error"))
             return True
@@ -224,6 +241,7 @@ class RecordingProxy:
         if cap is not None:
             self.capped = self.capped or cap
             exchange.status, exchange.error = 400, f"cap reached: {cap}"
+            exchange.request = _parse(raw)
             self.exchanges.append(exchange)
             await self._send(writer, 400, {}, _error_body(f"persona-evals {cap} cap reached"))
             if self.on_cap is not None:
@@ -293,9 +311,12 @@ class RecordingProxy:
             if not recorded:
                 await self._send(writer, 502, {}, _error_body(exchange.error, "api_error"))
         finally:
-            self._record(exchange, bytes(recorded), received, waiting)
+            self._record(exchange, raw, bytes(recorded), received, waiting)
 
-    def _record(self, exchange: Exchange, body: bytes, received: float, waiting: float) -> None:
+    def _record(
+        self, exchange: Exchange, raw: bytes, body: bytes, received: float, waiting: float
+    ) -> None:
+        exchange.request = _parse(raw)
         if body.lstrip().startswith(b"{"):
             try:
                 message = json.loads(body)

@@ -12,8 +12,8 @@ def register(app: typer.Typer) -> None:
 
 
 def bench_agent_cmd(
-    reps: int = typer.Option(5, "--reps", help="Runs per side (harness, bare CLI), alternating."),
-    turns: int = typer.Option(12, "--turns", help="Model turns of the overhead session."),
+    reps: int = typer.Option(5, "--reps", help="Runs per side (3 sides), interleaved."),
+    turns: int = typer.Option(24, "--turns", help="Model turns of the overhead session."),
     n: int = typer.Option(4, "--n", help="Concurrent agent samples."),
     latency: float = typer.Option(3.0, "--latency", help="Fake model latency per call (s)."),
     conc_turns: int = typer.Option(8, "--concurrency-turns", help="Turns per concurrent sample."),
@@ -31,31 +31,44 @@ def bench_agent_cmd(
     r = bench_agent(turns=turns, reps=reps, n=n, latency_s=latency, concurrency_turns=conc_turns)
     low, high = r.per_turn_ci_ms
     verdict = "ok" if high <= 20 else ("ABOVE TARGET" if r.per_turn_ms > 20 else "unsure")
-    typer.echo(f"load average {r.loadavg['start']} (start)")
-    typer.echo(
-        f"turn time    harness {r.harness_gap_ms:.1f} ms, same jail direct "
-        f"{r.jailed_gap_ms:.1f} ms, bare CLI on the host {r.bare_gap_ms:.1f} ms (median gap "
-        f"between model requests, {r.reps} runs x {r.turns} turns each side)"
+    gap, start = r.gap_ms, r.startup_ms
+    echo = typer.echo
+    echo(f"load average {r.loadavg['start']} (start), {r.cores} cores")
+    echo(
+        f"PER TURN     {r.per_turn_ms:+.1f} ms beyond the CLI's own time (harness minus the same "
+        f"CLI in the same jail talking to the fake directly), 95% CI [{low:+.1f}, {high:+.1f}] "
+        f"over {r.pairs} paired turns; target <= 20 ms: {verdict}; load {r.loadavg['overhead']}"
     )
-    typer.echo(
-        f"per turn     {r.per_turn_ms:+.1f} ms beyond the CLI's own time (relay + proxy vs the "
-        f"same jail direct), 95% CI [{low:+.1f}, {high:+.1f}] over {r.pairs} paired turns "
-        f"(target <= 20: {verdict}); load {r.loadavg['overhead']}"
+    echo(
+        f"  turn time  harness {gap['harness']:.1f} ms, same jail direct {gap['jailed']:.1f} ms, "
+        f"bare CLI on the host {gap['bare']:.1f} ms (median gap between model requests, "
+        f"{r.reps} runs x {r.turns} turns each side)"
+    )
+    echo(
+        f"  start-up   harness {start['harness']:.0f} ms, same jail direct {start['jailed']:.0f} "
+        f"ms, bare CLI {start['bare']:.0f} ms (start -> first model request, median)"
     )
     low, high = r.vs_bare_ci_ms
-    typer.echo(
-        f"vs bare CLI  {r.vs_bare_ms:+.1f} ms per turn, 95% CI [{low:+.1f}, {high:+.1f}] (the "
-        "host's CLI turn is itself slower: not a harness figure)"
+    echo(
+        f"  vs bare    {r.vs_bare_ms:+.1f} ms per turn, 95% CI [{low:+.1f}, {high:+.1f}] (the "
+        "host's CLI runs in another environment: not the harness figure)"
     )
-    typer.echo(f"in proxy     {r.proxy_ms_per_turn:.2f} ms per exchange (the proxy's own time)")
+    echo(f"  in proxy   {r.proxy_ms_per_turn:.2f} ms per exchange (the proxy's own time)")
     verdict = "ok" if r.ratio <= 1.2 else "ABOVE TARGET"
-    typer.echo(
-        f"concurrency  {r.n} samples at {r.latency_s:g} s/model call x {r.model_turns} turns: "
-        f"{r.concurrent_s:.2f} s vs ideal {r.ideal_s:.2f} s = {r.ratio:.2f}x (target <= 1.2: "
-        f"{verdict}); one alone {r.single_s:.2f} s = {r.single_ratio:.2f}x; "
-        f"load {r.loadavg['concurrency']}"
+    echo(
+        f"CONCURRENCY  {r.n} samples at once: {r.concurrent_s:.2f} s = {r.ratio:.2f}x the ideal "
+        f"{r.ideal_s:.2f} s; target <= 1.2x: {verdict}; load {r.loadavg['concurrency']}"
     )
-    typer.echo(
-        f"bare CLI     {r.n} at once {r.bare_concurrent_s:.2f} s vs {r.bare_single_s:.2f} s alone "
-        f"= {r.bare_ratio:.2f}x (the CLI's own scaling on this machine, no harness)"
+    kind = "latency-bound" if r.latency_ideal_s >= r.cpu_ideal_s else "CPU-bound"
+    echo(
+        f"  ideal      = max(latency-bound {r.latency_ideal_s:.2f} s, CPU-bound "
+        f"{r.cpu_ideal_s:.2f} s) = {kind}. latency-bound: one bare CLI alone at "
+        f"{r.latency_s:g} s/model call x {r.model_turns} turns (the fake alone: "
+        f"{r.fake_only_s:.2f} s; the rest is the CLI's own start-up and turns). CPU-bound: "
+        f"{r.n} bare CLIs' {r.bare_concurrent_cpu_s:.2f} CPU-s / {r.cores} cores"
+    )
+    echo(
+        f"  beside     one harness sample alone {r.single_s:.2f} s = {r.single_ratio:.2f}x; "
+        f"{r.n} bare CLIs at once {r.bare_concurrent_s:.2f} s = {r.bare_ratio:.2f}x (no "
+        f"harness); the harness process's own CPU for the {r.n} samples {r.harness_cpu_s:.2f} s"
     )

@@ -33,6 +33,15 @@ class Limits:
     output_bytes: int = 1_000_000
     #: Size cap of each private tmpfs of a sample (the workdir, ``/tmp``).
     tmpfs_mb: int = 64
+    #: ``wall_seconds`` does not count time the sample was runnable but kept off the CPU
+    #: by other work (``_inside/_pe_clock.py``), up to this many times ``wall_seconds`` of
+    #: real time: a correct sample on a loaded machine is not a timeout (1: plain wall).
+    max_wall_factor: float = 10.0
+
+    @property
+    def max_wall_s(self) -> float:
+        """Real seconds after which the sample is killed, however starved it was."""
+        return self.wall_seconds * max(1.0, self.max_wall_factor)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ def _limits(limits: Limits) -> dict[str, Any]:
         "open_files": limits.open_files,
         "output_bytes": limits.output_bytes,
         "tmpfs_mb": limits.tmpfs_mb,
+        "max_wall_factor": limits.max_wall_factor,
     }
 
 
@@ -107,7 +108,7 @@ class PooledSandbox(BaseSandbox):
     # -- the interface ------------------------------------------------------------------
 
     def _call(self, request: dict[str, Any], limits: Limits) -> dict[str, Any]:
-        return self._pool.call(request, limits.wall_seconds + GRACE_S)
+        return self._pool.call(request, limits.max_wall_s + GRACE_S)
 
     def run(
         self,

@@ -272,6 +272,6 @@ class BwrapSandbox(PooledSandbox):
             return super()._call(request, limits)
         worker = self._start_worker(0)
         try:
-            return worker.call(request, limits.wall_seconds + GRACE_S)
+            return worker.call(request, limits.max_wall_s + GRACE_S)
         finally:
             worker.kill()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from evals.agent.scripted_server import ScriptedServer, load_script
 from evals.cli import app
 from evals.log import read_trajectories
 from evals.persona import load_persona
+from evals.sandbox._uids import UID_BASE
 from evals.sandbox.bwrap import bwrap_problem
 from evals.tasks import load_task
 from graders import GradeContext, get_grader
@@ -124,6 +127,16 @@ def test_agent_cannot_reach_hidden_tests_other_tasks_the_key_or_the_network(
     assert escape.count("No such file or directory") == 2, escape
     assert "ALLOWED" not in escape and escape.count("DENIED") == 4, escape
     assert "Seccomp:\t2" in escape and "NoNewPrivs:\t1" in escape and "ESCAPE-DONE" in escape
+    # Not host root: the file it made on its bound workspace belongs to its own uid, which
+    # is not 0; as root, that uid is a host uid (the identity map of the host's user
+    # namespace) and the jail holds no capability at all.
+    owner = re.search(r"OWNER (\d+) UID (\d+)", escape)
+    assert owner is not None and owner[1] == owner[2] and int(owner[1]) != 0, escape
+    if os.geteuid() == 0:
+        assert re.search(r"MAP\s+0\s+0\s+4294967295", escape), escape
+        assert int(owner[1]) >= UID_BASE, escape
+        assert re.findall(r"Cap(?:Prm|Eff|Amb):\t(\w+)", escape) == ["0" * 16] * 3, escape
+    assert result.files.get("made-by-agent") == ""
     assert "ENV-DONE" in env and DUMMY_KEY in env
     assert REAL_KEY not in env and "hunter2" not in env
     assert "CONNECTED" not in net and net.count("REFUSED") == 3, net

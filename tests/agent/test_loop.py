@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,6 +130,57 @@ def test_file_tools_refuse_symlinks_out_of_the_workspace(tmp_path: Path) -> None
     assert "leak ->" in made[0]
     assert all(err and "outside the project folder" in out for out, err in refused), refused
     assert (tmp_path / "secret.txt").read_text() == "host secret"
+
+
+def test_a_jail_is_not_host_root_seen_from_the_host(tmp_path: Path) -> None:
+    """What the agent makes on its bound workspace belongs to an unprivileged host uid
+    (as root: the sample's leased uid), never to root; files the harness writes for it
+    are handed to that uid, so it can still edit them; the lease ends with the sample."""
+    from evals.agent._jail import JailUser
+    from evals.agent._tools import Workspace
+    from evals.sandbox._inside._pe_watch import TreeWatch
+    from evals.sandbox._uids import UID_BASE, UID_COUNT
+    from evals.sandbox.runtime import ensure_runtime
+
+    ws, home = tmp_path / "ws", tmp_path / "home"
+    for folder in (ws, home):
+        folder.mkdir()
+    with JailUser() as user:
+        user.own(ws, home)
+        tools = Workspace(ws, home, ensure_runtime(), {}, user=user)
+
+        async def go() -> list[tuple[str, bool]]:
+            wrote = await tools.run("write", {"path": "pkg/mod.py", "content": "x = 1\n"})
+            ran = await tools.run(
+                "bash",
+                {"command": "touch made && echo y = 2 >> pkg/mod.py && sleep 5 & sleep 1; id -u"},
+            )
+            return [wrote, ran]
+
+        async def watch_from_host() -> tuple[list[tuple[str, bool]], set[int]]:
+            task = asyncio.ensure_future(go())
+            uids: set[int] = set()
+            while not task.done():  # the jail's processes as the host's /proc shows them
+                for pid in TreeWatch(os.getpid(), 0, 10_000, "agent").tree():
+                    try:
+                        status = Path(f"/proc/{pid}/status").read_text()
+                    except OSError:
+                        continue
+                    if status.startswith("Name:\tsleep\n"):
+                        uids.add(int(status.split("\nUid:\t")[1].split()[0]))
+                await asyncio.sleep(0.1)
+            return task.result(), uids
+
+        (wrote, ran), seen = asyncio.run(watch_from_host())
+        uid = user.uid
+    assert not wrote[1] and not ran[1], (wrote, ran)
+    for made in (ws / "made", ws / "pkg", ws / "pkg" / "mod.py"):
+        assert made.stat().st_uid != 0 and made.stat().st_uid == (uid or os.getuid())
+    assert (ws / "pkg" / "mod.py").read_text() == "x = 1\ny = 2\n"
+    assert ran[0].split()[-1] == str(uid or os.getuid())
+    if os.geteuid() == 0:
+        assert uid is not None and UID_BASE <= uid < UID_BASE + UID_COUNT
+        assert seen and 0 not in seen and uid in seen, seen
 
 
 def test_a_command_is_confined_by_the_sandbox_filter_and_whole_tree_limits(

@@ -1,10 +1,14 @@
 """Inside the agent jail: confine this process, then start the agent (behind a relay).
 
-``python relay.py --helpers DIR --file-size-mb N --open-files N [--socket SOCK] -- PROGRAM ARGS...``
+``python relay.py --helpers DIR --file-size-mb N --open-files N [--uid U] [--socket SOCK]
+-- PROGRAM ARGS...``
 
-1. Confine: ``no_new_privs``, rlimits (file size, open files, no core dumps), and the
-   grading sandbox's seccomp filter (``DIR/_pe_sys.py``: no new namespaces, mounts,
-   ptrace, bpf, ...). Everything started from here on inherits all of it.
+1. Confine: with ``--uid`` (the harness is root; bwrap left this process only
+   ``CAP_SETUID``/``CAP_SETGID``), drop to uid and gid U with no supplementary groups and
+   check that no capability is left (else exit 126); then ``no_new_privs``, rlimits
+   (file size, open files, no core dumps), and the grading sandbox's seccomp filter
+   (``DIR/_pe_sys.py``: no new namespaces, mounts, ptrace, bpf, ...). Everything
+   started from here on inherits all of it.
 2. Without ``--socket``: exec PROGRAM (a tool command of the built-in loop; no network).
 3. With ``--socket``: listen on an ephemeral 127.0.0.1 port of the jail's own (otherwise
    empty) network namespace, start PROGRAM with ``ANTHROPIC_BASE_URL`` pointing at it,
@@ -23,9 +27,28 @@ import signal
 import sys
 
 
-def _confine(helpers: str, file_size_mb: int, open_files: int) -> None:
+def _drop(uid: int) -> None:
+    """Become ``uid``/``uid`` (no groups); the change from uid 0 clears every capability."""
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    with open("/proc/self/status", encoding="ascii") as fh:
+        caps = [line.split()[1] for line in fh if line.startswith(("CapPrm", "CapEff", "CapAmb"))]
+    if (
+        os.getresuid() != (uid, uid, uid)
+        or os.getresgid() != (uid, uid, uid)
+        or any(int(c, 16) for c in caps)
+    ):
+        print(f"relay: could not drop to uid {uid}", file=sys.stderr)
+        sys.exit(126)
+
+
+def _confine(helpers: str, file_size_mb: int, open_files: int, uid: int | None) -> None:
     sys.path.insert(0, helpers)
     import _pe_sys  # the grading sandbox's own wrappers (seccomp, prctl)
+
+    if uid is not None:
+        _drop(uid)
 
     mb = 1024 * 1024
     for which, value in (
@@ -79,10 +102,11 @@ def main() -> int:
     parser.add_argument("--helpers", required=True)
     parser.add_argument("--file-size-mb", type=int, required=True)
     parser.add_argument("--open-files", type=int, required=True)
+    parser.add_argument("--uid", type=int)
     parser.add_argument("--socket")
     opts = parser.parse_args(sys.argv[1:split])
     argv = sys.argv[split + 1 :]
-    _confine(opts.helpers, opts.file_size_mb, opts.open_files)
+    _confine(opts.helpers, opts.file_size_mb, opts.open_files, opts.uid)
     if opts.socket is None:
         os.execv(argv[0], argv)
     code = asyncio.run(_relay(opts.socket, argv))

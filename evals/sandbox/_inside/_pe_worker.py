@@ -8,10 +8,11 @@ then forks *B*: PID 1 of the fresh PID namespace. B mounts a fresh tmpfs workdir
 /dev/shm, /proc and a hidden-tests folder (read-only once written), drops privileges (a
 per-worker uid, or all capabilities), installs a seccomp filter, sets rlimits and either
 execs the command or runs ``pytest.main`` in-process. While it runs, the worker watches
-its whole process tree (memory, process count). When B exits, the kernel kills every
-process left in its PID namespace, and its mount namespace (and files) disappear: no
-state survives into the next sample. The report channel is passed back raw; the harness
-checks it (``evals/sandbox/_report.py``).
+its whole process tree (memory, process count) and its wall limit, which does not count
+time the tree was runnable but kept off the CPU by other work (``_pe_clock``). When B
+exits, the kernel kills every process left in its PID namespace, and its mount
+namespace (and files) disappear: no state survives into the next sample. The report
+channel is passed back raw; the harness checks it (``evals/sandbox/_report.py``).
 
 Usage: ``worker.py --mode {privileged,userns,none} [--uid N] [--workbase DIR]``.
 """
@@ -37,6 +38,7 @@ sys.path.insert(0, HERE)
 
 import _pe_sys as _sys  # noqa: E402  (the sibling module, found through HERE)
 from _pe_child import run_child  # noqa: E402
+from _pe_clock import StarvedClock  # noqa: E402
 from _pe_watch import TreeWatch  # noqa: E402
 
 _HEADER = struct.Struct(">I")
@@ -122,13 +124,18 @@ def handle(request: dict[str, Any], mode: str, uid: int, workbase: str) -> dict[
     out, err = _Capture(out_r, cap), _Capture(err_r, cap)
     rep = _Capture(rep_r, REPORT_CAP)
     status_buf = _Capture(st_r, 4096)
-    deadline = started + float(limits["wall_seconds"])
+    clock = StarvedClock(
+        started, float(limits["wall_seconds"]), float(limits.get("max_wall_factor", 1.0))
+    )
     watch = TreeWatch(pid_a, int(limits["memory_mb"]), int(limits["max_procs"]), mode)
     killed: str | None = None
     pid_b: int | None = None
     streams = [out, err, rep, status_buf]
     while any(s.open for s in streams):
-        remaining = deadline - time.monotonic()
+        now = time.monotonic()
+        if clock.due(now):
+            clock.tick(watch.tree(), now)
+        remaining = clock.remaining(now)
         if remaining <= 0:
             killed = "timeout"
             break
@@ -177,6 +184,7 @@ def handle(request: dict[str, Any], mode: str, uid: int, workbase: str) -> dict[
         "stdout_truncated": out.truncated,
         "stderr_truncated": err.truncated,
         "duration_s": duration,
+        "starved_s": round(clock.starved_s, 3),
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "peak_mb": watch.peak_mb,
         "report": {
