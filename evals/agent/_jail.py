@@ -17,10 +17,15 @@ read-only files the caller names with their own library closure. The agent names
 
 Nothing else of the host exists inside: not ``/usr`` or ``/etc`` as folders, not the
 project tree (hidden tests, other tasks, run logs), not the harness's home or venv.
-``--unshare-all`` gives new user, PID, IPC, UTS, cgroup and network namespaces (only a
-loopback device: the model API is reachable solely through the relay to the proxy
-socket); ``--clearenv`` leaves the sandbox allow-list environment plus what the caller
-passes (a dummy API key); as root the agent runs as uid/gid 1000 in its user namespace.
+New PID, IPC, UTS, cgroup and network namespaces (only a loopback device: the model API
+is reachable solely through the relay to the proxy socket); ``--clearenv`` leaves the
+sandbox allow-list environment plus what the caller passes (a dummy API key).
+
+Whose uid: not root, ``--unshare-all`` adds a user namespace mapping the harness's own
+uid. As root there is no user namespace: the jail runs as a leased unprivileged host uid
+(:class:`JailUser`, the grading sandbox's :class:`~evals.sandbox._uids.UidLease`), bwrap
+keeps only ``CAP_SETUID``/``CAP_SETGID`` and the launcher drops to that uid with no
+capability left.
 
 Inside, before the agent starts, the launcher sets ``no_new_privs``, rlimits (file size,
 open files, no core dumps) and installs the grading sandbox's seccomp filter
