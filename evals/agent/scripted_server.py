@@ -17,13 +17,21 @@ one script works wherever the workspace is mounted.
 
     with ScriptedServer(load_script(path)) as server:
         ...  # ANTHROPIC_BASE_URL=server.url
+
+From a shell (docs/agent.md "Testing offline"): ``python -m evals.agent.scripted_server
+tests/agent/sessions/rest-crud-tdd.json --files-root tasks`` prints the URL to point
+``ANTHROPIC_BASE_URL`` / ``OPENAI_BASE_URL`` at, and serves until interrupted.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
+import sys
+import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -309,3 +317,36 @@ def _sse(message: dict[str, Any]) -> bytes:
     )
     events.append(("message_stop", {"type": "message_stop"}))
     return "".join(f"event: {e}\ndata: {json.dumps(d)}\n\n" for e, d in events).encode()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Serve a session script on 127.0.0.1 in the foreground; print its URL first.
+
+    Returns:
+        2 (after one line naming the file and field) when the script cannot be read,
+        else 0 once interrupted.
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("script", type=Path, help="session script (JSON)")
+    parser.add_argument("--files-root", type=Path, help='folder "$file" paths are read below')
+    parser.add_argument("--api-key", help="accept only this key (default: any)")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds per answer")
+    args = parser.parse_args(argv)
+    try:
+        script = load_script(args.script, args.files_root)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    server = ScriptedServer(script, api_key=args.api_key, latency_s=args.latency).start()
+    print(server.url, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
