@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 import _pe_sys as _sys
 from _pe_bytecode import trust_read_only
+from _pe_session import Prepared, finish, session_key
 
 #: Where B's private workdir, hidden tests, home and temp live in the namespace modes.
 WORK = "/tmp/work"
@@ -49,9 +50,19 @@ def _fail(st_w: int, what: str) -> NoReturn:
 
 
 def run_child(
-    request: dict[str, Any], mode: str, uid: int, out_w: int, err_w: int, rep_w: int, st_w: int
+    request: dict[str, Any],
+    mode: str,
+    uid: int,
+    out_w: int,
+    err_w: int,
+    rep_w: int,
+    st_w: int,
+    prepared: Prepared | None = None,
 ) -> NoReturn:
-    """Child A: new session and namespaces, fork B, report B's pid and wait status."""
+    """Child A: new session and namespaces, fork B, report B's pid and wait status.
+
+    ``prepared``: the worker's started pytest session for this request (``_pe_session``).
+    """
     try:
         os.setsid()
         if mode == "none":  # orphans of the sample are re-parented here, not to init
@@ -70,7 +81,7 @@ def run_child(
     except BaseException as exc:  # noqa: BLE001  (reported to the worker, then exit)
         _fail(st_w, f"sandbox setup failed: {exc}")
     if pid_b == 0:
-        _sample(request, mode, uid, out_w, err_w, rep_w, st_w)
+        _sample(request, mode, uid, (out_w, err_w, rep_w, st_w), prepared)
     for fd in (out_w, err_w, rep_w):
         os.close(fd)
     os.write(st_w, f"pid {pid_b}\n".encode())
@@ -196,7 +207,11 @@ def _set_limits(limits: dict[str, Any]) -> None:
 
 
 def _sample(
-    request: dict[str, Any], mode: str, uid: int, out_w: int, err_w: int, rep_w: int, st_w: int
+    request: dict[str, Any],
+    mode: str,
+    uid: int,
+    pipes: tuple[int, int, int, int],
+    prepared: Prepared | None,
 ) -> NoReturn:
     """Child B: build the private filesystem, drop privileges, run the sample.
 
@@ -207,11 +222,13 @@ def _sample(
     try:
         import fcntl
 
-        high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 100) for fd in (out_w, err_w, rep_w, st_w)]
+        keep = prepared.fds if prepared is not None else []
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 100) for fd in pipes]
         null = os.open(os.devnull, os.O_RDONLY)
         for target, fd in zip((0, 1, 2, 3, 4), (null, *high), strict=True):
             os.dup2(fd, target, inheritable=target <= 2)
-        os.closerange(5, 65536)
+        for low, high_end in zip([4, *keep], [*keep, 65536], strict=True):
+            os.closerange(low + 1, high_end)
         os.setsid()
         env, ini = _prepare(request, mode, uid)
     except BaseException:  # noqa: BLE001  (reported as the sandbox's failure)
@@ -228,7 +245,7 @@ def _sample(
             os.write(2, f"cannot execute {argv[0]}: {exc}\n".encode())
             os._exit(127)
     os.close(4)
-    _run_pytest(request, env, os.getcwd(), os.path.dirname(ini), ini)
+    _run_pytest(request, env, os.getcwd(), ini, prepared)
 
 
 def _prepare(request: dict[str, Any], mode: str, uid: int) -> tuple[dict[str, str], str]:
@@ -260,33 +277,23 @@ def _prepare(request: dict[str, Any], mode: str, uid: int) -> tuple[dict[str, st
         os.chmod(hidden, 0o555)
     _drop_privileges(mode, uid)
     os.chdir(workdir)
-    env = {str(k): str(v) for k, v in request["env"].items()}
-    env.update({"HOME": home, "TMPDIR": tmp, "PWD": workdir})
+    env = sample_env(request, home, tmp, workdir)
     _set_limits(limits)
     return env, ini
 
 
-def _run_pytest(
-    request: dict[str, Any], env: dict[str, str], workdir: str, hidden: str, ini: str
-) -> NoReturn:
-    os.environ.clear()
-    os.environ.update(env)
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    sys.dont_write_bytecode = True
-    sys.pycache_prefix = PYCACHE
-    # ...except for modules on a read-only mount (the runtime venv, the stdlib in bwrap).
-    trust_read_only(sys.prefix, sys.base_prefix)
-    here = os.path.dirname(os.path.abspath(__file__))
-    # The workdir goes last: candidate modules import by top-level name, stdlib wins.
-    sys.path[:] = [p for p in sys.path if p != here] + [workdir]
-    import tempfile as _tempfile
+def sample_env(request: dict[str, Any], home: str, tmp: str, workdir: str) -> dict[str, str]:
+    """The whole environment of a sample (the worker builds the same for ``prepared``)."""
+    env = {str(k): str(v) for k, v in request["env"].items()}
+    env.update({"HOME": home, "TMPDIR": tmp, "PWD": workdir})
+    if request["kind"] == "pytest":
+        env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    return env
 
-    _tempfile.tempdir = None
-    import _pe_reporter as reporter
-    import pytest
 
+def pytest_args(request: dict[str, Any], base: str, ini: str) -> list[str]:
+    """pytest's arguments for a request, without the targets (the same in every sample)."""
     has_hidden = bool(request.get("hidden"))
-    base = hidden if has_hidden else workdir
     args = [
         "-q",
         "-s",
@@ -309,9 +316,35 @@ def _run_pytest(
         args.append("--noconftest")
     for plugin in request.get("plugins", []):
         args += ["-p", str(plugin)]
-    args += [os.path.join(base, str(a)) for a in request["argv"]]
+    return args
+
+
+def _run_pytest(
+    request: dict[str, Any], env: dict[str, str], workdir: str, ini: str, prepared: Prepared | None
+) -> NoReturn:
+    os.environ.clear()
+    os.environ.update(env)
+    sys.dont_write_bytecode = True
+    sys.pycache_prefix = PYCACHE
+    # ...except for modules on a read-only mount (the runtime venv, the stdlib in bwrap).
+    trust_read_only(sys.prefix, sys.base_prefix)
+    here = os.path.dirname(os.path.abspath(__file__))
+    # The workdir goes last: candidate modules import by top-level name, stdlib wins.
+    sys.path[:] = [p for p in sys.path if p != here] + [workdir]
+    import tempfile as _tempfile
+
+    _tempfile.tempdir = None
+    import _pe_reporter as reporter
+    import pytest
+
+    base = os.path.dirname(ini) if request.get("hidden") else workdir
+    args = pytest_args(request, base, ini)
+    targets = [os.path.join(base, str(a)) for a in request["argv"]]
     try:
-        code = pytest.main(args, plugins=[reporter.Reporter(3)])
+        if prepared is not None and prepared.key == session_key(args, env):
+            code = finish(prepared, reporter.Reporter(3), targets)
+        else:
+            code = pytest.main([*args, *targets], plugins=[reporter.Reporter(3)])
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     sys.stdout.flush()

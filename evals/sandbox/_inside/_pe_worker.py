@@ -37,8 +37,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import _pe_sys as _sys  # noqa: E402  (the sibling module, found through HERE)
-from _pe_child import run_child  # noqa: E402
+from _pe_child import HIDDEN, HOME, WORK, pytest_args, run_child, sample_env  # noqa: E402
 from _pe_clock import StarvedClock  # noqa: E402
+from _pe_session import Cache, Prepared  # noqa: E402
 from _pe_watch import TreeWatch  # noqa: E402
 
 _HEADER = struct.Struct(">I")
@@ -103,8 +104,20 @@ def _kill(pid_b: int | None, pid_a: int) -> None:
 REPORT_CAP = 4 * 1024 * 1024
 
 
-def handle(request: dict[str, Any], mode: str, uid: int, workbase: str) -> dict[str, Any]:
-    """Run one request in a fresh child and return the result record."""
+def handle(
+    request: dict[str, Any],
+    mode: str,
+    uid: int,
+    workbase: str,
+    prepared: Prepared | None = None,
+    prep_cpu_s: float = 0.0,
+) -> dict[str, Any]:
+    """Run one request in a fresh child and return the result record.
+
+    ``prepared``: a started pytest session the sample may continue (``_pe_session``);
+    ``prep_cpu_s``: the worker's own CPU spent on this request before the fork (preload,
+    prepare), counted in the record's ``cpu_s``.
+    """
     limits = request["limits"]
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
@@ -117,7 +130,7 @@ def handle(request: dict[str, Any], mode: str, uid: int, workbase: str) -> dict[
     if pid_a == 0:  # child A: never returns
         for fd in (out_r, err_r, rep_r, st_r, _PROTO_IN, _PROTO_OUT):
             os.close(fd)
-        run_child(request, mode, uid, out_w, err_w, rep_w, st_w)
+        run_child(request, mode, uid, out_w, err_w, rep_w, st_w, prepared)
     for fd in (out_w, err_w, rep_w, st_w):
         os.close(fd)
     cap = int(limits["output_bytes"])
@@ -185,7 +198,7 @@ def handle(request: dict[str, Any], mode: str, uid: int, workbase: str) -> dict[
         "stderr_truncated": err.truncated,
         "duration_s": duration,
         "starved_s": round(clock.starved_s, 3),
-        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "cpu_s": usage.ru_utime + usage.ru_stime + prep_cpu_s,
         "peak_mb": watch.peak_mb,
         "report": {
             "lines": bytes(rep.data).decode("utf-8", "replace").split("\n"),
@@ -315,6 +328,27 @@ def preload_modules(names: list[Any]) -> None:
         gc.freeze()
 
 
+def prepared_for(request: dict[str, Any], mode: str, cache: Cache) -> Prepared | None:
+    """The started pytest session a hidden-test request can continue (namespace modes).
+
+    The sample's paths are fixed there (:data:`WORK`, :data:`HIDDEN`); the worker makes
+    the same paths in its own private ``/tmp`` (the sample mounts a fresh one over it)
+    with the same empty ini file, so pytest configures against what the sample will see.
+    """
+    if request.get("kind") != "pytest" or not request.get("hidden") or mode == "none":
+        return None
+    if request.get("plugins"):  # their hooks would run in the worker (``_pe_session``)
+        return None
+    ini = os.path.join(HIDDEN, ".evals-pytest.ini")
+    if not os.path.exists(ini):
+        os.makedirs(WORK, exist_ok=True)
+        os.makedirs(HIDDEN, exist_ok=True)
+        with open(ini, "w") as fh:
+            fh.write("[pytest]\n")
+    env = sample_env(request, HOME, "/tmp/tmp", WORK)
+    return cache.get(pytest_args(request, HIDDEN, ini), env, WORK)
+
+
 def main() -> None:
     global _PROTO_IN, _PROTO_OUT
     parser = argparse.ArgumentParser()
@@ -341,13 +375,18 @@ def main() -> None:
     write_message(_PROTO_OUT, {"ready": not problem, "problem": problem, "pid": os.getpid()})
     if problem:
         return
+    sessions = Cache()
     while True:
         request = read_message(_PROTO_IN)
         if request is None:
             return
+        cpu = time.process_time()
         preload = request.get("preload", [])
         preload_modules(preload if isinstance(preload, list) else [])
-        write_message(_PROTO_OUT, handle(request, args.mode, args.uid, args.workbase))
+        prepared = prepared_for(request, args.mode, sessions)
+        cpu = time.process_time() - cpu
+        result = handle(request, args.mode, args.uid, args.workbase, prepared, cpu)
+        write_message(_PROTO_OUT, result)
 
 
 _PROTO_IN = _PROTO_OUT = -1
