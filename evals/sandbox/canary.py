@@ -28,7 +28,6 @@ get more classes (up to ``max_mutants``) until that is at most ``2**-bits``.
 from __future__ import annotations
 
 import ast
-import copy
 import math
 import random
 import string
@@ -42,6 +41,7 @@ from evals.sandbox._canary_sites import (
     Func,
     Group,
     body_of,
+    clone,
     constants,
     freq_bin,
     mutation_sites,
@@ -194,11 +194,11 @@ class _File:
         served: list[ast.stmt] = []
         real_name: dict[str, str] = {}
         for func in self.tests:
-            clone = copy.deepcopy(func)
-            clone.name = self.new_name()
-            plan.real[(self.path, clone.name)] = func.name
-            real_name[func.name] = clone.name
-            served.append(clone)
+            copied = clone(func)
+            copied.name = self.new_name()
+            plan.real[(self.path, copied.name)] = func.name
+            real_name[func.name] = copied.name
+            served.append(copied)
         for group in groups:
             twin = real_name[group.func.name]
             classes = [None, *group.values(self.bodies)]
@@ -206,7 +206,7 @@ class _File:
             for i, value in enumerate(classes):
                 for _ in range((i == doubled) + (i > 0)):
                     if value is None:
-                        canary = copy.deepcopy(group.func)
+                        canary = clone(group.func)
                     else:
                         canary = variant(group.func, group.site, value)
                     canary.name = self.new_name()
@@ -215,7 +215,7 @@ class _File:
                     served.append(canary)
         if copies and self.chosen and not groups:  # still one copy to catch force-fail
             func = self.rng.choice(self.chosen)
-            canary = copy.deepcopy(func)
+            canary = clone(func)
             canary.name = self.new_name()
             plan.must_pass[(self.path, canary.name)] = real_name[func.name]
             served.append(canary)
