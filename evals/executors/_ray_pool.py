@@ -148,7 +148,7 @@ class RunnerPool:
         """Runners lost during the run, in the order they were created."""
         return [r for r in self.runners.values() if r.lost]
 
-    async def close(self, timeout_s: float = 10.0) -> None:
+    async def close(self, timeout_s: float = 2.0) -> None:
         """Close every runner (clients, sandbox workers), then end its actor."""
         live = [r for r in self.runners.values() if not r.lost]
         closing = [asyncio.wrap_future(r.handle.close.remote().future()) for r in live if r.ready]

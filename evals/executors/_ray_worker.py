@@ -10,22 +10,24 @@ keeps them for every sample of the run it is given.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evals.errors import AuthenticationError
-from evals.persona import Persona
-from evals.runner import GradingPlan, PlanItem, RunConfig, Runner
-from evals.runner._sample import run_sample
-from evals.tasks import Suite, load_suite
-
+# Only the light modules here: a node's runner process imports this module before its
+# constructor runs, and the constructor starts the sandbox workers first (they boot in
+# their own processes) and only then imports the harness (runner, tasks, graders).
 if TYPE_CHECKING:
+    from evals.persona import Persona
     from evals.providers import Provider
+    from evals.runner import PlanItem
     from evals.sandbox import Sandbox
+    from evals.tasks import Suite
 
 __all__ = ["SampleRunner", "SampleSpec", "WorkerSetup"]
 
@@ -78,27 +80,57 @@ class SampleRunner:
     """
 
     def __init__(self, options: dict[str, Any], slots: int = 1) -> None:
+        import evals.sandbox  # noqa: F401  (imported here, not in both threads at once)
+        import evals.sandbox._pooled  # noqa: F401
+
+        self.stamps: dict[str, float] = {"init": time.time()}
+        self.slots = max(1, slots)
+        self.warm_s = 0.0
+        self.setup_s = 0.0
+        self._sandbox: Sandbox | None = None
+        self._warm_error: BaseException | None = None
+        # The sandbox workers boot (their own processes) while this one imports the
+        # harness and the driver plans; ``options`` were validated by the driver.
+        self._warming = threading.Thread(
+            target=self._warm, args=(str(options.get("sandbox", "auto")),), daemon=True
+        )
+        self._warming.start()
+        _import_harness()
+        self.stamps["imported"] = time.time()
+        self.providers: dict[str, Provider] = {}
+        self.grade_slots: asyncio.Semaphore | None = None
+
+    def _warm(self, name: str) -> None:
         from evals.sandbox import get_sandbox
         from evals.sandbox._pooled import PooledSandbox
         from evals.sandbox.runtime import ensure_runtime
 
         started = time.perf_counter()
-        # On the node the sample runs locally, with credentials from this environment.
-        self.config = RunConfig.model_validate({**options, "executor": "local"})
-        self.slots = max(1, slots)
-        self.sandbox: Sandbox = get_sandbox(
-            self.config.sandbox, runtime=ensure_runtime(), workers=self.slots
-        )
-        if isinstance(self.sandbox, PooledSandbox):
-            self.sandbox.warm(self.slots)  # the first samples do not pay the start-up
+        try:
+            sandbox = get_sandbox(name, runtime=ensure_runtime(), workers=self.slots)
+            self._sandbox = sandbox
+            if isinstance(sandbox, PooledSandbox):
+                sandbox.warm(self.slots)  # the first samples do not pay the start-up
+        except BaseException as exc:  # raised by begin(), on the loop the driver awaits
+            self._warm_error = exc
         self.warm_s = time.perf_counter() - started
-        self.setup_s = 0.0
-        self.providers: dict[str, Provider] = {}
-        self.grade_slots: asyncio.Semaphore | None = None
+        self.stamps["warm"] = time.time()
+
+    @property
+    def sandbox(self) -> Sandbox:
+        """The node's warm sandbox (begin() has waited for it)."""
+        if self._sandbox is None:
+            raise RuntimeError("the runner's sandbox is not ready: call begin() first")
+        return self._sandbox
 
     async def begin(self, setup: WorkerSetup) -> dict[str, Any]:
         """Load the run; returns where this runner lives and what it has."""
+        from evals.runner import GradingPlan, RunConfig, Runner
+        from evals.tasks import load_suite
+
+        self.stamps["begin"] = time.time()
         started = time.perf_counter()
+        # On the node the sample runs locally, with credentials from this environment.
         self.config = RunConfig.model_validate({**setup.options, "executor": "local"})
         self.runner = Runner(self.config, Path(setup.run_dir), argv=[])
         self.suite: Suite = load_suite(setup.suite)
@@ -109,8 +141,13 @@ class SampleRunner:
             self.config.grader_options,
             self.runner._services(),  # the judge, built exactly as the local executor does
         )
+        await asyncio.to_thread(self._warming.join)
+        if self._warm_error is not None:
+            raise self._warm_error
         self.setup_s = time.perf_counter() - started
+        self.stamps["ready"] = time.time()
         return {
+            "stamps": {"process": _process_started(), **self.stamps},
             "node": _node_id(),
             "pid": os.getpid(),
             "slots": self.slots,
@@ -120,6 +157,8 @@ class SampleRunner:
         }
 
     def _item(self, spec: SampleSpec) -> PlanItem:
+        from evals.runner import PlanItem
+
         provider = self.providers.get(spec.model)
         if provider is None:
             provider = self.providers[spec.model] = self.runner._provider(spec.model)
@@ -140,6 +179,9 @@ class SampleRunner:
         seconds, for the driver's timings), or ``{"auth": <message>}`` when the provider
         rejected this node's credentials.
         """
+        from evals.errors import AuthenticationError
+        from evals.runner._sample import run_sample
+
         t_start = time.time()
         if self.grade_slots is None:  # made on the loop that runs the samples
             self.grade_slots = asyncio.Semaphore(self.slots)
@@ -167,7 +209,34 @@ class SampleRunner:
         for provider in self.providers.values():
             await provider.aclose()
         self.providers.clear()
-        self.sandbox.close()
+        self._warming.join(timeout=30)
+        if self._sandbox is not None:
+            self._sandbox.close()
+
+
+def _import_harness() -> None:
+    """Import what begin() and the samples use (the runner, tasks, every grader)."""
+    import evals.runner._sample  # noqa: F401
+    import evals.tasks  # noqa: F401
+    from graders import get_grader, grader_names
+
+    for name in grader_names():
+        with contextlib.suppress(Exception):  # a broken plugin fails in begin(), named
+            get_grader(name)
+
+
+def _process_started() -> float | None:
+    """Wall-clock time this process started (Linux ``/proc``; None elsewhere)."""
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        boot = next(
+            float(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+    return boot + ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _node_id() -> str:

@@ -25,11 +25,13 @@ from pathlib import Path
 from types import TracebackType
 
 from evals.errors import ConfigError
+from evals.executors.ray_executor import LEAN_RAY_ENV
 
 __all__ = ["LocalRayCluster", "LoopbackNamespace", "Node", "cluster_unavailable"]
 
 HEAD_PORT = 6379  # free by construction: the namespace has its own port space
-_RAY_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_DISABLE_DOCKER_CPU_WARNING": "1"}
+# LEAN_RAY_ENV: Ray's workers skip importing pyarrow for serializers samples never use.
+_RAY_ENV = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_DISABLE_DOCKER_CPU_WARNING": "1", **LEAN_RAY_ENV}
 _HOLDER = """
 import fcntl, signal, socket, struct, sys
 SIOCSIFFLAGS, IFF_UP, IFF_LOOPBACK, IFF_RUNNING = 0x8914, 0x1, 0x8, 0x40

@@ -34,7 +34,16 @@ from evals.runner import PlanItem, RunConfig
 from evals.runner._sample import infra_error_sample
 from evals.schema import Sample
 
-__all__ = ["TASK_NAME", "RayExecutor", "connect", "worker_setup"]
+__all__ = ["LEAN_RAY_ENV", "TASK_NAME", "RayExecutor", "connect", "worker_setup"]
+
+#: Ray registers custom serializers for pyarrow objects in every process, importing
+#: pyarrow (0.3-0.5 s of CPU each) the first time it (de)serializes anything; samples
+#: never carry pyarrow objects. Set on the driver by :func:`connect`; set them in the
+#: nodes' environment too (the local cluster does; docs/scale.md).
+LEAN_RAY_ENV = {
+    "RAY_DISABLE_CUSTOM_ARROW_JSON_OPTIONS_SERIALIZATION": "1",
+    "RAY_DISABLE_CUSTOM_ARROW_DATA_SERIALIZATION": "1",
+}
 
 _INSTALL = "pip install 'persona-evals[ray]'"
 TASK_NAME = "persona-evals-sample"
@@ -58,6 +67,8 @@ def connect(address: str | None) -> bool:
     if ray.is_initialized():
         return False
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    for name, value in LEAN_RAY_ENV.items():
+        os.environ.setdefault(name, value)
     kwargs: dict[str, Any] = {"logging_level": "WARNING", "log_to_driver": False}
     target = address or os.environ.get("RAY_ADDRESS")
     if not target:
@@ -110,7 +121,10 @@ class RayExecutor:
         the run; :meth:`execute` then hands them the run. Raises ConfigError when Ray is
         missing or the cluster cannot be joined (before the driver writes anything).
         """
+        #: Wall-clock stamps of the driver's phases (for benches: where the fixed cost goes).
+        self.stamps: dict[str, float] = {"executor": time.time()}
         self._ray = _import_ray()
+        self.stamps["ray_imported"] = time.time()
         self._runner_cls = runner_cls
         self._started_here = False
         #: Samples recorded per Ray node id (for the manifest notes and tests).
@@ -127,8 +141,10 @@ class RayExecutor:
     def _open(self, config: RunConfig) -> RunnerPool:
         if self.pool is None:
             self._started_here = connect(config.ray_address)
+            self.stamps["connected"] = time.time()
             self.pool = RunnerPool(self._ray, self._ray.remote(self._runner_cls), config)
             self.pool.look(force=True)
+            self.stamps["runners_created"] = time.time()
         return self.pool
 
     async def execute(
@@ -143,16 +159,20 @@ class RayExecutor:
         if not items:
             return []
         ray = self._ray
+        self.stamps["execute"] = time.time()
         try:
             pool = self._open(config)
             pool.begin(ray.put(worker_setup(ctx, items)))
             try:
                 auth = await self._stream(items, config, pool, hooks)
             finally:
+                self.stamps["streamed"] = time.time()
                 await pool.close()
+                self.stamps["pool_closed"] = time.time()
         finally:
             if self._started_here:
                 ray.shutdown()
+            self.stamps["shutdown"] = time.time()
         self._dump_timings()
         if auth is not None:
             raise AuthenticationError(auth)
@@ -284,7 +304,8 @@ class RayExecutor:
             for r in self.pool.runners.values()
         ]
         with open(path, "a", encoding="utf-8") as out:
-            out.write(json.dumps({"runners": runners, "samples": self.timings}) + "\n")
+            record = {"runners": runners, "samples": self.timings, "stamps": self.stamps}
+            out.write(json.dumps(record) + "\n")
 
     def _notes(self, pool: RunnerPool) -> list[str]:
         spread = ", ".join(f"{node[:8]}: {n}" for node, n in sorted(self.per_node.items()))
