@@ -1,18 +1,27 @@
-"""``evals bench ray``: the same plans on the local executor and on a local Ray cluster.
+"""``evals bench ray``: the same plan on the local executor and on a local Ray cluster.
 
-Every run goes through the real ``evals run`` CLI in a subprocess. Runs are interleaved
-(local, ray, then ray, local, ...) so drift in the machine's load falls on both, each
-run's load average is kept, and a ratio is the quotient of medians. Two plan sizes are
-run, so each executor's wall time splits into a fixed start-up cost and a per-sample cost
-(``wall = fixed + per_sample x samples``, through the two medians): Ray's fixed cost
-(import and join the cluster, start one runner per node) is paid once per run, so the
-ratio on a plan depends on its size, and the bench says at which size Ray comes within
-the target. The Ray runs also report where their time went (``EVALS_RAY_TIMINGS``):
-driver start-up to the first sample sent, runner start-up, and per sample the queue,
-generation, grading and return legs.
+What a user pays for Ray, measured in one invocation:
 
-Then the driver's own ceiling is measured (runners that return a finished sample at once,
-each appended and ``fsync``'d to a scratch run log exactly as a real run appends), and the
+- **cluster start-up**, once: starting the head and worker nodes (a local cluster on
+  127.0.0.1 here); zero when the nodes already run (``--address`` of an existing
+  cluster). It is printed apart and is in none of the runs' times.
+- **per run**: every run is one real ``evals run`` process in a subprocess, timed from
+  launch to exit, so each side pays its own start-up (imports; for Ray also joining the
+  cluster and starting one runner per node) and its own exit. Throughput is samples over
+  that wall time.
+
+Runs are interleaved (local, ray, then ray, local, ...) so a drift in the machine's load
+falls on both, each run's load average is kept, and a ratio is the quotient of medians.
+Where a writable cgroup v1 ``cpuacct`` exists (root), each run's CPU seconds are counted
+by the kernel over every process it caused: the local run and its sandbox workers; the
+Ray driver plus the cluster's nodes (raylets, runners, their sandbox workers) during the
+run. CPU time depends much less on other work than wall time does. Given two plan sizes
+(``--epochs`` twice), each executor's wall time also splits into a fixed and a
+per-sample cost (``wall = fixed + per_sample x samples``) and the bench says from which
+plan size Ray is within the target. The Ray runs report where their time went
+(``EVALS_RAY_TIMINGS``, see :func:`legs`).
+
+Then the driver's own ceiling is measured (:mod:`evals.executors.bench_ceiling`), and the
 scaling curve follows from a stated model: ``k`` nodes of ``c`` sample slots, each sample
 occupying a slot for ``S`` seconds, give ``min(k * c / S, ceiling)`` samples per second
 (the driver is the single writer, so its ceiling bounds any cluster).
@@ -20,7 +29,7 @@ occupying a slot for ``S`` seconds, give ``min(k * c / S, ceiling)`` samples per
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -28,14 +37,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Fit", "NullRunner", "RayBench", "RayRun", "bench_ray", "curve", "driver_ceiling"]
+from evals.executors._cpuacct import CpuGroup, cpu_groups_unavailable
 
-_PAD = "x" * 8000  # a typical sample line is several KB (prompt, output, files, grades)
+__all__ = ["Fit", "RayBench", "RayRun", "bench_ray", "curve", "legs"]
 
 
 @dataclass
@@ -48,6 +57,14 @@ class RayRun:
     load: str
     #: Ray only: median seconds of each leg (see :func:`legs`).
     legs: dict[str, float] = field(default_factory=dict)
+    #: CPU seconds of the run by where they were spent (``local``; Ray: ``driver`` and
+    #: ``cluster``); empty when CPU groups are unavailable.
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def cpu_s(self) -> float | None:
+        """Total CPU seconds the run cost (None when not measured)."""
+        return sum(self.cpu.values()) if self.cpu else None
 
 
 @dataclass(frozen=True)
@@ -73,7 +90,12 @@ class RayBench:
     slots: float
     load_before: str
     load_after: str = ""
+    #: Seconds to start the cluster's nodes (0.0: an existing cluster, ``--address``).
     cluster_start_s: float = 0.0
+    #: Why CPU seconds were not measured (None: they were).
+    cpu_unavailable: str | None = None
+    #: CPU seconds per wall second the idle cluster used while local runs ran.
+    cluster_idle_cpu: float | None = None
     runs: list[RayRun] = field(default_factory=list)
     identical: bool = False
     ceiling_per_s: float = 0.0
@@ -93,6 +115,12 @@ class RayBench:
     def ratio(self, samples: int) -> float:
         """Median Ray wall time over median local wall time on that plan."""
         return self.median("ray", samples) / self.median("local", samples)
+
+    def cpu_median(self, executor: str, samples: int) -> float | None:
+        """Median CPU seconds of ``executor`` on the plan of ``samples`` (None: unmeasured)."""
+        cpu = [r.cpu_s for r in self.runs if r.executor == executor and r.samples == samples]
+        known = [c for c in cpu if c is not None]
+        return statistics.median(known) if known else None
 
     def fit(self, executor: str) -> Fit | None:
         """Fixed and per-sample cost of ``executor`` (None with one plan size)."""
@@ -156,77 +184,6 @@ def legs(timings: dict[str, Any], launched: float, exited: float) -> dict[str, f
     }
 
 
-class NullRunner:
-    """A runner that finishes a sample at once (measures the driver, not the work)."""
-
-    def __init__(self, setup: Any, slots: int = 1) -> None:
-        self.slots = slots
-
-    async def begin(self, setup: Any) -> dict[str, Any]:
-        return {"node": "bench", "pid": os.getpid(), "slots": self.slots, "isolated": True}
-
-    async def run(self, spec: Any) -> dict[str, Any]:
-        from evals.schema import Sample
-
-        sample = Sample(
-            sample_id=spec.sample_id,
-            task_id=spec.task_id,
-            model=spec.model,
-            persona="bench",
-            persona_ref="bench",
-            persona_sha=spec.persona_sha,
-            epoch=spec.epoch,
-            output=_PAD,
-        )
-        return {"sample": sample.model_dump_json()}
-
-    async def close(self) -> None:
-        return None
-
-
-def driver_ceiling(address: str, suite: str, persona: str, n_epochs: int) -> tuple[int, float]:
-    """Samples/s one driver can send, receive and append (``fsync`` each) at most."""
-    from evals.executors._base import DriverHooks, ExecutionContext
-    from evals.executors.ray_executor import RayExecutor, connect
-    from evals.persona import load_persona
-    from evals.providers import get_provider
-    from evals.runner import GradingPlan, RunConfig, RunLog, build_plan
-    from evals.tasks import load_suite
-
-    config = RunConfig(
-        suite=suite,
-        personas=[persona],
-        models=["oracle/gold", "oracle/flawed"],
-        epochs=n_epochs,
-        executor="ray",
-        ray_address=address,
-        max_concurrency=64,
-        ray_num_cpus=0.02,  # null samples: many slots per node
-        ray_memory_mb=64,
-    )
-    providers = [get_provider(m) for m in config.models]
-    plan = build_plan([load_persona(persona)], providers, load_suite(suite).select(None), n_epochs)
-    connect(address)
-    with tempfile.TemporaryDirectory() as tmp:
-        log = RunLog(Path(tmp))
-        ctx = ExecutionContext(config, Path(tmp), GradingPlan({}), None)
-
-        async def admit(item: Any) -> bool:
-            return True
-
-        stamps: list[float] = []
-
-        async def append(item: Any, sample: Any) -> None:
-            log.append(sample)  # the real per-sample driver work: one line, fsync'd
-            stamps.append(time.perf_counter())
-
-        hooks = DriverHooks(admit=admit, record=append, stopping=lambda: False)
-        asyncio.run(RayExecutor(runner_cls=NullRunner).execute(plan, ctx, hooks))
-        log.close()
-    # Steady state: first append to last (the runners' start-up is not the driver's).
-    return len(plan), (len(stamps) - 1) / (stamps[-1] - stamps[0])
-
-
 def _evals() -> str:
     return str(Path(sys.executable).with_name("evals"))
 
@@ -235,15 +192,55 @@ def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def _timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
+def _timed(
+    argv: list[str], env: dict[str, str], preexec: Callable[[], None] | None
+) -> tuple[float, float, float]:
     """Run ``argv``; (wall seconds, launch wall clock, exit wall clock)."""
     launched = time.time()
     started = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, env=env)
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, preexec_fn=preexec)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(argv[:6])} ... failed: {done.stderr[-800:]}")
     return elapsed, launched, time.time()
+
+
+class _Meter:
+    """The bench's CPU groups: local runs, Ray drivers, and the cluster's nodes."""
+
+    def __init__(self, stack: contextlib.ExitStack, reason: str | None) -> None:
+        self.unavailable = reason or cpu_groups_unavailable()
+        self.groups: dict[str, CpuGroup] = {}
+        if self.unavailable is None:
+            for name in ("local", "driver", "cluster"):
+                group = self.groups[name] = CpuGroup(name)
+                stack.callback(group.close)
+        #: The idle cluster's CPU seconds and the wall seconds of the local runs.
+        self.idle = [0.0, 0.0]
+
+    def adopt(self, pids: Callable[[], list[int]]) -> None:
+        """Put the cluster's processes in its group (twice: children forked meanwhile)."""
+        if "cluster" in self.groups:
+            for _ in range(2):
+                self.groups["cluster"].adopt(pids())
+
+    def preexec(self, name: str) -> Callable[[], None] | None:
+        group = self.groups.get(name)
+        return group.join if group else None
+
+    def read(self) -> dict[str, float]:
+        return {name: group.seconds() for name, group in self.groups.items()}
+
+    def spent(self, before: dict[str, float], executor: str, wall: float) -> dict[str, float]:
+        """CPU seconds of the run that started at ``before``, by where they went."""
+        if not self.groups:
+            return {}
+        delta = {name: s - before[name] for name, s in self.read().items()}
+        if executor == "local":
+            self.idle[0] += delta["cluster"]
+            self.idle[1] += wall
+            return {"local": delta["local"]}
+        return {"driver": delta["driver"], "cluster": delta["cluster"]}
 
 
 def _grades(run_dir: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -259,25 +256,37 @@ def bench_ray(
     *,
     suite: str,
     persona: str,
-    epochs: Sequence[int],
+    epochs: Sequence[int | None],
     nodes: int,
     cpus_per_node: int,
     repeats: int,
     ceiling_epochs: int,
+    address: str | None = None,
 ) -> RayBench:
-    """Run the comparison (see the module docstring); needs root for the namespace."""
+    """Run the comparison (see the module docstring).
+
+    ``epochs`` lists the plans (None: the suite's own epochs). Without ``address`` a
+    local cluster of ``nodes`` x ``cpus_per_node`` is started (root: its namespace);
+    with one, the runs join that cluster, which should have that many slots.
+    """
     from evals.executors.local_cluster import LocalRayCluster
 
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    started = time.perf_counter()
     slots = nodes * cpus_per_node
     result = RayBench(nodes, slots, _load())
-    with (
-        tempfile.TemporaryDirectory(prefix="pe-bench-") as tmp,
-        LocalRayCluster(workers=nodes - 1, cpus_per_node=cpus_per_node, env=env) as cluster,
-    ):
-        result.cluster_start_s = time.perf_counter() - started
-        timings = Path(tmp) / "timings.jsonl"
+    with contextlib.ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pe-bench-")))
+        meter = _Meter(stack, "the cluster is not this bench's (--address)" if address else None)
+        result.cpu_unavailable = meter.unavailable
+        wrap: Callable[[list[str]], list[str]] = list
+        if address is None:
+            started = time.perf_counter()
+            cluster = LocalRayCluster(workers=nodes - 1, cpus_per_node=cpus_per_node, env=env)
+            stack.enter_context(cluster)
+            result.cluster_start_s = time.perf_counter() - started
+            meter.adopt(lambda: [pid for node in cluster.nodes for pid in node.pids()])
+            wrap, address = cluster.wrap, cluster.address
+        timings = tmp / "timings.jsonl"
         grades: dict[str, list[dict[str, list[tuple[Any, ...]]]]] = {"local": [], "ray": []}
         step = 0
         for i in range(repeats):
@@ -286,42 +295,42 @@ def bench_ray(
                 order = ("local", "ray") if step % 2 == 0 else ("ray", "local")
                 step += 1
                 for executor in order:
-                    out = Path(tmp) / f"{executor}-{n_epochs}-{i}"
+                    out = tmp / f"{executor}-{n_epochs}-{i}"
                     argv = _run_argv(suite, persona, n_epochs, slots, out)
-                    load = _load()
+                    load, before = _load(), meter.read()
+                    trace: dict[str, float] = {}
                     if executor == "local":
-                        wall, _, _ = _timed([*argv, "--grade-workers", str(slots)])
-                        trace: dict[str, float] = {}
+                        argv += ["--grade-workers", str(slots)]
+                        wall, _, _ = _timed(argv, env, meter.preexec("local"))
                     else:
                         timings.unlink(missing_ok=True)
-                        ray_argv = [*argv, "--executor", "ray", "--address", cluster.address]
+                        argv += ["--executor", "ray", "--address", address]
+                        ray_env = {**env, "EVALS_RAY_TIMINGS": str(timings)}
                         wall, launched, exited = _timed(
-                            cluster.wrap(ray_argv), env={**env, "EVALS_RAY_TIMINGS": str(timings)}
+                            wrap(argv), ray_env, meter.preexec("driver")
                         )
                         record = json.loads(timings.read_text().splitlines()[-1])
                         trace = legs(record, launched, exited)
+                    cpu = meter.spent(before, executor, wall)
                     run_grades = _grades(out)
                     grades[executor].append(run_grades)
-                    result.runs.append(RayRun(executor, len(run_grades), wall, load, trace))
+                    result.runs.append(RayRun(executor, len(run_grades), wall, load, trace, cpu))
         by_plan = {len(g): g for g in grades["local"]}
         result.identical = all(g == by_plan.get(len(g)) for g in grades["ray"])
-        probe = [
-            sys.executable,
-            "-m",
-            "evals.executors.bench",
-            cluster.address,
-            suite,
-            persona,
-            str(ceiling_epochs),
-        ]
-        done = subprocess.run(cluster.wrap(probe), capture_output=True, text=True, check=True)
+        if meter.idle[1] > 0:
+            result.cluster_idle_cpu = meter.idle[0] / meter.idle[1]
+        probe = [sys.executable, "-m", "evals.executors.bench_ceiling", address, suite, persona]
+        done = subprocess.run(
+            wrap([*probe, str(ceiling_epochs)]), capture_output=True, text=True, check=True
+        )
         result.ceiling_per_s = float(json.loads(done.stdout.strip().splitlines()[-1])["per_s"])
     result.load_after = _load()
     return result
 
 
-def _run_argv(suite: str, persona: str, epochs: int, slots: int, out: Path) -> list[str]:
+def _run_argv(suite: str, persona: str, epochs: int | None, slots: int, out: Path) -> list[str]:
     """The ``evals run`` both executors are timed on (``slots`` samples graded at once)."""
+    plan = [] if epochs is None else ["--epochs", str(epochs)]
     return [
         _evals(),
         "run",
@@ -333,8 +342,7 @@ def _run_argv(suite: str, persona: str, epochs: int, slots: int, out: Path) -> l
         "oracle/gold",
         "-m",
         "oracle/flawed",
-        "--epochs",
-        str(epochs),
+        *plan,
         "--no-report",
         "--no-cache",
         "--max-concurrency",
@@ -342,13 +350,3 @@ def _run_argv(suite: str, persona: str, epochs: int, slots: int, out: Path) -> l
         "--out",
         str(out),
     ]
-
-
-def _main(argv: Sequence[str]) -> None:
-    address, suite, persona, epochs = argv
-    n, per_s = driver_ceiling(address, suite, persona, int(epochs))
-    print(json.dumps({"n": n, "per_s": per_s}))
-
-
-if __name__ == "__main__":
-    _main(sys.argv[1:])

@@ -184,3 +184,45 @@ def test_bench_splits_fixed_and_per_sample_cost_and_finds_the_break_even() -> No
         (8, 4.0, "nodes"),
         (64, 10.0, "driver"),
     ]
+
+
+_BURN = """
+import os, sys, time
+def burn(seconds):
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+if os.fork() == 0:  # a grandchild that has exited (and been reaped) before anyone reads
+    burn(float(sys.argv[1]))
+    os._exit(0)
+os.wait()
+"""
+
+
+def test_cpu_group_counts_every_descendant_even_after_it_exited() -> None:
+    import subprocess
+
+    from evals.executors._cpuacct import CpuGroup, cpu_groups_unavailable
+
+    reason = cpu_groups_unavailable()
+    if reason:
+        pytest.skip(f"cpu groups: {reason}")
+    inside, outside = CpuGroup("test-in"), CpuGroup("test-out")
+    try:
+        subprocess.run([sys.executable, "-c", _BURN, "0.6"], preexec_fn=inside.join, check=True)
+        # A process outside the group burns too: it must not be counted.
+        subprocess.run([sys.executable, "-c", _BURN, "0.6"], check=True)
+        assert 0.6 <= inside.seconds() < 1.5
+        assert outside.seconds() == 0.0
+        # adopt(): a running process moves, with its later children.
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "import sys; sys.stdin.read()\n" + _BURN, "0.3"],
+            stdin=subprocess.PIPE,
+        )
+        outside.adopt([proc.pid])
+        proc.communicate(b"")
+        assert 0.3 <= outside.seconds() < 1.2
+    finally:
+        inside.close()
+        outside.close()
+    assert not inside.path.exists() and not outside.path.exists()
