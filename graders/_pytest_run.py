@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from evals.sandbox import Limits, PytestReport, Sandbox
-from evals.sandbox._preload import imports_of
+from evals.sandbox._preload import imports_of, preload_names
 from evals.schema import Evidence
 from evals.tasks import Task
 
-__all__ = ["Problem", "limits_for", "preload_for", "problem_of", "run_pytest", "targets_of"]
+__all__ = [
+    "Problem",
+    "limits_for",
+    "preload_for",
+    "problem_of",
+    "run_pytest",
+    "sandbox_modules",
+    "targets_of",
+]
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,20 @@ def preload_for(task: Task) -> list[str]:
     """
     hidden = [text for path, text in task.hidden_tests.items() if path.endswith(".py")]
     return list(dict.fromkeys([*task.spec.runtime_deps, *imports_of(hidden)]))
+
+
+def sandbox_modules(tasks: Iterable[Task]) -> list[str]:
+    """Every module a run of ``tasks`` would ask the sandbox to preload (harness names).
+
+    The tasks' pytest plugins, runtime deps and hidden-test imports, less the names a
+    hidden file provides itself (as :func:`evals.sandbox._preload.preload_names` drops
+    them per request): what a sandbox can import once, before any sample of the run.
+    """
+    names: list[str] = []
+    for task in tasks:
+        named = [*task.spec.pytest_plugins, *preload_for(task)]
+        names += preload_names(named, task.hidden_tests, task.hidden_tests)
+    return list(dict.fromkeys(names))
 
 
 def _tail(text: str, limit: int = 300) -> str:

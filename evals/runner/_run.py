@@ -34,6 +34,7 @@ from evals.runner._plan import PlanItem, build_plan
 from evals.runner._sample import build_request, now_iso
 from evals.runner._setup import git_commit, model_family
 from evals.runner._signals import trap_signals
+from evals.runner._warm import SandboxStart
 from evals.schema import Manifest, Sample
 from evals.tasks import Suite, load_suite
 from graders import JudgeService, JudgeUnavailable, Services
@@ -188,24 +189,35 @@ class Runner:
             RunLogError: the log cannot be written (disk full, read-only); the manifest
                 is marked ``interrupted`` when possible and every recorded sample stays.
         """
-        suite, personas, providers = self._load_inputs()  # bad input fails before any write
-        tasks = suite.select(self.config.tasks or None, self.config.limit)
-        plan = build_plan(
-            personas, providers, tasks, self.config.epochs, pressure=self.config.pressure
-        )
-        if not plan:
-            raise ConfigError("the plan is empty: no task matches the selected models/tasks")
-        grading = GradingPlan.for_personas(
-            personas, self.config.graders, self.config.grader_options, self._services()
-        )
+        # The local executor grades here: its sandbox starts while the run is planned.
+        start = SandboxStart(self.config.sandbox, warm=self.config.executor == "local")
+        start.start()
         try:
-            self.run_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            from evals.log import write_failure
+            suite, personas, providers = self._load_inputs()  # bad input fails before any write
+            tasks = suite.select(self.config.tasks or None, self.config.limit)
+            plan = build_plan(
+                personas, providers, tasks, self.config.epochs, pressure=self.config.pressure
+            )
+            if not plan:
+                raise ConfigError("the plan is empty: no task matches the selected models/tasks")
+            grading = GradingPlan.for_personas(
+                personas, self.config.graders, self.config.grader_options, self._services()
+            )
+            from graders._pytest_run import sandbox_modules
 
-            raise write_failure(self.run_dir, exc) from exc
-        with RunLock(self.run_dir):
-            return await self._run_locked(suite, personas, providers, plan, grading)
+            sandboxed = any(g.needs_sandbox for g in grading.graders.values())
+            tasks_run = {item.task.id: item.task for item in plan}.values()
+            start.preload(sandbox_modules(tasks_run) if sandboxed else None)
+            try:
+                self.run_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                from evals.log import write_failure
+
+                raise write_failure(self.run_dir, exc) from exc
+            with RunLock(self.run_dir):
+                return await self._run_locked(suite, personas, providers, plan, grading, start)
+        finally:
+            start.close()  # no sandbox worker outlives the run, refused or finished
 
     def _check_resume(self, suite: Suite, personas: list[Persona]) -> Manifest:
         manifest = read_manifest(self.run_dir)
@@ -232,10 +244,8 @@ class Runner:
         providers: list[Provider],
         plan: list[PlanItem],
         grading: GradingPlan,
+        start: SandboxStart,
     ) -> RunResult:
-        from evals.sandbox import get_sandbox
-        from evals.sandbox.runtime import ensure_runtime
-
         if not self.resume and (self.run_dir / "samples.jsonl").exists():
             raise ConfigError(
                 "already holds a run; use --resume to complete it or choose another --out",
@@ -254,8 +264,7 @@ class Runner:
         done = {s.sample_id for s in recorded if s.status == "ok"}
         self._budget.spent = sum(s.cost_usd + s.judge_cost_usd for s in recorded)
         todo = [item for item in plan if item.sample_id not in done]
-        ensure_runtime()
-        sandbox = get_sandbox(self.config.sandbox)
+        sandbox = start.sandbox()
         manifest.sandbox = sandbox.name
         manifest.isolated = sandbox.isolated
         manifest.graders = sorted(grading.graders)

@@ -187,21 +187,37 @@ class WorkerPool:
         self._release(slot, worker)
         return result
 
-    def warm(self, count: int | None = None) -> None:
-        """Start workers ahead of time (they otherwise start on first use)."""
-        started = []
-        for _ in range(min(count or self.size, self.size)):
-            with self._cond:
-                if not self._free_slots:
-                    break
-                slot = self._free_slots.pop()
+    def warm(self, count: int | None = None, prime: Callable[[Worker], None] | None = None) -> None:
+        """Start workers ahead of time (they otherwise start on first use), side by side.
+
+        ``prime(worker)`` runs on each new worker before any caller gets it (e.g. one
+        request that preloads modules). A worker that fails to start or to prime frees
+        its slot, and the first error is raised once the others are ready.
+        """
+        slots: list[int] = []
+        with self._cond:
+            while self._free_slots and len(slots) < min(count or self.size, self.size):
+                slots.append(self._free_slots.pop())
+
+        def start(slot: int) -> None:
+            worker = None
             try:
-                started.append((slot, self._factory(slot)))
+                worker = self._factory(slot)
+                if prime is not None:
+                    prime(worker)
             except BaseException:
+                if worker is not None:
+                    worker.kill()
                 self._release(slot, None)
                 raise
-        for slot, worker in started:
             self._release(slot, worker)
+
+        if len(slots) == 1:
+            start(slots[0])
+            return
+        with ThreadPoolExecutor(len(slots) or 1, thread_name_prefix="evals-sandbox-warm") as pool:
+            for future in [pool.submit(start, slot) for slot in slots]:
+                future.result()
 
     def close(self) -> None:
         with self._cond:

@@ -181,9 +181,31 @@ class PooledSandbox(BaseSandbox):
             raise SandboxInfraError(str(response["note"]))
         return build_report(response, _exec_result(response))
 
-    def warm(self, count: int | None = None) -> None:
-        """Start ``count`` workers now instead of on first use."""
-        self._pool.warm(count)
+    def warm(self, count: int | None = None, *, preload: Sequence[str] = ()) -> None:
+        """Start ``count`` workers now instead of on first use, side by side.
+
+        ``preload``: harness-chosen modules (a suite's runtime deps and plugins, never
+        names from candidate files) each worker imports now, as it would on the first
+        request naming them, so no sample waits for that import.
+        """
+        names = preload_names(preload, {}, ())
+        if not names:
+            self._pool.warm(count)
+            return
+        limits = Limits(wall_seconds=GRACE_S, max_wall_factor=1.0)
+        request = {
+            "kind": "exec",
+            "argv": [str(self.runtime.python), "-I", "-S", "-c", ""],
+            "files": {},
+            "preload": names,
+            "env": sandbox_env(self.runtime),
+            "limits": _limits(limits),
+        }
+
+        def prime(worker: Worker) -> None:
+            worker.call(request, limits.max_wall_s + GRACE_S)
+
+        self._pool.warm(count, prime)
 
     def close(self) -> None:
         """Stop every worker. Safe to call twice, and at exit."""
