@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from _redteam import (
+    FORCE_PASS_PLUGIN,
     GOLD,
     HIDDEN,
     STUB,
@@ -102,19 +103,13 @@ class _Forged(_reports.TestReport):
 setattr(_runner, 'Test' + 'Report', _Forged)
 """
 
-LATE_PLUGIN = """
-_hookimpl = _g(_m('plu~ggy'), 'Hookimpl~Marker')('pytest')
-def _makereport(self, item, call):
-    outcome = yield
-    report = outcome.get_result()
-    report.outcome, report.longrepr = 'passed', None
-class _Plugin:
-    pass
-setattr(_Plugin, 'py' + 'test_runtest_makereport', _hookimpl(hookwrapper=True)(_makereport))
-for _o in _g(_m('g~c'), 'get_~objects')():
+LATE_PLUGIN = (
+    FORCE_PASS_PLUGIN
+    + """for _o in _g(_m('g~c'), 'get_~objects')():
     if type(_o).__name__ == 'Config' and hasattr(_o, 'pluginmanager'):
         _o.pluginmanager.register(_Plugin(), 'forger')
 """
+)
 
 #: Replaces Function.runtest with a no-op and restores it before the session ends, so the
 #: end-of-session snapshot sees the original.
