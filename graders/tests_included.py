@@ -18,6 +18,7 @@ and the candidate's tests pass on the task's gold solution overlaid the same way
 from __future__ import annotations
 
 import ast
+import contextvars
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar, Literal
@@ -177,8 +178,12 @@ class TestsIncludedGrader(StaticGrader):
             max_workers=min(MUTATION_THREADS, len(variants) + 1),
             thread_name_prefix="tests-included-mutation",
         ) as pool:
-            gold = pool.submit(passes, task.solution)
-            runs = {n: pool.submit(passes, files) for n, files in variants.items()}
+            # In this sample's context: its place in the sandbox queue and its queue clock.
+            gold = pool.submit(contextvars.copy_context().run, passes, task.solution)
+            runs = {
+                n: pool.submit(contextvars.copy_context().run, passes, files)
+                for n, files in variants.items()
+            }
             try:
                 if not gold.result():
                     for run in runs.values():

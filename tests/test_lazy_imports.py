@@ -122,3 +122,30 @@ def test_every_lazy_judge_export_resolves() -> None:
         assert getattr(judge, name) is not None
     with pytest.raises(AttributeError):
         _ = judge.no_such_name
+
+
+def test_an_offline_run_does_not_import_the_agent_package() -> None:
+    # evals.agent (its proxy, httpx) costs ~50 ms on the way to the first sample; the
+    # runner tells agents apart without it (evals.runner._sample.is_agent).
+    code = (
+        "import json, sys, tempfile, pathlib\n"
+        "from evals.runner import RunConfig, Runner\n"
+        "out = pathlib.Path(tempfile.mkdtemp())\n"
+        "runner = Runner(RunConfig(models=['oracle/gold']), out / 'run')\n"
+        "runner._provider('oracle/gold')\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('evals.'))))\n"
+    )
+    loaded = _loaded_after(code)
+    assert "evals.runner._run" in loaded
+    assert sorted(m for m in loaded if m.startswith("evals.agent")) == []
+
+
+def test_is_agent_still_recognises_an_agent_provider() -> None:
+    from evals.agent._job import AgentProvider
+    from evals.runner._sample import is_agent
+
+    class Fake(AgentProvider):
+        pass
+
+    assert is_agent(object.__new__(Fake))
+    assert not is_agent(object())

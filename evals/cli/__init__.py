@@ -156,4 +156,7 @@ app.callback()(_no_options)  # the commands come from _EvalsGroup.get_command, l
 
 def main() -> None:
     """Console-script entry point."""
+    from evals.timings import stamp
+
+    stamp("cli")
     app()

@@ -69,17 +69,61 @@ def _wait_for(path: Path, proc: subprocess.Popen[bytes], deadline: float) -> flo
     return None
 
 
-def first_sample(
-    task: str | None, suite: str, timeout_s: float = 300.0
-) -> tuple[float | None, float | None]:
-    """Seconds from spawning an offline run to its manifest, and to its first sample."""
+@dataclass(frozen=True)
+class FirstSample:
+    """One offline run, timed from spawning it (seconds; None: never happened)."""
+
+    manifest_s: float | None
+    sample_s: float | None
+    #: ``(phase, seconds since spawn)`` from the run's own stamps (:mod:`evals.timings`).
+    phases: list[tuple[str, float]]
+    #: ``(grader, own seconds, seconds queued for a sandbox worker)``, slowest first.
+    grades: list[tuple[str, float, float]]
+
+
+#: The run's stamps shown in the breakdown, in the order they normally happen.
+_PHASES = {
+    "cli": "CLI entered (interpreter + evals.cli imported)",
+    "runner": "options parsed, runner imported",
+    "sandbox_built": "sandbox object built (thread)",
+    "inputs_loaded": "suite + personas + providers loaded",
+    "planned": "plan built",
+    "grading_planned": "graders instantiated, preload named",
+    "worker_started": "first sandbox worker started",
+    "worker_started#last": "last sandbox worker started",
+    "worker_primed": "first worker preloaded the plan's modules",
+    "worker_primed#last": "last worker preloaded",
+    "sandbox_call": "first sandbox request done",
+    "sample_recorded": "first sample recorded",
+}
+
+
+def _phases(stamps: list[dict[str, object]], started_wall: float) -> list[tuple[str, float]]:
+    first: dict[str, float] = {}
+    last: dict[str, float] = {}
+    for record in stamps:
+        event, at = str(record["event"]), float(str(record["t"])) - started_wall
+        first.setdefault(event, at)
+        last[event] = at
+    shown = [(event, first[event]) for event in _PHASES if event in first]
+    shown += [(f"{e}#last", last[e]) for e in ("worker_started", "worker_primed") if e in last]
+    return sorted(shown, key=lambda pair: pair[1])
+
+
+def first_sample(task: str | None, suite: str, timeout_s: float = 300.0) -> FirstSample:
+    """Time an offline run from spawn to its manifest, its first sample, and each phase."""
+    from evals.timings import ENV, read_stamps
+
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
         out = Path(tmp) / "run"
+        stamps = Path(tmp) / "stamps.jsonl"
         argv = [*_evals_argv(), "run", "--model", "oracle/gold", "--suite", suite]
         argv += ["--task", task] if task else ["--limit", "1"]
         argv += ["--no-report", "--no-pressure", "--out", str(out)]
+        env = {**os.environ, ENV: str(stamps)}
+        started_wall = time.time()
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         deadline = started + timeout_s
         manifest = _wait_for(out / "manifest.json", proc, deadline)
         sample = _wait_for(out / "samples.jsonl", proc, deadline)
@@ -91,10 +135,22 @@ def first_sample(
         if proc.returncode != 0:
             tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
             raise RuntimeError(f"evals run exited {proc.returncode}: {tail[0]}")
-        return (
+        records = read_stamps(stamps)
+        return FirstSample(
             None if manifest is None else manifest - started,
             None if sample is None else sample - started,
+            _phases(records, started_wall),
+            _grades(records),
         )
+
+
+def _grades(stamps: list[dict[str, object]]) -> list[tuple[str, float, float]]:
+    grades = [
+        (str(r["grader"]), float(str(r["duration_s"])), float(str(r["queued_s"])))
+        for r in stamps
+        if r["event"] == "grade"
+    ]
+    return sorted(grades, key=lambda g: -g[1])
 
 
 def loadavg() -> str:
@@ -159,16 +215,21 @@ def bench_cli_cmd(
     verdict = "ok" if help_wall <= HELP_TARGET_S else "OVER (re-measure on a quiet machine)"
     typer.echo(f"evals --help target <= {HELP_TARGET_S:.2f} s: {help_wall:.3f} s  {verdict}")
     if run:
-        manifest_s, sample_s = first_sample(task, suite)
-        shown = "never" if manifest_s is None else f"{manifest_s:.2f} s"
+        timed = first_sample(task, suite)
+        shown = "never" if timed.manifest_s is None else f"{timed.manifest_s:.2f} s"
         typer.echo(f"offline run: manifest written (start-up) after {shown}")
-        if sample_s is None:
+        if timed.sample_s is None:
             typer.echo("offline run: no sample was recorded", err=True)
             raise typer.Exit(1)
-        verdict = "ok" if sample_s <= FIRST_SAMPLE_TARGET_S else "OVER"
+        verdict = "ok" if timed.sample_s <= FIRST_SAMPLE_TARGET_S else "OVER"
         typer.echo(
-            f"offline run: first sample recorded after {sample_s:.2f} s "
-            f"({sample_s / base.wall_s:.0f}x baseline wall); target <= "
+            f"offline run: first sample recorded after {timed.sample_s:.2f} s "
+            f"({timed.sample_s / base.wall_s:.0f}x baseline wall); target <= "
             f"{FIRST_SAMPLE_TARGET_S:.1f} s  {verdict}"
         )
+        typer.echo("  breakdown (seconds since spawn, from the run's EVALS_TIMINGS stamps):")
+        for event, at in timed.phases:
+            typer.echo(f"  {at:6.2f}  {_PHASES.get(event, event)}")
+        slowest = ", ".join(f"{g} {own:.2f} s (+{q:.2f} queued)" for g, own, q in timed.grades[:4])
+        typer.echo(f"  slowest grades (own run, then queue wait): {slowest}")
     typer.echo(f"load average {loadavg()} (after)")

@@ -26,8 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 from evals.errors import GraderError
 from evals.persona import Persona, tempted_behaviours, tempted_rules
+from evals.sandbox._queue import queue_clock
 from evals.schema import Grade
 from evals.tasks import Task
+from evals.timings import stamp
 from graders import (
     GradeContext,
     Grader,
@@ -139,18 +141,25 @@ class _TaskView:
 
 
 async def _run_one(grader: Grader, ctx: GradeContext) -> list[Grade]:
+    """Run one grader; its ``duration_s`` is its own run: the time all its sandbox calls
+    only waited for a busy worker is left out (``metadata["queued_s"]`` when any)."""
     started = time.perf_counter()
-    try:
-        grades = await grader.grade(ctx)
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:  # a crashing grader is infrastructure, not a model failure
-        reason = f"grader crashed: {type(exc).__name__}: {exc}".splitlines()[0][:300]
-        grades = [error_grade(grader.name, ctx.rule_ids or grader.default_rules, reason)]
-    elapsed = time.perf_counter() - started
+    with queue_clock() as clock:
+        try:
+            grades = await grader.grade(ctx)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a crashing grader is infrastructure, not a model failure
+            reason = f"grader crashed: {type(exc).__name__}: {exc}".splitlines()[0][:300]
+            grades = [error_grade(grader.name, ctx.rule_ids or grader.default_rules, reason)]
+    queued = clock.queued_s
+    elapsed = time.perf_counter() - started - queued
     for grade in grades:
         if grade.duration_s is None:
             grade.duration_s = elapsed
+        if queued >= 0.0005:
+            grade.metadata.setdefault("queued_s", round(queued, 3))
+    stamp("grade", grader=grader.name, duration_s=round(elapsed, 4), queued_s=round(queued, 4))
     return grades
 
 

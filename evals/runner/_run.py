@@ -31,12 +31,13 @@ from evals.runner._budget import Budget
 from evals.runner._config import RunConfig
 from evals.runner._grade import GradingPlan
 from evals.runner._plan import PlanItem, build_plan
-from evals.runner._sample import build_request, now_iso
+from evals.runner._sample import build_request, is_agent, now_iso
 from evals.runner._setup import git_commit, model_family
 from evals.runner._signals import trap_signals
 from evals.runner._warm import SandboxStart
 from evals.schema import Manifest, Sample
 from evals.tasks import Suite, load_suite
+from evals.timings import stamp
 from graders import JudgeService, JudgeUnavailable, Services
 
 if TYPE_CHECKING:
@@ -124,10 +125,8 @@ class Runner:
             # own environment, so the driver needs no API key and never ships one.
             require_credentials=self.config.executor == "local",
         )
-        from evals.agent._job import AgentProvider
-
         # Agents act in a workspace: there is no single response to cache.
-        if provider.offline or not self.config.cache or isinstance(provider, AgentProvider):
+        if provider.offline or not self.config.cache or is_agent(provider):
             return provider
         from evals.providers.cache import wrap_with_cache
 
@@ -190,14 +189,17 @@ class Runner:
                 is marked ``interrupted`` when possible and every recorded sample stays.
         """
         # The local executor grades here: its sandbox starts while the run is planned.
+        stamp("runner")
         start = SandboxStart(self.config.sandbox, warm=self.config.executor == "local")
         start.start()
         try:
             suite, personas, providers = self._load_inputs()  # bad input fails before any write
+            stamp("inputs_loaded")
             tasks = suite.select(self.config.tasks or None, self.config.limit)
             plan = build_plan(
                 personas, providers, tasks, self.config.epochs, pressure=self.config.pressure
             )
+            stamp("planned", samples=len(plan))
             if not plan:
                 raise ConfigError("the plan is empty: no task matches the selected models/tasks")
             grading = GradingPlan.for_personas(
@@ -208,6 +210,7 @@ class Runner:
             sandboxed = any(g.needs_sandbox for g in grading.graders.values())
             tasks_run = {item.task.id: item.task for item in plan}.values()
             start.preload(sandbox_modules(tasks_run) if sandboxed else None)
+            stamp("grading_planned")
             try:
                 self.run_dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -265,6 +268,7 @@ class Runner:
         self._budget.spent = sum(s.cost_usd + s.judge_cost_usd for s in recorded)
         todo = [item for item in plan if item.sample_id not in done]
         sandbox = start.sandbox()
+        stamp("sandbox_ready")
         manifest.sandbox = sandbox.name
         manifest.isolated = sandbox.isolated
         manifest.graders = sorted(grading.graders)
@@ -299,6 +303,7 @@ class Runner:
                 await self._budget.settle(estimate, actual)
             if sample is None:
                 return
+            stamp("sample_recorded", sample_id=sample.sample_id)
             counts["done"] += sample.status == "ok"
             counts["errors"] += sample.status != "ok"
             self._emit("sample", counts, len(plan))

@@ -9,6 +9,9 @@ workers to callers from any thread and starts new ones up to its size.
 from __future__ import annotations
 
 import contextlib
+import functools
+import heapq
+import itertools
 import json
 import os
 import select
@@ -22,6 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
 
 from evals.errors import SandboxError
+from evals.sandbox._queue import current_clock, current_order
+from evals.timings import stamp
 
 __all__ = ["SandboxInfraError", "Worker", "WorkerPool"]
 
@@ -141,7 +146,11 @@ class Worker:
 
 
 class WorkerPool:
-    """Up to ``size`` warm workers shared by any number of threads."""
+    """Up to ``size`` warm workers shared by any number of threads.
+
+    A free worker goes to the waiting call of the lowest order
+    (:func:`~evals.sandbox._queue.serve_in_order`), first come first served among equals.
+    """
 
     def __init__(self, factory: Callable[[int], Worker], size: int) -> None:
         self._factory = factory
@@ -150,17 +159,24 @@ class WorkerPool:
         self._free_slots = list(range(self.size))
         self._cond = threading.Condition()
         self._closed = False
+        self._waiting: list[tuple[float, int]] = []  # a heap of (order, arrival)
+        self._arrivals = itertools.count()
 
     def _acquire(self) -> tuple[int, Worker | None]:
         with self._cond:
-            while True:
-                if self._closed:
-                    raise SandboxError("the sandbox was closed; create a new one")
-                if self._idle:
-                    return self._idle.pop()
-                if self._free_slots:
-                    return self._free_slots.pop(), None
-                self._cond.wait()
+            ticket = (current_order(), next(self._arrivals))
+            heapq.heappush(self._waiting, ticket)
+            try:
+                while True:
+                    if self._closed:
+                        raise SandboxError("the sandbox was closed; create a new one")
+                    if self._waiting[0] == ticket and (self._idle or self._free_slots):
+                        return self._idle.pop() if self._idle else (self._free_slots.pop(), None)
+                    self._cond.wait()
+            finally:
+                self._waiting.remove(ticket)
+                heapq.heapify(self._waiting)
+                self._cond.notify_all()  # the next in line may take what is left
 
     def _release(self, slot: int, worker: Worker | None) -> None:
         with self._cond:
@@ -170,29 +186,53 @@ class WorkerPool:
                 if worker is not None:
                     worker.kill()
                 self._free_slots.append(slot)
-            self._cond.notify()
+            self._cond.notify_all()  # only the first in line takes it; the rest wait on
 
     def call(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
-        """Run ``request`` on an idle worker (starting one if needed)."""
-        slot, worker = self._acquire()
+        """Run ``request`` on an idle worker (starting one if needed).
+
+        ``timeout`` counts from when a worker takes the request, never the wait for one.
+        """
+        clock = current_clock()
+        asked = time.perf_counter()
+        if clock is not None:
+            clock.waiting()
         try:
-            if worker is None:
-                worker = self._factory(slot)
-            result = worker.call(request, timeout)
-        except BaseException:
-            if worker is not None:
-                worker.kill()
-            self._release(slot, None)
-            raise
-        self._release(slot, worker)
+            slot, worker = self._acquire()
+        finally:
+            if clock is not None:
+                clock.served()
+        got = time.perf_counter()
+        try:
+            try:
+                if worker is None:
+                    worker = self._factory(slot)
+                result = worker.call(request, timeout)
+            except BaseException:
+                if worker is not None:
+                    worker.kill()
+                self._release(slot, None)
+                raise
+            self._release(slot, worker)
+        finally:
+            if clock is not None:
+                clock.done()
+        stamp(
+            "sandbox_call",
+            kind=request.get("kind"),
+            slot=slot,
+            queued_s=round(got - asked, 4),
+            served_s=round(time.perf_counter() - got, 4),
+        )
         return result
 
     def warm(self, count: int | None = None, prime: Callable[[Worker], None] | None = None) -> None:
         """Start workers ahead of time (they otherwise start on first use), side by side.
 
         ``prime(worker)`` runs on each new worker before any caller gets it (e.g. one
-        request that preloads modules). A worker that fails to start or to prime frees
-        its slot, and the first error is raised once the others are ready.
+        request that preloads modules), and on each worker idle now. A worker that fails
+        to start or to prime frees its slot, and the first error is raised once the
+        others are ready.
         """
         slots: list[int] = []
         with self._cond:
@@ -203,8 +243,10 @@ class WorkerPool:
             worker = None
             try:
                 worker = self._factory(slot)
+                stamp("worker_started", slot=slot)
                 if prime is not None:
                     prime(worker)
+                    stamp("worker_primed", slot=slot)
             except BaseException:
                 if worker is not None:
                     worker.kill()
@@ -212,11 +254,28 @@ class WorkerPool:
                 raise
             self._release(slot, worker)
 
-        if len(slots) == 1:
-            start(slots[0])
+        def reprime(slot: int, worker: Worker) -> None:
+            try:
+                if prime is not None:
+                    prime(worker)
+                    stamp("worker_primed", slot=slot)
+            except BaseException:
+                worker.kill()
+                self._release(slot, None)
+                raise
+            self._release(slot, worker)
+
+        # Workers started earlier (e.g. before the plan named what to preload) and idle
+        # now are primed too; a busy one is not waited for (its requests preload anyway).
+        with self._cond:
+            idle, self._idle = (self._idle, []) if prime is not None else ([], self._idle)
+        jobs = [functools.partial(start, slot) for slot in slots]
+        jobs += [functools.partial(reprime, slot, worker) for slot, worker in idle]
+        if len(jobs) == 1:
+            jobs[0]()
             return
-        with ThreadPoolExecutor(len(slots) or 1, thread_name_prefix="evals-sandbox-warm") as pool:
-            for future in [pool.submit(start, slot) for slot in slots]:
+        with ThreadPoolExecutor(len(jobs) or 1, thread_name_prefix="evals-sandbox-warm") as pool:
+            for future in [pool.submit(job) for job in jobs]:
                 future.result()
 
     def close(self) -> None:

@@ -22,6 +22,7 @@ from evals.sandbox._pool import SandboxInfraError, Worker, WorkerPool
 from evals.sandbox._preload import preload_names
 from evals.sandbox._report import PytestReport, build_report
 from evals.sandbox.runtime import Runtime, ensure_runtime
+from evals.timings import stamp
 
 __all__ = ["GRACE_S", "INSIDE_DIR", "PooledSandbox"]
 
@@ -93,6 +94,7 @@ class PooledSandbox(BaseSandbox):
         self._pool = WorkerPool(self._start_worker, self.workers)
         self._finalizer = weakref.finalize(self, self._pool.close)
         atexit.register(self._finalizer)
+        stamp("sandbox_built", sandbox=self.name, workers=self.workers)
 
     # -- subclass hooks -----------------------------------------------------------------
 
@@ -185,8 +187,10 @@ class PooledSandbox(BaseSandbox):
         """Start ``count`` workers now instead of on first use, side by side.
 
         ``preload``: harness-chosen modules (a suite's runtime deps and plugins, never
-        names from candidate files) each worker imports now, as it would on the first
-        request naming them, so no sample waits for that import.
+        names from candidate files) each new worker, and each one started earlier and
+        idle now, imports now, as it would on the first request naming them, so no
+        sample waits for that import. So workers can start before the names are known
+        (``warm()``) and import them once they are (``warm(preload=names)``).
         """
         names = preload_names(preload, {}, ())
         if not names:
