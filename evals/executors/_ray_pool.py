@@ -16,16 +16,29 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from evals.runner import RunConfig
 
-__all__ = ["LOOK_EVERY_S", "Runner", "RunnerPool", "describe", "node_slots", "runner_options"]
+__all__ = [
+    "LOOK_EVERY_S",
+    "Runner",
+    "RunnerPool",
+    "TaskHomes",
+    "describe",
+    "node_slots",
+    "runner_options",
+]
 
 #: How often the driver looks for nodes that joined (seconds).
 LOOK_EVERY_S = 2.0
+#: How far down the queue a free runner looks for a sample of one of its own tasks.
+AFFINITY_WINDOW = 256
 _MIB = 1024 * 1024
+_T = TypeVar("_T")
 
 
 def node_slots(resources: dict[str, float], config: RunConfig) -> int:
@@ -163,3 +176,35 @@ def describe(exc: BaseException) -> str:
     """``Type: first line of the message`` (bounded), for notes and error records."""
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text.splitlines()[0][:300]}" if text else type(exc).__name__
+
+
+class TaskHomes:
+    """Which runner a task's samples go to, so each node's caches stay warm.
+
+    A runner's graders share work between samples of one task (``tests_included`` makes
+    a mutation run once per task and candidate tests; the sandbox workers keep the
+    task's runtime modules imported). Spread at random over the nodes, every node pays
+    that once per task. So the first sample of a task makes the runner that takes it the
+    task's *home*, and a free runner takes, from the first :data:`AFFINITY_WINDOW`
+    queued samples, the first one whose task is its own or has no home yet. When there
+    is none it takes the head of the queue anyway (a node never idles while samples
+    wait), and a re-queued sample (its runner was lost) always goes first.
+    """
+
+    def __init__(self) -> None:
+        self._home: dict[str, str] = {}
+
+    def take(
+        self, queue: deque[tuple[_T, int]], runner: Runner, task_of: Callable[[_T], str]
+    ) -> tuple[_T, int]:
+        """Pop the sample ``runner`` should run next (``queue`` is not empty)."""
+        if queue[0][1]:
+            return queue.popleft()
+        for index, (item, _) in enumerate(queue):
+            if index >= AFFINITY_WINDOW:
+                break
+            home = self._home.setdefault(task_of(item), runner.node)
+            if home == runner.node:
+                del queue[index]
+                return item, 0
+        return queue.popleft()

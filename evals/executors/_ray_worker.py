@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import os
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +39,9 @@ class WorkerSetup:
     run_dir: str
     suite: str
     personas: tuple[Persona, ...]
+    #: The plan's runtime modules each sandbox worker imports before its first sample
+    #: (``graders._pytest_run.sandbox_modules``; None: no grader needs the sandbox).
+    preload: tuple[str, ...] | None = ()
 
 
 @dataclass(frozen=True)
@@ -82,46 +84,29 @@ class SampleRunner:
     def __init__(self, options: dict[str, Any], slots: int = 1) -> None:
         import evals.sandbox  # noqa: F401  (imported here, not in both threads at once)
         import evals.sandbox._pooled  # noqa: F401
+        from evals.runner._warm import SandboxStart
 
         self.stamps: dict[str, float] = {"init": time.time()}
         self.slots = max(1, slots)
-        self.warm_s = 0.0
         self.setup_s = 0.0
-        self._sandbox: Sandbox | None = None
-        self._warm_error: BaseException | None = None
-        # The sandbox workers boot (their own processes) while this one imports the
-        # harness and the driver plans; ``options`` were validated by the driver.
-        self._warming = threading.Thread(
-            target=self._warm, args=(str(options.get("sandbox", "auto")),), daemon=True
-        )
-        self._warming.start()
+        # The sandbox is built (bwrap probed, the runtime venv provisioned if this node
+        # lacks it) while this process imports the harness and the driver plans; its
+        # workers start once begin() names the plan's runtime modules, each importing
+        # them before its first sample, exactly as a local run's workers do.
+        # ``options`` were validated by the driver.
+        self._start = SandboxStart(str(options.get("sandbox", "auto")), workers=self.slots)
+        self._start.start(provision=True)
         _import_harness()
         self.stamps["imported"] = time.time()
         self.providers: dict[str, Provider] = {}
         self.grade_slots: asyncio.Semaphore | None = None
 
-    def _warm(self, name: str) -> None:
-        from evals.sandbox import get_sandbox
-        from evals.sandbox._pooled import PooledSandbox
-        from evals.sandbox.runtime import ensure_runtime
-
-        started = time.perf_counter()
-        try:
-            sandbox = get_sandbox(name, runtime=ensure_runtime(), workers=self.slots)
-            self._sandbox = sandbox
-            if isinstance(sandbox, PooledSandbox):
-                sandbox.warm(self.slots)  # the first samples do not pay the start-up
-        except BaseException as exc:  # raised by begin(), on the loop the driver awaits
-            self._warm_error = exc
-        self.warm_s = time.perf_counter() - started
-        self.stamps["warm"] = time.time()
-
     @property
     def sandbox(self) -> Sandbox:
-        """The node's warm sandbox (begin() has waited for it)."""
-        if self._sandbox is None:
+        """The node's sandbox (begin() has waited for it)."""
+        if "ready" not in self.stamps:
             raise RuntimeError("the runner's sandbox is not ready: call begin() first")
-        return self._sandbox
+        return self._start.sandbox()
 
     async def begin(self, setup: WorkerSetup) -> dict[str, Any]:
         """Load the run; returns where this runner lives and what it has."""
@@ -141,9 +126,8 @@ class SampleRunner:
             self.config.grader_options,
             self.runner._services(),  # the judge, built exactly as the local executor does
         )
-        await asyncio.to_thread(self._warming.join)
-        if self._warm_error is not None:
-            raise self._warm_error
+        self._start.preload(setup.preload)
+        sandbox = await asyncio.to_thread(self._start.sandbox)  # raises what the build did
         self.setup_s = time.perf_counter() - started
         self.stamps["ready"] = time.time()
         return {
@@ -151,8 +135,7 @@ class SampleRunner:
             "node": _node_id(),
             "pid": os.getpid(),
             "slots": self.slots,
-            "isolated": self.sandbox.isolated,
-            "warm_s": self.warm_s,
+            "isolated": sandbox.isolated,
             "setup_s": self.setup_s,
         }
 
@@ -209,9 +192,7 @@ class SampleRunner:
         for provider in self.providers.values():
             await provider.aclose()
         self.providers.clear()
-        self._warming.join(timeout=30)
-        if self._sandbox is not None:
-            self._sandbox.close()
+        self._start.close()
 
 
 def _import_harness() -> None:

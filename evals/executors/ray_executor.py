@@ -28,7 +28,7 @@ from typing import Any
 
 from evals.errors import AuthenticationError, ConfigError
 from evals.executors._base import DriverHooks, ExecutionContext
-from evals.executors._ray_pool import LOOK_EVERY_S, Runner, RunnerPool, describe
+from evals.executors._ray_pool import LOOK_EVERY_S, Runner, RunnerPool, TaskHomes, describe
 from evals.executors._ray_worker import SampleRunner, SampleSpec, WorkerSetup
 from evals.runner import PlanItem, RunConfig
 from evals.runner._sample import infra_error_sample
@@ -87,12 +87,17 @@ def connect(address: str | None) -> bool:
 
 def worker_setup(ctx: ExecutionContext, items: Sequence[PlanItem]) -> WorkerSetup:
     """The run as the workers see it: options, run dir and suite as absolute paths."""
+    from graders._pytest_run import sandbox_modules
+
     personas = {item.persona.sha256: item.persona for item in items}
+    sandboxed = any(g.needs_sandbox for g in ctx.grading.graders.values())
+    tasks = {item.task.id: item.task for item in items}.values()
     return WorkerSetup(
         options=ctx.config.model_dump(mode="json"),
         run_dir=str(ctx.run_dir.resolve()),
         suite=str(Path(ctx.config.suite).resolve()),
         personas=tuple(personas.values()),
+        preload=tuple(sandbox_modules(tasks)) if sandboxed else None,
     )
 
 
@@ -187,6 +192,7 @@ class RayExecutor:
     ) -> str | None:
         """Send samples to free runners, record each result as it lands; the auth error."""
         queue: deque[tuple[PlanItem, int]] = deque((item, 0) for item in items)
+        homes = TaskHomes()
         pending: dict[asyncio.Future[Any], _Call] = {}
         auth: str | None = None
         try:
@@ -198,7 +204,7 @@ class RayExecutor:
                     runner = pool.free()
                     if runner is None:
                         break
-                    item, attempt = queue.popleft()
+                    item, attempt = homes.take(queue, runner, _task_id)
                     if attempt == 0 and not await hooks.admit(item):
                         continue
                     call = self._send(runner, item, attempt)
@@ -346,6 +352,10 @@ def _refuse_batch(config: RunConfig) -> None:
             "--batch, or drop --batch on Ray",
             field="--batch",
         )
+
+
+def _task_id(item: PlanItem) -> str:
+    return item.task.id
 
 
 async def _drop(queue: deque[tuple[PlanItem, int]], hooks: DriverHooks) -> None:

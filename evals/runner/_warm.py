@@ -30,19 +30,24 @@ __all__ = ["SandboxStart"]
 class SandboxStart:
     """Builds and warms one sandbox in a background thread; see the module docstring."""
 
-    def __init__(self, name: str, *, warm: bool = True) -> None:
+    def __init__(self, name: str, *, warm: bool = True, workers: int | None = None) -> None:
         self.name = name
         self._warm = warm
+        self._workers = workers  # None: one per core
         self._sandbox: Future[Sandbox] = Future()
         #: The plan's runtime modules; None: no warm-up (nothing sandboxed, or the run stops).
         self._preload: Future[list[str] | None] = Future()
         self._thread: threading.Thread | None = None
 
-    def start(self) -> bool:
-        """Start building now if the runtime is ready; False if it is not (build later)."""
+    def start(self, *, provision: bool = False) -> bool:
+        """Start building now if the runtime is ready; False if it is not (build later).
+
+        ``provision``: start anyway, provisioning the runtime venv in the thread first (a
+        Ray node's runner, whose command line the driver has checked already).
+        """
         from evals.sandbox.runtime import runtime_status
 
-        if not runtime_status()[0]:
+        if not provision and not runtime_status()[0]:
             return False
         self._thread = threading.Thread(target=self._run, name="evals-sandbox-start", daemon=True)
         self._thread.start()
@@ -54,12 +59,17 @@ class SandboxStart:
         if not self._preload.done():
             self._preload.set_result(None if names is None else list(names))
 
-    def _run(self) -> None:
-        from evals.sandbox import PooledSandbox, get_sandbox
+    def _build(self) -> Sandbox:
+        from evals.sandbox import get_sandbox
         from evals.sandbox.runtime import ensure_runtime
 
+        return get_sandbox(self.name, runtime=ensure_runtime(), workers=self._workers)
+
+    def _run(self) -> None:
+        from evals.sandbox import PooledSandbox
+
         try:
-            sandbox = get_sandbox(self.name, runtime=ensure_runtime())
+            sandbox = self._build()
         except BaseException as exc:  # raised again, in the run, by sandbox()
             self._sandbox.set_exception(exc)
             return
@@ -79,11 +89,7 @@ class SandboxStart:
             SandboxError: The sandbox cannot be built here (e.g. ``bwrap`` was asked for).
         """
         if self._thread is None and not self._sandbox.done():
-            from evals.sandbox import get_sandbox
-            from evals.sandbox.runtime import ensure_runtime
-
-            ensure_runtime()
-            self._sandbox.set_result(get_sandbox(self.name))
+            self._sandbox.set_result(self._build())  # the same sandbox the thread builds
         return self._sandbox.result()
 
     def close(self) -> None:
