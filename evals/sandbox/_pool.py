@@ -47,6 +47,8 @@ class Worker:
 
     def __init__(self, argv: Sequence[str], env: dict[str, str]) -> None:
         self._on_kill: list[Callable[[], None]] = []
+        #: The pool's prime this worker ran (see :meth:`WorkerPool.warm`).
+        self.primed_with: Callable[[Worker], None] | None = None
         self._log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115  (closed in kill)
         try:
             # bwrap --die-with-parent (PR_SET_PDEATHSIG) fires when the *thread* that forked
@@ -150,6 +152,9 @@ class WorkerPool:
 
     A free worker goes to the waiting call of the lowest order
     (:func:`~evals.sandbox._queue.serve_in_order`), first come first served among equals.
+    Once :meth:`warm` was given a ``prime``, every worker is primed with it before it
+    serves a call: started then, idle then, or taken by a call before the warm-up got to
+    it (a replacement for a dead worker too).
     """
 
     def __init__(self, factory: Callable[[int], Worker], size: int) -> None:
@@ -161,6 +166,16 @@ class WorkerPool:
         self._closed = False
         self._waiting: list[tuple[float, int]] = []  # a heap of (order, arrival)
         self._arrivals = itertools.count()
+        self._prime: Callable[[Worker], None] | None = None
+
+    def _ready(self, slot: int, worker: Worker) -> None:
+        """Prime ``worker`` with the pool's prime unless it already was (its holder only)."""
+        prime = self._prime
+        if prime is None or worker.primed_with is prime:
+            return
+        prime(worker)
+        worker.primed_with = prime
+        stamp("worker_primed", slot=slot)
 
     def _acquire(self) -> tuple[int, Worker | None]:
         with self._cond:
@@ -207,6 +222,7 @@ class WorkerPool:
             try:
                 if worker is None:
                     worker = self._factory(slot)
+                self._ready(slot, worker)
                 result = worker.call(request, timeout)
             except BaseException:
                 if worker is not None:
@@ -230,12 +246,14 @@ class WorkerPool:
         """Start workers ahead of time (they otherwise start on first use), side by side.
 
         ``prime(worker)`` runs on each new worker before any caller gets it (e.g. one
-        request that preloads modules), and on each worker idle now. A worker that fails
-        to start or to prime frees its slot, and the first error is raised once the
-        others are ready.
+        request that preloads modules), and on each worker idle now; from now on, every
+        worker runs it before serving a call. A worker that fails to start or to prime
+        frees its slot, and the first error is raised once the others are ready.
         """
         slots: list[int] = []
         with self._cond:
+            if prime is not None:
+                self._prime = prime
             while self._free_slots and len(slots) < min(count or self.size, self.size):
                 slots.append(self._free_slots.pop())
 
@@ -244,9 +262,7 @@ class WorkerPool:
             try:
                 worker = self._factory(slot)
                 stamp("worker_started", slot=slot)
-                if prime is not None:
-                    prime(worker)
-                    stamp("worker_primed", slot=slot)
+                self._ready(slot, worker)
             except BaseException:
                 if worker is not None:
                     worker.kill()
@@ -256,9 +272,7 @@ class WorkerPool:
 
         def reprime(slot: int, worker: Worker) -> None:
             try:
-                if prime is not None:
-                    prime(worker)
-                    stamp("worker_primed", slot=slot)
+                self._ready(slot, worker)
             except BaseException:
                 worker.kill()
                 self._release(slot, None)

@@ -24,6 +24,7 @@ class FakeWorker:
     def __init__(self, slot: int, log: list[Any]) -> None:
         self.slot, self.log, self.alive = slot, log, True
         self.primed = 0
+        self.primed_with = None
 
     def call(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         if request.get("kind") == "hold":
@@ -132,6 +133,34 @@ def test_warm_primes_workers_that_were_started_before_and_are_idle() -> None:
     pool.warm(prime=lambda worker: primed.append(worker.slot))  # type: ignore[attr-defined]
     assert sorted(primed) == [0, 1]
     assert len(pool._idle) == 2  # and handed back
+    pool.close()
+
+
+def test_once_warm_has_a_prime_every_worker_runs_it_before_serving() -> None:
+    log: list[Any] = []
+    pool = _pool(1, log)
+    release = threading.Event()
+    holder = threading.Thread(target=pool.call, args=({"kind": "hold", "event": release}, 10))
+    holder.start()
+    _until(lambda: not pool._free_slots)
+    primed: list[int] = []
+
+    def prime(worker: Any) -> None:
+        primed.append(worker.slot)
+        log.append("primed")
+
+    pool.warm(prime=prime)  # the only worker is busy: not waited for
+    assert primed == []
+    release.set()
+    holder.join(10)
+    pool.call({"name": "next"}, 10)  # the busy worker, now free, primes before serving
+    pool.call({"name": "again"}, 10)  # once
+    assert log[1:] == ["primed", "next", "again"]
+    ((_, worker),) = pool._idle
+    worker.alive = False  # type: ignore[attr-defined]  # dies: its replacement primes too
+    pool._release(*pool._idle.pop())
+    pool.call({"name": "replaced"}, 10)
+    assert log[-2:] == ["primed", "replaced"] and primed == [0, 0]
     pool.close()
 
 
