@@ -172,6 +172,9 @@ class Manifest(_Model):
     graders: list[str] = Field(default_factory=list)
     sandbox: str = ""
     isolated: bool = True
+    #: What bounded each sample's whole process tree: ``cgroup-v2``, ``cgroup-v1`` or
+    #: ``watch`` (rlimits + the worker's watch); "" in older logs or unknown.
+    sample_limits: str = ""
     planned: int = 0
     started_at: str = ""
     finished_at: str | None = None

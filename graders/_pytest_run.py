@@ -103,6 +103,13 @@ def _tail(text: str, limit: int = 300) -> str:
     return (lines[-1] if lines else "")[:limit]
 
 
+#: What a kill for a limit of the whole sample tree means, in a grade's reason.
+_KILLED = {
+    "memory": "over the memory limit of the sample tree",
+    "procs": "over the process limit of the sample tree",
+}
+
+
 def problem_of(report: PytestReport) -> Problem | None:
     """A disqualifying problem with the run (kill, integrity), if any.
 
@@ -114,7 +121,9 @@ def problem_of(report: PytestReport) -> Problem | None:
     if result.killed == "timeout":
         return Problem("timeout", f"killed after the time limit ({result.duration_s:.1f}s)")
     if result.killed is not None:
-        detail = f"signal {result.signal}" if result.signal else result.killed
+        detail = _KILLED.get(result.killed) or (
+            f"signal {result.signal}" if result.signal else result.killed
+        )
         return Problem(
             "killed",
             f"the run was killed ({result.killed}: {detail})",

@@ -105,10 +105,18 @@ class TestsIncludedGrader(StaticGrader):
             )
         except SandboxError as exc:
             return [error_grade(self.name, rules, f"sandbox failure: {exc}", kind="sandbox")]
-        meta: dict[str, Any] = {"test_files": tests, "collected": len(report.outcomes)}
+        meta: dict[str, Any] = {
+            "test_files": tests,
+            "collected": len(report.outcomes),
+            "limits": ctx.sandbox.sample_limits,
+        }
         problem = problem_of(report)
         if problem is not None:
-            return [self._fail(ctx, problem.reason, evidence=problem.evidence, kind=problem.kind)]
+            return [
+                self._fail(
+                    ctx, problem.reason, evidence=problem.evidence, kind=problem.kind, **meta
+                )
+            ]
         bad = {i: o for i, o in report.outcomes.items() if o.outcome in ("failed", "error")}
         evidence = [
             Evidence(message=f"{i}: {o.outcome}: {o.message}", file=i) for i, o in bad.items()

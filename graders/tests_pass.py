@@ -78,6 +78,7 @@ class TestsPassGrader(StaticGrader):
         meta: dict[str, Any] = {
             "sandbox": ctx.sandbox.name,
             "isolated": ctx.sandbox.isolated,
+            "limits": ctx.sandbox.sample_limits,
             "run_s": round(report.result.duration_s, 3),
             "canaries": len(plan.must_fail) + len(plan.must_pass),
         }

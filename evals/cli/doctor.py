@@ -28,7 +28,13 @@ def doctor(
     ),
 ) -> None:
     """Say which sandbox is active and why, whether the runtime venv is ready, how to fix it."""
-    from evals.sandbox import INSTALL_HINT, BwrapSandbox, get_sandbox, sandbox_status
+    from evals.sandbox import (
+        INSTALL_HINT,
+        BwrapSandbox,
+        get_sandbox,
+        sample_limits_status,
+        sandbox_status,
+    )
     from evals.sandbox.runtime import ensure_runtime, runtime_status
 
     problems = 0
@@ -44,6 +50,8 @@ def doctor(
     _line("sandbox", f"{name} ({state}): {reason}")
     if not isolated:
         _line("", f"to isolate runs: {INSTALL_HINT}")
+    kind, why = sample_limits_status(sandbox)
+    _line("limits", f"{kind or 'unknown'}: {why}")
     if probe and ready and (isolated or name == "process"):
         try:
             with get_sandbox(sandbox, workers=1) as sb:

@@ -271,6 +271,7 @@ class Runner:
         stamp("sandbox_ready")
         manifest.sandbox = sandbox.name
         manifest.isolated = sandbox.isolated
+        manifest.sample_limits = sandbox.sample_limits
         manifest.graders = sorted(grading.graders)
         manifest.notes.extend(w for w in self.warnings if w not in manifest.notes)
         manifest.state = "running"

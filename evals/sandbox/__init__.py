@@ -15,6 +15,7 @@ from evals.sandbox._select import (
     SANDBOXES,
     SandboxFactory,
     get_sandbox,
+    sample_limits_status,
     sandbox_status,
 )
 from evals.sandbox.bwrap import INSTALL_HINT, BwrapSandbox
@@ -36,5 +37,6 @@ __all__ = [
     "SandboxInfraError",
     "TestOutcome",
     "get_sandbox",
+    "sample_limits_status",
     "sandbox_status",
 ]

@@ -21,7 +21,8 @@ __all__ = ["BaseSandbox", "ExecResult", "Limits", "Sandbox"]
 @dataclass(frozen=True)
 class Limits:
     """Per-sample limits. ``memory_mb`` and ``max_procs`` bound the sample's whole process
-    tree (a watch in the worker), and each of its processes (rlimits)."""
+    tree (its own cgroup where the sandbox has one, else a watch in the worker: see the
+    sandbox's ``sample_limits``), and each of its processes (rlimits)."""
 
     wall_seconds: float = 30.0
     cpu_seconds: int = 30
@@ -76,6 +77,9 @@ class Sandbox(Protocol):
     name: str
     #: False for the process fallback: the run is marked NOT ISOLATED.
     isolated: bool
+    #: What bounds a sample's whole process tree (memory, process count): ``cgroup-v2``,
+    #: ``cgroup-v1`` or ``watch`` (per-process rlimits + a watch of the tree); "" unknown.
+    sample_limits: str
 
     def run(
         self,
@@ -127,6 +131,7 @@ class BaseSandbox:
 
     name: str = ""
     isolated: bool = False
+    sample_limits: str = ""
 
     def close(self) -> None:
         return None

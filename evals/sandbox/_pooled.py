@@ -87,6 +87,9 @@ class PooledSandbox(BaseSandbox):
 
     name: str = ""
     isolated: bool = False
+    sample_limits: str = "watch"
+    #: Why ``sample_limits`` is what it is (``evals doctor``).
+    sample_limits_reason: str = "rlimits + tree watch (no cgroup for this sandbox)"
 
     def __init__(self, *, runtime: Runtime | None = None, workers: int | None = None) -> None:
         self.runtime = runtime if runtime is not None else ensure_runtime()

@@ -13,7 +13,14 @@ from evals.sandbox._base import Sandbox
 from evals.sandbox.bwrap import bwrap_problem
 from evals.sandbox.runtime import Runtime
 
-__all__ = ["SANDBOXES", "SANDBOX_NAMES", "SandboxFactory", "get_sandbox", "sandbox_status"]
+__all__ = [
+    "SANDBOXES",
+    "SANDBOX_NAMES",
+    "SandboxFactory",
+    "get_sandbox",
+    "sample_limits_status",
+    "sandbox_status",
+]
 
 #: The built-in names (plugins add theirs to :data:`SANDBOXES`).
 SANDBOX_NAMES = ("auto", "bwrap", "process")
@@ -44,6 +51,19 @@ def sandbox_status(name: str = "auto") -> tuple[str, bool, str]:
     if name == "bwrap":
         return "bwrap", False, problem
     return "process", False, f"NOT ISOLATED: {problem}"
+
+
+def sample_limits_status(name: str = "auto") -> tuple[str, str]:
+    """``(backend, reason)``: what would bound a sample's whole tree in sandbox ``name``."""
+    chosen, _, _ = sandbox_status(name)
+    if chosen == "bwrap":
+        from evals.sandbox._cgroup import backend
+
+        found = backend()
+        return found.kind, found.reason
+    if chosen == "process":
+        return "watch", "process sandbox: rlimits + tree watch (no cgroup)"
+    return "", f"plugin sandbox {chosen!r}: its own"
 
 
 def get_sandbox(

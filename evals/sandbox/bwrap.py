@@ -29,6 +29,8 @@ from typing import Any
 
 from evals.errors import SandboxError
 from evals.sandbox._base import Limits
+from evals.sandbox._cgroup import WorkerCgroups
+from evals.sandbox._cgroup import backend as cgroup_backend
 from evals.sandbox._pool import Worker
 from evals.sandbox._pooled import GRACE_S, INSIDE_DIR, PooledSandbox
 from evals.sandbox._uids import UidLease
@@ -48,6 +50,8 @@ INSTALL_HINT = "install bubblewrap (apt-get install bubblewrap / dnf install bub
 _INSIDE_MOUNT = "/tmp/.evals"
 #: Public name of the same: ``_pe_sys.py`` (``install_seccomp``) is there in every root.
 INSIDE_MOUNT = _INSIDE_MOUNT
+#: The worker's cgroup folders (``_inside/_pe_cgroup.py``), in the worker's mounts only.
+_CGROUP_MOUNT = "/tmp/.evals-cg"
 
 
 @functools.lru_cache(maxsize=1)
@@ -162,8 +166,14 @@ def runtime_libraries(runtime: Runtime) -> tuple[str, ...]:
     return libs
 
 
-def _mount_args(runtime: Runtime, extra: tuple[str, ...] = ()) -> list[str]:
-    """The worker's root, from an allowlist: nothing of the host is visible unless named."""
+def _mount_args(
+    runtime: Runtime, extra: tuple[str, ...] = (), cgroups: dict[str, str] | None = None
+) -> list[str]:
+    """The worker's root, from an allowlist: nothing of the host is visible unless named.
+
+    ``cgroups``: the worker's own cgroup folders (name -> host path), bound writable at
+    ``CGROUP_MOUNT/<name>``; each sample unmounts them before its code runs.
+    """
     args = ["--dev", "/dev", "--proc", "/proc", "--size", str(64 << 20), "--tmpfs", "/tmp"]
     for name in _USR_LINKS:
         host = Path("/", name)
@@ -186,6 +196,8 @@ def _mount_args(runtime: Runtime, extra: tuple[str, ...] = ()) -> list[str]:
         binds.bind("/etc/ld.so.cache", "/etc/ld.so.cache")
     args += binds.args
     args += ["--ro-bind", INSIDE_DIR, _INSIDE_MOUNT]
+    for name, path in (cgroups or {}).items():
+        args += ["--bind", path, f"{_CGROUP_MOUNT}/{name}"]
     return args + ["--remount-ro", "/"]
 
 
@@ -224,9 +236,14 @@ class BwrapSandbox(PooledSandbox):
         #: "privileged"/"userns": warm workers; "single-use": one bwrap per sample.
         self.mode = "privileged" if self.privileged else "userns"
         self.mode_reason = ""
+        found = cgroup_backend()
+        self._cgroups = found if found.usable else None
+        self.sample_limits, self.sample_limits_reason = found.kind, found.reason
         super().__init__(runtime=runtime, workers=workers)
 
-    def _worker_argv(self, slot: int, uid: int = -1) -> list[str]:
+    def _worker_argv(
+        self, slot: int, uid: int = -1, cgroups: WorkerCgroups | None = None
+    ) -> list[str]:
         exe = shutil.which("bwrap") or "bwrap"
         args = [exe, "--die-with-parent", "--new-session"]
         if self.privileged:
@@ -238,31 +255,49 @@ class BwrapSandbox(PooledSandbox):
                 args += ["--cap-add", cap]
         else:
             args += ["--unshare-all"]
-        args += _mount_args(self.runtime, self.ro_binds)
+        binds = cgroups.dirs if cgroups is not None else {}
+        args += _mount_args(self.runtime, self.ro_binds, binds)
         args += ["--clearenv"]
         for key, value in self._worker_env().items():
             args += ["--setenv", key, value]
         inner = "none" if self.mode == "single-use" else self.mode
         args += ["--chdir", "/tmp", "--", str(self.runtime.python), "-s", "-B"]
         args += [f"{_INSIDE_MOUNT}/_pe_worker.py", "--mode", inner, "--uid", str(uid)]
+        for name in binds:
+            args += ["--cgroup", f"{name}={_CGROUP_MOUNT}/{name}"]
         return args + ["--workbase", "/tmp"]
 
     def _start_worker(self, slot: int) -> Worker:
         lease = UidLease() if self.privileged else None
         uid = lease.uid if lease is not None else -1
+        cgroups = None
         try:
+            if self._cgroups is not None and self.mode != "single-use":
+                cgroups = WorkerCgroups(self._cgroups)
             try:
-                worker = Worker(self._worker_argv(slot, uid), self._worker_env())
+                worker = Worker(self._worker_argv(slot, uid, cgroups), self._worker_env())
             except SandboxError as exc:
                 if self.mode == "single-use":
                     raise
-                # Nested namespaces refused: fall back to one bwrap per sample.
+                # Nested namespaces refused: fall back to one bwrap per sample, whose
+                # sample shares the worker's mounts: no cgroup folder may be there.
                 self.mode, self.mode_reason = "single-use", str(exc)
+                if cgroups is not None:
+                    cgroups.remove()
+                    cgroups = None
+                self.sample_limits = "watch"
+                self.sample_limits_reason = "single-use bwrap (no nested namespaces): " + (
+                    "rlimits + tree watch"
+                )
                 worker = Worker(self._worker_argv(slot, uid), self._worker_env())
         except BaseException:
+            if cgroups is not None:
+                cgroups.remove()
             if lease is not None:
                 lease.release()
             raise
+        if cgroups is not None:  # first: no process of the worker outlives its cgroups
+            worker.on_kill(cgroups.remove)
         if lease is not None:
             worker.on_kill(lease.release)
         return worker

@@ -26,6 +26,8 @@ class ProcessSandbox(PooledSandbox):
 
     name = "process"
     isolated = False
+    #: The sample runs as the harness's user: a cgroup it could reach, it could raise.
+    sample_limits_reason = "process sandbox: rlimits + tree watch (no cgroup)"
 
     def __init__(
         self,

@@ -159,6 +159,7 @@ class _Counting:
 
     def __init__(self, inner: PooledSandbox) -> None:
         self.inner, self.name, self.runs = inner, inner.name, 0
+        self.sample_limits = inner.sample_limits
 
     def run_pytest(self, *args, **kwargs):
         self.runs += 1

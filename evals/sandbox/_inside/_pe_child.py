@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 import _pe_sys as _sys
 from _pe_bytecode import trust_read_only
+from _pe_cgroup import SampleCgroup
 from _pe_session import Prepared, finish, session_key
 
 #: Where B's private workdir, hidden tests, home and temp live in the namespace modes.
@@ -58,10 +59,12 @@ def run_child(
     rep_w: int,
     st_w: int,
     prepared: Prepared | None = None,
+    cgroup: SampleCgroup | None = None,
 ) -> NoReturn:
     """Child A: new session and namespaces, fork B, report B's pid and wait status.
 
-    ``prepared``: the worker's started pytest session for this request (``_pe_session``).
+    ``prepared``: the worker's started pytest session for this request (``_pe_session``);
+    ``cgroup``: the sample's cgroups, which B joins (A stays outside them).
     """
     try:
         os.setsid()
@@ -81,7 +84,7 @@ def run_child(
     except BaseException as exc:  # noqa: BLE001  (reported to the worker, then exit)
         _fail(st_w, f"sandbox setup failed: {exc}")
     if pid_b == 0:
-        _sample(request, mode, uid, (out_w, err_w, rep_w, st_w), prepared)
+        _sample(request, mode, uid, (out_w, err_w, rep_w, st_w), prepared, cgroup)
     for fd in (out_w, err_w, rep_w):
         os.close(fd)
     os.write(st_w, f"pid {pid_b}\n".encode())
@@ -126,10 +129,14 @@ def _write(path: str, text: str) -> None:
         fh.write(text)
 
 
-def _setup_namespace_fs(mode: str, uid: int, limits: dict[str, Any]) -> None:
+def _setup_namespace_fs(
+    mode: str, uid: int, limits: dict[str, Any], cgroup: SampleCgroup | None
+) -> None:
     size = int(limits["tmpfs_mb"])
     owner = f",uid={uid},gid={uid}" if mode == "privileged" else ""
     _sys.mount("none", "/", None, _sys.MS_REC | _sys.MS_PRIVATE, None)
+    if cgroup is not None:  # private first: the unmount must not reach the worker
+        cgroup.hide(strict=mode == "privileged")
     nosuid = _sys.MS_NOSUID | _sys.MS_NODEV
     # The worker's /tmp holds the runtime venv when the project lives under /tmp: hold it
     # by a file descriptor across the fresh /tmp, then bind it back read-only.
@@ -190,13 +197,16 @@ def _drop_privileges(mode: str, uid: int) -> None:
     _sys.install_seccomp()
 
 
-def _set_limits(limits: dict[str, Any]) -> None:
+def _set_limits(limits: dict[str, Any], cgroup: bool) -> None:
     mb = 1024 * 1024
     cpu = int(limits["cpu_seconds"])
+    # Under a cgroup, pids.max bounds the tree at max_procs: the rlimit stays one above,
+    # so the cgroup (whose refusals the worker sees and reports) is what bites.
+    nproc = int(limits["max_procs"]) + (1 if cgroup else 0)
     for which, value in (
         (resource.RLIMIT_CPU, (cpu, cpu + 1)),
         (resource.RLIMIT_AS, (int(limits["memory_mb"]) * mb,) * 2),
-        (resource.RLIMIT_NPROC, (int(limits["max_procs"]),) * 2),
+        (resource.RLIMIT_NPROC, (nproc,) * 2),
         (resource.RLIMIT_FSIZE, (int(limits["file_size_mb"]) * mb,) * 2),
         (resource.RLIMIT_NOFILE, (int(limits["open_files"]),) * 2),
         (resource.RLIMIT_CORE, (0, 0)),
@@ -212,6 +222,7 @@ def _sample(
     uid: int,
     pipes: tuple[int, int, int, int],
     prepared: Prepared | None,
+    cgroup: SampleCgroup | None,
 ) -> NoReturn:
     """Child B: build the private filesystem, drop privileges, run the sample.
 
@@ -230,7 +241,7 @@ def _sample(
         for low, high_end in zip([4, *keep], [*keep, 65536], strict=True):
             os.closerange(low + 1, high_end)
         os.setsid()
-        env, ini = _prepare(request, mode, uid)
+        env, ini = _prepare(request, mode, uid, cgroup)
     except BaseException:  # noqa: BLE001  (reported as the sandbox's failure)
         os.write(2, traceback.format_exc().encode())
         _fail(4, f"sandbox setup failed: {traceback.format_exc().splitlines()[-1]}")
@@ -248,9 +259,14 @@ def _sample(
     _run_pytest(request, env, os.getcwd(), ini, prepared)
 
 
-def _prepare(request: dict[str, Any], mode: str, uid: int) -> tuple[dict[str, str], str]:
-    """Build B's filesystem, drop privileges and set limits; return (env, ini path)."""
+def _prepare(
+    request: dict[str, Any], mode: str, uid: int, cgroup: SampleCgroup | None
+) -> tuple[dict[str, str], str]:
+    """Join the sample's cgroups, build B's filesystem, drop privileges and set limits;
+    return (env, ini path)."""
     limits = request["limits"]
+    if cgroup is not None:
+        cgroup.join()
     if mode == "none":
         base = request["_base"]
         workdir, hidden, home, tmp = (
@@ -259,7 +275,7 @@ def _prepare(request: dict[str, Any], mode: str, uid: int) -> tuple[dict[str, st
         for path in (workdir, hidden, home, tmp):
             os.mkdir(path, 0o700)
     else:
-        _setup_namespace_fs(mode, uid, limits)
+        _setup_namespace_fs(mode, uid, limits, cgroup)
         workdir, hidden, home, tmp = WORK, HIDDEN, HOME, "/tmp/tmp"
     _write_files(workdir, request["files"])
     _write_files(hidden, request.get("hidden", {}), 0o755)
@@ -278,7 +294,7 @@ def _prepare(request: dict[str, Any], mode: str, uid: int) -> tuple[dict[str, st
     _drop_privileges(mode, uid)
     os.chdir(workdir)
     env = sample_env(request, home, tmp, workdir)
-    _set_limits(limits)
+    _set_limits(limits, cgroup is not None)
     return env, ini
 
 

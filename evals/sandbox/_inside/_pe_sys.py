@@ -61,6 +61,10 @@ def mount(source: str, target: str, fstype: str | None, flags: int, data: str | 
     )
 
 
+def umount2(target: str, flags: int) -> None:
+    _check(libc().umount2(target.encode(), ctypes.c_int(flags)), f"umount {target}")
+
+
 def bind_readonly(path: str) -> None:
     """Make ``path`` (file or dir) a read-only bind mount of itself."""
     mount(path, path, None, MS_BIND, None)

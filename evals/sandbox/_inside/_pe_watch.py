@@ -87,11 +87,17 @@ class TreeWatch:
             todo.extend(_children(pid))
         return out
 
+    def due(self, elapsed: float) -> bool:
+        """Is a sample of the tree due ``elapsed`` seconds in (then the next is one interval on)?"""
+        if elapsed < self._next:
+            return False
+        self._next = elapsed + self.interval
+        return True
+
     def check(self, elapsed: float) -> str | None:
         """``"memory"`` / ``"procs"`` when the tree is over a limit (then kill it), else None."""
-        if elapsed < self._next:
+        if not self.due(elapsed):
             return None
-        self._next = elapsed + self.interval
         pids = self.tree()
         total_kb = sum(_rss_kb(pid) for pid in pids)
         if total_kb > self.limit_kb:  # RSS over-counts shared pages: now count exactly

@@ -37,6 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import _pe_sys as _sys  # noqa: E402  (the sibling module, found through HERE)
+from _pe_cgroup import SampleCgroup  # noqa: E402
 from _pe_child import HIDDEN, HOME, WORK, pytest_args, run_child, sample_env  # noqa: E402
 from _pe_clock import StarvedClock  # noqa: E402
 from _pe_session import Cache, Prepared  # noqa: E402
@@ -111,14 +112,18 @@ def handle(
     workbase: str,
     prepared: Prepared | None = None,
     prep_cpu_s: float = 0.0,
+    cgroup: SampleCgroup | None = None,
 ) -> dict[str, Any]:
     """Run one request in a fresh child and return the result record.
 
     ``prepared``: a started pytest session the sample may continue (``_pe_session``);
     ``prep_cpu_s``: the worker's own CPU spent on this request before the fork (preload,
-    prepare), counted in the record's ``cpu_s``.
+    prepare), counted in the record's ``cpu_s``; ``cgroup``: the sample's cgroups
+    (prepared, limits not yet written), which then bound its tree instead of the watch.
     """
     limits = request["limits"]
+    if cgroup is not None:
+        cgroup.set_limits(limits)
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     rep_r, rep_w = os.pipe()
@@ -130,7 +135,7 @@ def handle(
     if pid_a == 0:  # child A: never returns
         for fd in (out_r, err_r, rep_r, st_r, _PROTO_IN, _PROTO_OUT):
             os.close(fd)
-        run_child(request, mode, uid, out_w, err_w, rep_w, st_w, prepared)
+        run_child(request, mode, uid, out_w, err_w, rep_w, st_w, prepared, cgroup)
     for fd in (out_w, err_w, rep_w, st_w):
         os.close(fd)
     cap = int(limits["output_bytes"])
@@ -164,7 +169,11 @@ def handle(
             killed = "output"
             break
         if pid_b is not None and status_buf.open:
-            killed = watch.check(time.monotonic() - started)
+            elapsed = time.monotonic() - started
+            if cgroup is None:
+                killed = watch.check(elapsed)
+            elif watch.due(elapsed):
+                killed = cgroup.check()
             if killed is not None:
                 break
     if killed is not None:
@@ -172,6 +181,13 @@ def handle(
             pid_b = int(status_buf.data.split(b"\n")[0].split()[1])
         _kill(pid_b, pid_a)
     usage = os.wait4(pid_a, 0)[2]  # A's and B's CPU (A reaps B): load-independent cost
+    if cgroup is not None:
+        # A reaped B, PID 1 of the sample's namespace: the kernel has killed the rest.
+        # An OOM kill or refused fork anywhere in the tree fails the sample, however it
+        # exited (a parent may ignore its killed child).
+        enforced = cgroup.check()
+        if enforced is not None and killed in (None, "signal", "memory", "procs"):
+            killed = enforced
     for stream in streams:
         if stream.open:
             os.close(stream.fd)
@@ -186,7 +202,8 @@ def handle(
     if killed is None and exit_code not in (0, None) and b"MemoryError" in err.data[-4096:]:
         killed = "memory"
     if killed in ("memory", "procs"):
-        note = (note + "; " if note else "") + watch.note
+        why = cgroup.note if cgroup is not None and cgroup.note else watch.note
+        note = (note + "; " if note else "") + why
     return {
         "exit_code": exit_code if killed is None or sig is None else None,
         "signal": sig,
@@ -199,7 +216,7 @@ def handle(
         "duration_s": duration,
         "starved_s": round(clock.starved_s, 3),
         "cpu_s": usage.ru_utime + usage.ru_stime + prep_cpu_s,
-        "peak_mb": watch.peak_mb,
+        "peak_mb": cgroup.peak_mb if cgroup is not None else watch.peak_mb,
         "report": {
             "lines": bytes(rep.data).decode("utf-8", "replace").split("\n"),
             "truncated": rep.truncated,
@@ -247,7 +264,7 @@ def _status(data: bytes) -> tuple[int | None, int | None, str]:
     return exit_code, sig, note
 
 
-def _probe(mode: str, uid: int, workbase: str) -> str:
+def _probe(mode: str, uid: int, workbase: str, cgroup: SampleCgroup | None) -> str:
     """Run a trivial sample; return "" when isolation works, else why not."""
     files = {"probe.txt": "ok"}
     request = {
@@ -266,7 +283,7 @@ def _probe(mode: str, uid: int, workbase: str) -> str:
             "tmpfs_mb": 8,
         },
     }
-    result = handle(request, mode, uid, workbase)
+    result = handle(request, mode, uid, workbase, cgroup=cgroup)
     if result["exit_code"] == 0 and result["stdout"].strip() == "ok":
         return ""
     detail = (result["note"] or result["stderr"].strip().splitlines()[-1:] or ["?"])[0]
@@ -355,7 +372,9 @@ def main() -> None:
     parser.add_argument("--mode", choices=("privileged", "userns", "none"), required=True)
     parser.add_argument("--uid", type=int, default=-1)
     parser.add_argument("--workbase", default="/tmp")
+    parser.add_argument("--cgroup", action="append", default=[], help="NAME=DIR, per hierarchy")
     args = parser.parse_args()
+    cgroup = SampleCgroup.from_args(args.cgroup)
     sys.dont_write_bytecode = True
     _PROTO_IN, _PROTO_OUT = os.dup(0), os.dup(1)
     for fd in (_PROTO_IN, _PROTO_OUT):
@@ -371,7 +390,16 @@ def main() -> None:
     _preload()
     if args.mode == "privileged":
         _sys.prctl(_sys.PR_SET_PDEATHSIG, signal.SIGKILL)
-    problem = _probe(args.mode, args.uid, args.workbase)
+    problem = ""
+    try:
+        if cgroup is not None:
+            cgroup.prepare()
+    except OSError as exc:
+        problem = f"cannot make a sample cgroup: {exc}"
+    problem = problem or _probe(args.mode, args.uid, args.workbase, cgroup)
+    if cgroup is not None and not problem:
+        cgroup.finish()
+        cgroup.prepare()
     write_message(_PROTO_OUT, {"ready": not problem, "problem": problem, "pid": os.getpid()})
     if problem:
         return
@@ -385,8 +413,11 @@ def main() -> None:
         preload_modules(preload if isinstance(preload, list) else [])
         prepared = prepared_for(request, args.mode, sessions)
         cpu = time.process_time() - cpu
-        result = handle(request, args.mode, args.uid, args.workbase, prepared, cpu)
+        result = handle(request, args.mode, args.uid, args.workbase, prepared, cpu, cgroup)
         write_message(_PROTO_OUT, result)
+        if cgroup is not None:  # answered first: the next sample's cgroup costs it nothing
+            cgroup.finish()
+            cgroup.prepare()
 
 
 _PROTO_IN = _PROTO_OUT = -1
