@@ -9,8 +9,9 @@ caller names (``ro_binds``); then the root is remounted read-only. No network, a
 session, ``--die-with-parent`` and a cleared environment. Inside, every sample gets its own
 mount, PID, IPC and UTS namespaces, fresh size-capped tmpfs mounts, a per-worker
 unprivileged uid (when the harness is root) or no capabilities (in a nested user
-namespace), a seccomp filter (no new namespaces, mounts, ptrace, bpf, ...), rlimits, a
-watch on its whole process tree, and a wall-clock timeout that kills its PID namespace.
+namespace), a seccomp filter (no new namespaces, mounts, ptrace, bpf, ...), rlimits, its
+own cgroup bounding its whole process tree (or, where there is none to use, a watch on the
+tree: ``_cgroup.py``), and a wall-clock timeout that kills its PID namespace.
 
 Where the nested namespaces are refused (some AppArmor profiles), each sample gets a
 single-use bwrap of its own instead: slower, equally isolated.

@@ -1,8 +1,9 @@
 """A watch on the whole process tree of one sample: total memory and process count.
 
 Per-process rlimits cannot bound a tree (three children of 700 MB each pass a 1 GB
-``RLIMIT_AS``), and this machine's cgroups are not ours to delegate. So the worker, which
-the sample cannot see or signal, samples the tree while it runs: every descendant of the
+``RLIMIT_AS``). Where the harness found no cgroup to use (``evals/sandbox/_cgroup.py``;
+else ``_pe_cgroup`` bounds the tree and this only lists it for the clock), the worker,
+which the sample cannot see or signal, samples the tree while it runs: every descendant of the
 sample's supervisor, found through ``/proc/<pid>/task/<tid>/children`` (re-parented
 orphans included: the sample is PID 1 of its namespace, or the supervisor is a subreaper
 in the process fallback). The resident sizes are summed first (cheap, an upper bound);

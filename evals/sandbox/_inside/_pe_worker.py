@@ -7,14 +7,16 @@ unshares mount, PID, IPC and UTS namespaces (plus a user namespace when unprivil
 then forks *B*: PID 1 of the fresh PID namespace. B mounts a fresh tmpfs workdir, /tmp,
 /dev/shm, /proc and a hidden-tests folder (read-only once written), drops privileges (a
 per-worker uid, or all capabilities), installs a seccomp filter, sets rlimits and either
-execs the command or runs ``pytest.main`` in-process. While it runs, the worker watches
-its whole process tree (memory, process count) and its wall limit, which does not count
-time the tree was runnable but kept off the CPU by other work (``_pe_clock``). When B
+execs the command or runs ``pytest.main`` in-process. While it runs, the worker reads the
+counters of B's own cgroup (joined before privileges are dropped; ``_pe_cgroup``) or else
+watches its whole process tree (memory, process count), and its wall limit, which does
+not count time the tree was runnable but kept off the CPU by other work (``_pe_clock``). When B
 exits, the kernel kills every process left in its PID namespace, and its mount
 namespace (and files) disappear: no state survives into the next sample. The report
 channel is passed back raw; the harness checks it (``evals/sandbox/_report.py``).
 
-Usage: ``worker.py --mode {privileged,userns,none} [--uid N] [--workbase DIR]``.
+Usage: ``worker.py --mode {privileged,userns,none} [--uid N] [--workbase DIR]
+[--cgroup NAME=DIR ...]`` (the worker's cgroup folder in each hierarchy, for its samples).
 """
 
 from __future__ import annotations
