@@ -278,19 +278,19 @@ class BwrapSandbox(PooledSandbox):
             try:
                 worker = Worker(self._worker_argv(slot, uid, cgroups), self._worker_env())
             except SandboxError as exc:
-                if self.mode == "single-use":
-                    raise
-                # Nested namespaces refused: fall back to one bwrap per sample, whose
-                # sample shares the worker's mounts: no cgroup folder may be there.
-                self.mode, self.mode_reason = "single-use", str(exc)
-                if cgroups is not None:
+                if cgroups is None:
+                    worker = self._single_use(slot, uid, exc)
+                else:
+                    # Perhaps the cgroups (not usable from inside the worker): try without
+                    # them, for this sandbox's every worker from now on, before blaming
+                    # the nested namespaces.
                     cgroups.remove()
-                    cgroups = None
-                self.sample_limits = "watch"
-                self.sample_limits_reason = "single-use bwrap (no nested namespaces): " + (
-                    "rlimits + tree watch"
-                )
-                worker = Worker(self._worker_argv(slot, uid), self._worker_env())
+                    cgroups = self._cgroups = None
+                    self._watch(f"a worker could not start with its cgroups ({exc})")
+                    try:
+                        worker = Worker(self._worker_argv(slot, uid), self._worker_env())
+                    except SandboxError as again:
+                        worker = self._single_use(slot, uid, again)
         except BaseException:
             if cgroups is not None:
                 cgroups.remove()
@@ -302,6 +302,19 @@ class BwrapSandbox(PooledSandbox):
         if lease is not None:
             worker.on_kill(lease.release)
         return worker
+
+    def _watch(self, why: str) -> None:
+        self.sample_limits, self.sample_limits_reason = "watch", f"{why}: rlimits + tree watch"
+
+    def _single_use(self, slot: int, uid: int, exc: SandboxError) -> Worker:
+        """Nested namespaces refused: one bwrap per sample from now on (or ``exc``)."""
+        if self.mode == "single-use":
+            raise exc
+        # Its sample shares the worker's mounts: no cgroup folder may be bound there.
+        self.mode, self.mode_reason = "single-use", str(exc)
+        self._cgroups = None
+        self._watch("single-use bwrap (no nested namespaces)")
+        return Worker(self._worker_argv(slot, uid), self._worker_env())
 
     def _call(self, request: dict[str, Any], limits: Limits) -> dict[str, Any]:
         if self.mode != "single-use":

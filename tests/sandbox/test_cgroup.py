@@ -313,3 +313,33 @@ time.sleep(5)
         result = sb.run(["python", "-c", code], {}, Limits(memory_mb=256, wall_seconds=15))
         assert result.killed == "memory", result
         assert "(cgroup)" not in result.stderr
+
+
+@pytest.mark.sandbox
+def test_a_worker_that_cannot_use_its_cgroups_falls_back_to_the_watch(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Not the nested namespaces' fault: warm workers stay, without cgroups."""
+    if bwrap_problem():
+        pytest.skip(f"bwrap unusable: {bwrap_problem()}")
+    from evals.sandbox import bwrap
+
+    not_a_folder = tmp_path / "memory"
+    not_a_folder.write_text("")  # bound where the worker expects its cgroup folder
+
+    class Unusable:
+        def __init__(self, found: Backend) -> None:
+            self.dirs = {"memory": str(not_a_folder)}
+
+        def remove(self) -> None:
+            pass
+
+    fake = Backend("cgroup-v1", "fake", {"memory": str(tmp_path)})
+    monkeypatch.setattr(bwrap, "cgroup_backend", lambda: fake)
+    monkeypatch.setattr(bwrap, "WorkerCgroups", Unusable)
+    with get_sandbox("bwrap", workers=1) as sb:
+        result = sb.run(["python", "-c", "print('ok')"], {})
+        assert result.stdout.strip() == "ok", result
+        assert sb.mode != "single-use"
+        assert sb.sample_limits == "watch"
+        assert "could not start with its cgroups" in sb.sample_limits_reason

@@ -392,16 +392,15 @@ def main() -> None:
     _preload()
     if args.mode == "privileged":
         _sys.prctl(_sys.PR_SET_PDEATHSIG, signal.SIGKILL)
-    problem = ""
     try:
         if cgroup is not None:
             cgroup.prepare()
-    except OSError as exc:
-        problem = f"cannot make a sample cgroup: {exc}"
-    problem = problem or _probe(args.mode, args.uid, args.workbase, cgroup)
-    if cgroup is not None and not problem:
-        cgroup.finish()
-        cgroup.prepare()
+        problem = _probe(args.mode, args.uid, args.workbase, cgroup)
+        if cgroup is not None and not problem:
+            cgroup.finish()
+            cgroup.prepare()
+    except OSError as exc:  # the harness then starts its workers without cgroups
+        problem = f"cannot use the sample cgroups: {exc}"
     write_message(_PROTO_OUT, {"ready": not problem, "problem": problem, "pid": os.getpid()})
     if problem:
         return
