@@ -110,6 +110,8 @@ def test_all_expected_pass(tmp_path: Path, task: Task, sandbox: PooledSandbox) -
     grade = _grade(task.solution, exact, sandbox)
     assert (grade.verdict, grade.score, grade.evidence) == ("pass", 1.0, [])
     assert grade.metadata["isolated"] is sandbox.isolated
+    assert grade.metadata["limits"] == sandbox.sample_limits
+    assert sandbox.sample_limits.startswith("cgroup") or sandbox.sample_limits == "watch"
 
 
 def test_no_expected_ids_means_every_collected_test(task: Task, sandbox: PooledSandbox) -> None:

@@ -42,6 +42,9 @@ def test_oracle_run_grades_gold_and_flawed(tmp_path: Path, fixture_suite: Path) 
     assert gold.files == {"calc.py": gold.files["calc.py"]} and "def add" in gold.files["calc.py"]
     by_grader = {g.grader: g for g in gold.grades}
     assert by_grader["tests_pass"].verdict == "pass"
+    # What bounded each sample's tree: the same backend in the manifest and on the grade.
+    assert manifest.sample_limits in ("cgroup-v2", "cgroup-v1", "watch")
+    assert by_grader["tests_pass"].metadata["limits"] == manifest.sample_limits
     assert by_grader["sql_construction"].verdict == "pass"
     assert samples[(None, "quick-fstring")].prompt.count("quick f-string") == 1
     bug = {g.grader: g for g in samples[("off-by-one", None)].grades}

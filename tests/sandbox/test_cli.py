@@ -22,6 +22,12 @@ def test_doctor_reports_sandbox_and_runtime() -> None:
     else:
         assert "sandbox    bwrap (isolated)" in result.output
     assert re.search(r"probe      ran a command in the sandbox \(\d+ ms", result.output)
+    assert re.search(r"limits     (cgroup-v2|cgroup-v1|watch): \S", result.output)
+
+
+def test_doctor_names_the_watch_for_the_process_sandbox() -> None:
+    result = runner.invoke(app, ["doctor", "--sandbox", "process", "--no-probe"])
+    assert "limits     watch: process sandbox" in result.output
 
 
 def test_doctor_process_is_marked_not_isolated() -> None:
