@@ -6,7 +6,8 @@ its test client, ...) imports those too. Started on first use, all of it sits on
 first sample's path. :class:`SandboxStart` does it in a thread from the moment the run
 begins: the harness process loads the suite and personas and builds the plan on one
 core while the workers start on the other, and each worker imports the plan's runtime
-deps (:func:`graders.sandbox_modules`) before any sample reaches it.
+deps (:func:`graders.sandbox_modules`) as soon as the plan names them, before any sample
+reaches it. (When the plan needs no sandbox after all, the idle workers just close.)
 
 Only when the runtime venv is already provisioned: provisioning can take minutes and
 must not run ahead of the checks that refuse a bad command line; then the sandbox is
@@ -16,8 +17,9 @@ built where it always was, on first need.
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
@@ -25,6 +27,13 @@ if TYPE_CHECKING:
     from evals.sandbox import Sandbox
 
 __all__ = ["SandboxStart"]
+
+
+def _quietly(warm: Callable[[], None]) -> None:
+    # A worker that cannot start fails again, with its own error, on the first sample
+    # that needs it (recorded as infra): nothing to report from here.
+    with contextlib.suppress(Exception):
+        warm()
 
 
 class SandboxStart:
@@ -54,8 +63,9 @@ class SandboxStart:
         return True
 
     def preload(self, names: Sequence[str] | None) -> None:
-        """The plan is known: start the workers, each importing ``names`` before its first
-        sample (None: start none, e.g. no grader of the plan needs the sandbox)."""
+        """The plan is known: each worker (started already, or as it comes up) imports
+        ``names`` before its first sample (None: nothing to import, e.g. no grader of the
+        plan needs the sandbox; the workers started meanwhile just idle until closed)."""
         if not self._preload.done():
             self._preload.set_result(None if names is None else list(names))
 
@@ -74,13 +84,17 @@ class SandboxStart:
             self._sandbox.set_exception(exc)
             return
         self._sandbox.set_result(sandbox)
-        names = self._preload.result()
-        if not self._warm or names is None or not isinstance(sandbox, PooledSandbox):
+        if not self._warm or not isinstance(sandbox, PooledSandbox):
             return
-        # A worker that cannot start fails again, with its own error, on the first sample
-        # that needs it (recorded as infra): nothing to report from here.
-        with contextlib.suppress(Exception):
-            sandbox.warm(preload=names)
+        early = None
+        if not self._preload.done():  # start them while the plan is built...
+            early = threading.Thread(target=_quietly, args=(sandbox.warm,), daemon=True)
+            early.start()
+        names = self._preload.result()
+        if names is not None:  # ...and each imports the plan's modules (once started)
+            _quietly(functools.partial(sandbox.warm, preload=names))
+        if early is not None:
+            early.join()
 
     def sandbox(self) -> Sandbox:
         """The sandbox (built now, in this thread, if :meth:`start` did not start it).

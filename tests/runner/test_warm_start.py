@@ -158,6 +158,22 @@ def test_every_worker_imports_the_plans_modules_before_its_first_sample(
         start.close()
 
 
+def test_workers_start_while_the_plan_is_built(
+    stamps: Callable[[], list[dict[str, Any]]],
+) -> None:
+    start = SandboxStart("process", workers=2)
+    try:
+        assert start.start()
+        started = lambda: {s["slot"] for s in stamps() if s["event"] == "worker_started"}  # noqa: E731
+        _until(lambda: started() == {0, 1})  # before the plan named anything
+        assert not [s for s in stamps() if s["event"] == "worker_primed"]
+        start.preload([PROBE_MODULE])  # then each imports the plan's modules
+        _until(lambda: len([s for s in stamps() if s["event"] == "worker_primed"]) == 2)
+        assert started() == {0, 1}  # the same workers, none started again
+    finally:
+        start.close()
+
+
 def test_a_run_preloads_its_plans_modules_in_each_worker(
     tmp_path: Path,
     fixture_suite: Path,
