@@ -1,15 +1,17 @@
-"""Runs hidden-test samples the way the sandbox worker does, with or without the split.
+"""Runs pytest samples the way the sandbox worker does, with or without the split.
 
 Started by ``test_session_split.py`` with the runtime venv's interpreter (the pytest the
 sandbox runs): ``python _split_harness.py INSIDE MODE SPEC``. ``INSIDE`` is
 ``evals/sandbox/_inside``; ``MODE`` is ``split`` (the worker's :class:`Cache` prepares the
 session once, every sample forked afterwards runs ``_pe_child._run_pytest`` with it) or
 ``main`` (the same, with no prepared session: ``pytest.main`` in every sample); ``SPEC``
-is a JSON file ``{"base": folder, "samples": [{"hidden": {name: text}, "argv": [...]}]}``.
-Each sample is a fresh fork of this process (the worker), with fresh work/hidden folders,
-one after the other. Prints one JSON line: per sample the reporter's records, the exit
-code and the terminal output; plus how often the session was prepared and whether the
-worker's process-wide state was left as it was.
+is a JSON file ``{"base": folder, "samples": [{"hidden": {name: text}, "argv": [...]}]}``
+(a hidden-test run), or with ``"files"`` instead of ``"hidden"`` (the candidate's own
+tests, in the workdir: conftest loading on, ``--import-mode=append``). Each sample is a
+fresh fork of this process (the worker), with fresh work/hidden folders, one after the
+other. Prints one JSON line: per sample the reporter's records, the exit code and the
+terminal output; plus how often the session was prepared and whether the worker's
+process-wide state was left as it was.
 """
 
 from __future__ import annotations
@@ -132,8 +134,8 @@ def main() -> None:
     for sample in spec["samples"]:
         request = {
             "kind": "pytest",
-            "hidden": sample["hidden"],
-            "files": {},
+            "hidden": sample.get("hidden", {}),
+            "files": sample.get("files", {}),
             "plugins": [],
             "argv": sample["argv"],
             "env": {"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
@@ -141,7 +143,8 @@ def main() -> None:
         env = _pe_child.sample_env(request, home, tmp, work)
         prepared = None
         if mode == "split":
-            prepared = cache.get(_pe_child.pytest_args(request, hidden, ini), env, work)
+            at = hidden if request["hidden"] else work
+            prepared = cache.get(_pe_child.pytest_args(request, at, ini), env, work)
             if prepared is None:
                 raise SystemExit("prepare() returned None: the split would not be used")
         rep_r, rep_w = os.pipe()
@@ -153,7 +156,8 @@ def main() -> None:
                 os.close(out_r)
                 _clear(work)
                 _clear(hidden, keep=".evals-pytest.ini")
-                _pe_child._write_files(hidden, sample["hidden"], 0o755)
+                _pe_child._write_files(hidden, request["hidden"], 0o755)
+                _pe_child._write_files(work, request["files"])
                 os.dup2(rep_w, 3)
                 os.dup2(out_w, 1)
                 os.dup2(out_w, 2)

@@ -4,10 +4,12 @@
 from one process: once with the session prepared before the fork (``split``), once with
 ``pytest.main`` in every sample (``main``). The reporter's records (outcome per test id
 and phase, failure message, counts, exit status), the exit code and the terminal output
-must be equal, over pass / fail / fixture errors / skips / xfail / xpass / caplog / capsys /
-tmp_path / monkeypatch / unittest / parametrize / collection and import errors / exits,
-and every sample runs twice in the same worker: a sample that changes the session, the
-config, ``sys.modules``, a module global or the cwd must not change the next one.
+must be equal, for hidden-test runs and for runs of the candidate's own tests (in the
+workdir, conftest loading on, no ``conftest.py``), over pass / fail / fixture errors /
+skips / xfail / xpass / caplog / capsys / tmp_path / monkeypatch / unittest /
+parametrize / collection and import errors / exits, and every sample runs twice in the
+same worker: a sample that changes the session, the config, ``sys.modules``, a module
+global or the cwd must not change the next one.
 """
 
 from __future__ import annotations
@@ -214,7 +216,8 @@ def test_request_config(request):
     assert config.args_source.name == "ARGS"
     assert config.args[0].endswith("test_cases.py")
     assert config.invocation_params.args[-1].endswith("test_cases.py")
-    assert config.rootpath == config.inipath.parent
+    # hidden tests: --rootdir is their folder (the ini's); own tests: the workdir
+    assert config.rootpath in (config.inipath.parent, config.invocation_params.dir)
     assert request.session.testscollected == len(request.session.items)
 """
 
@@ -310,13 +313,14 @@ def _hidden(targets: list[str]) -> dict[str, str]:
     return {n: textwrap.dedent(FILES[n]).lstrip() for n in names if n in FILES}
 
 
-def _run(mode: str, tmp: Path, samples: list[list[str]]) -> dict[str, Any]:
-    base = tmp / mode
+def _run(mode: str, tmp: Path, samples: list[list[str]], kind: str = "hidden") -> dict[str, Any]:
+    base = tmp / f"{mode}-{kind}"
+    where = "hidden" if kind == "hidden" else "files"  # own: the candidate's tests
     spec = {
         "base": str(base),
-        "samples": [{"hidden": _hidden(s), "argv": s} for s in samples],
+        "samples": [{where: _hidden(s), "argv": s} for s in samples],
     }
-    spec_path = tmp / f"{mode}.json"
+    spec_path = tmp / f"{mode}-{kind}.json"
     spec_path.write_text(json.dumps(spec))
     python = rt.ensure_runtime().python
     proc = subprocess.run(
@@ -347,14 +351,16 @@ def _normal_record(record: dict[str, Any], base: str) -> dict[str, Any]:
 
 
 @cache
-def _both(tmp: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def _both(tmp: str, kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
     samples = SAMPLES * ROUNDS
-    return _run("split", Path(tmp), samples), _run("main", Path(tmp), samples)
+    return _run("split", Path(tmp), samples, kind), _run("main", Path(tmp), samples, kind)
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
-    return _both(str(tmp_path_factory.mktemp("split")))
+@pytest.fixture(scope="module", params=["hidden", "own"])
+def runs(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    return _both(str(tmp_path_factory.mktemp("split")), request.param)
 
 
 def _outcomes(sample: dict[str, Any]) -> dict[tuple[str, str], str]:

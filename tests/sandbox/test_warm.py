@@ -213,3 +213,39 @@ def test_the_plugins_tests_use_are_still_loaded(one_worker: PooledSandbox) -> No
     assert report.finished, report.result.stderr[-2000:]
     assert len(report.outcomes) == 4
     assert all(o.outcome == "passed" for o in report.outcomes.values()), report.outcomes
+
+
+CONFTEST = """\
+import pytest
+
+
+def pytest_addoption(parser):
+    parser.addoption("--flavour", default="from-conftest")
+
+
+@pytest.fixture
+def thing():
+    return 3
+"""
+
+USES_CONFTEST = """\
+def test_conftest_is_loaded(thing, pytestconfig):
+    assert thing == 3
+    assert pytestconfig.getoption("flavour") == "from-conftest"
+"""
+
+
+@pytest.mark.parametrize("where", ["", "tests/"])
+def test_own_tests_with_a_conftest_get_it_after_runs_without_one(
+    one_worker: PooledSandbox, where: str
+) -> None:
+    # A run of own tests without a conftest.py: the worker may serve it from its
+    # prepared session, which saw no conftest; the next run ships one, which must count.
+    plain = one_worker.run_pytest(
+        {"test_plain.py": "def test_p():\n    pass\n"}, ["test_plain.py"], LIMITS
+    )
+    assert [o.outcome for o in plain.outcomes.values()] == ["passed"]
+    files = {f"{where}conftest.py": CONFTEST, f"{where}test_c.py": USES_CONFTEST}
+    report = one_worker.run_pytest(files, [f"{where}test_c.py"], LIMITS)
+    assert report.finished, report.result.stderr[-2000:]
+    assert [o.outcome for o in report.outcomes.values()] == ["passed"], report.outcomes

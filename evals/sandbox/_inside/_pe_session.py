@@ -19,10 +19,13 @@ sample changes in them dies with it (its own address space); the worker never ru
 test in them. The verdict never rests on pytest's honesty (canaries, strict report
 grammar; ``_pe_reporter``).
 
-Only for hidden-test runs (``--noconftest``) with no extra plugin: with conftest loading
-on, pytest caches the conftest files of the initial folders at configure time, which the
-worker cannot see (the candidate's files exist only in the sample); a plugin's
-``pytest_cmdline_main`` would be skipped and its threads would not survive the fork.
+Only for hidden-test runs (``--noconftest``) and runs of the candidate's own tests that
+ship no ``conftest.py``, with no extra plugin: with conftest loading on, pytest caches
+the conftest files of the initial folders at configure time, which the worker cannot
+see (the candidate's files exist only in the sample), so a request with a conftest file
+runs ``pytest.main``; a plugin's ``pytest_cmdline_main`` would be skipped and its
+threads would not survive the fork. The two kinds differ in their arguments (import
+mode, root), so a worker serving both re-prepares when the kind changes (below).
 
 One prepared session per worker (:class:`Cache`): pytest's cleanups restore global state
 in last-in-first-out order (``Node.fspath``, ``pdb.set_trace``), so two configured

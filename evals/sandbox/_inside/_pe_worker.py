@@ -348,15 +348,24 @@ def preload_modules(names: list[Any]) -> None:
 
 
 def prepared_for(request: dict[str, Any], mode: str, cache: Cache) -> Prepared | None:
-    """The started pytest session a hidden-test request can continue (namespace modes).
+    """The started pytest session a pytest request can continue (namespace modes).
 
+    Hidden-test runs (``--noconftest``), and runs of the candidate's own tests that ship
+    no ``conftest.py`` anywhere: conftest loading is on for those, and configuring caches
+    the initial folders' conftest files, which the worker cannot see (see
+    ``_pe_session``); with none in the request there is nothing it could miss.
     The sample's paths are fixed there (:data:`WORK`, :data:`HIDDEN`); the worker makes
     the same paths in its own private ``/tmp`` (the sample mounts a fresh one over it)
     with the same empty ini file, so pytest configures against what the sample will see.
     """
-    if request.get("kind") != "pytest" or not request.get("hidden") or mode == "none":
+    if request.get("kind") != "pytest" or mode == "none":
         return None
     if request.get("plugins"):  # their hooks would run in the worker (``_pe_session``)
+        return None
+    hidden = bool(request.get("hidden"))
+    if not hidden and any(
+        str(path).rsplit("/", 1)[-1] == "conftest.py" for path in request.get("files") or {}
+    ):
         return None
     ini = os.path.join(HIDDEN, ".evals-pytest.ini")
     if not os.path.exists(ini):
@@ -365,7 +374,7 @@ def prepared_for(request: dict[str, Any], mode: str, cache: Cache) -> Prepared |
         with open(ini, "w") as fh:
             fh.write("[pytest]\n")
     env = sample_env(request, HOME, "/tmp/tmp", WORK)
-    return cache.get(pytest_args(request, HIDDEN, ini), env, WORK)
+    return cache.get(pytest_args(request, HIDDEN if hidden else WORK, ini), env, WORK)
 
 
 def main() -> None:
