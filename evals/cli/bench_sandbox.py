@@ -32,7 +32,10 @@ def bench_sandbox_cmd(
     typer.echo(f"load average {loadavg()} (before); {os.cpu_count()} cpus")
     r = bench_sandbox(n, sandbox=sandbox, workers=workers or None, baseline_n=baseline_n)
     label = r.sandbox + ("" if r.isolated else " (NOT ISOLATED)")
-    typer.echo(f"sandbox      {label}, {r.workers} warm workers (started in {r.startup_s:.2f}s)")
+    typer.echo(
+        f"sandbox      {label}, {r.workers} warm workers (started in {r.startup_s:.2f}s), "
+        f"sample tree limits: {r.sample_limits}"
+    )
     typer.echo(
         f"latency      n={r.n}, {r.workers} in flight: median {r.median_ms:.1f} ms, "
         f"p95 {r.p95_ms:.1f} ms per sample (request sent -> checked report back)"

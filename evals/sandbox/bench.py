@@ -96,6 +96,8 @@ def test_many(conn, n):
 class BenchResult:
     sandbox: str
     isolated: bool
+    #: What bounded each sample's whole tree (``Sandbox.sample_limits``).
+    sample_limits: str
     workers: int
     n: int
     failures: int
@@ -213,6 +215,7 @@ def bench_sandbox(
     return BenchResult(
         sandbox=sb.name,
         isolated=sb.isolated,
+        sample_limits=sb.sample_limits,
         workers=sb.workers,
         n=n,
         failures=sum(not r[3] for r in results),

@@ -56,6 +56,8 @@ def test_bench_sandbox_measures_what_it_prints(kind: str) -> None:
     out = result.output
     sandbox = re.search(r"sandbox      (\w+)", out)
     assert sandbox is not None and sandbox.group(1) == kind
+    limits = re.search(r"sample tree limits: (cgroup-v2|cgroup-v1|watch)$", out, re.M)
+    assert limits is not None and (kind == "bwrap" or limits.group(1) == "watch"), out
     warm = re.search(r"n=6, \d+ in flight: median ([\d.]+) ms, p95 ([\d.]+) ms", out)
     service = re.search(r"service      median ([\d.]+) ms, p95 ([\d.]+) ms", out)
     assert service and 0 < float(service.group(1)) <= float(service.group(2)), out
