@@ -81,6 +81,8 @@ class TestsPassGrader(StaticGrader):
             "limits": ctx.sandbox.sample_limits,
             "run_s": round(report.result.duration_s, 3),
             "canaries": len(plan.must_fail) + len(plan.must_pass),
+            # expected tests no must-fail canary checks (their pass is the candidate's word)
+            "unverified": len(plan.unverified),
         }
         outcomes = plan.real_outcomes(report)
         if not expected:  # no declared ids: every collected test must pass

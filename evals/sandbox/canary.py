@@ -3,10 +3,16 @@
 pytest runs in the candidate's process, so whatever that process reports may be forged.
 Before every sample the hidden test files are rewritten. Every test function gets a fresh
 random name of one shape (``test_`` + letters) and the order is shuffled. Each expected
-test with a *mutation site* (an always-executed ``assert <expr> == <literal>``) becomes a
-*group* of near-identical functions that differ only in that one literal's value: the
-real value (the real test) and ``j`` other values (*must-fail* canaries: ``<expr>``
-equalled the real value, so it cannot equal another). One class of the group, drawn
+test with a *mutation site* (an always-executed ``assert <expr> == <literal>``, or a
+literal passed to a helper of the file that asserts its parameter ``==`` something)
+becomes a *group* of near-identical functions that differ only in that one literal's
+value: the real value (the real test) and ``j`` other values (*must-fail* canaries:
+``<expr>`` equalled the real value, so it cannot equal another). An expected test with
+no usable literal but an always-executed assert whose condition can be turned around
+(``==``/``!=``, ``is``/``is not``, ``in``/``not in``, ``x``/``not x``; not ordered
+comparisons, which bound timings) gets a group of two: itself and that assert negated.
+What has neither (raises-only tests, mostly) is listed in :attr:`CanaryPlan.unverified`
+and its pass is the candidate's word alone. One class of the group, drawn
 uniformly, is served twice, so a group's shape does not say which class is real; when
 the real class is the doubled one its copy is a *must-pass* canary, a real test in name
 and shape. A file with no mutation site gets one exact copy of a real test as its
@@ -38,15 +44,17 @@ from typing import Any
 
 from evals.sandbox._canary_sites import (
     Family,
+    FlipGroup,
     Func,
     Group,
     body_of,
+    checked_helpers,
     clone,
     constants,
+    flip_sites,
     freq_bin,
     mutation_sites,
     pool_of,
-    variant,
 )
 from evals.sandbox._report import PytestReport, TestOutcome
 
@@ -68,6 +76,9 @@ class CanaryPlan:
     must_pass: dict[_Key, str] = field(default_factory=dict)
     #: Chance that a forger blind to the right values picks every real class.
     bound: float = 1.0
+    #: Expected test functions (``file::name``) with no must-fail canary: no assert the
+    #: planter can vary or negate. A pass of one of these is the candidate's word alone.
+    unverified: list[str] = field(default_factory=list)
 
     def _role(self, nodeid: str) -> tuple[_Key, str]:
         file, _, rest = nodeid.partition("::")
@@ -131,10 +142,11 @@ class _File:
         ]
         self.chosen = [t for t in self.tests if wanted is None or t.name in wanted]
         self.bodies = {body_of(t) for t in self.tests}
+        self.helpers = checked_helpers(self.tree)
         taken = {n.name for n in self.tree.body if isinstance(n, Func | ast.ClassDef)}
         self.new_name = _Namer(rng, taken)
 
-    def groups(self, families: dict[tuple[Any, ...], Family]) -> list[Group]:
+    def groups(self, families: dict[tuple[Any, ...], Family]) -> list[Group | FlipGroup]:
         """One group per expected test with a site; tests expecting one value share a family.
 
         Frequencies are counted without the chosen sites: after planting, those positions
@@ -142,7 +154,7 @@ class _File:
         """
         order: dict[int, list[int]] = {}  # per test: its sites, bools last, else random
         for func in self.chosen:
-            sites = mutation_sites(func.body)
+            sites = mutation_sites(func.body, self.helpers)
             ranks = [(isinstance(x.value, bool), self.rng.random(), i) for i, x in enumerate(sites)]
             if sites:
                 order[id(func)] = [i for _, _, i in sorted(ranks)]
@@ -153,7 +165,7 @@ class _File:
         for _ in range(4):  # a test whose site has no same-bin value tries its next site
             at_sites = Counter(
                 (type(x.value), x.value)
-                for x in (mutation_sites(f.body)[picked[id(f)]] for f in funcs)
+                for x in (mutation_sites(f.body, self.helpers)[picked[id(f)]] for f in funcs)
             )
             for func in funcs:
                 if id(func) not in out:
@@ -162,7 +174,20 @@ class _File:
                         out[id(func)] = group
                     elif order[id(func)]:
                         picked[id(func)] = order[id(func)].pop(0)
-        return [out[id(f)] for f in funcs if id(f) in out]
+        groups: list[Group | FlipGroup] = []
+        for func in self.chosen:  # a test with no literal group is negated at a flip site
+            if id(func) in out:
+                groups.append(out[id(func)])
+            elif flips := flip_sites(func.body):
+                groups.append(FlipGroup(func, self.rng.randrange(len(flips))))
+        return groups
+
+    def fallback(self, group: Group | FlipGroup) -> Group | FlipGroup:
+        """``group``, or its test's flip group when no drawn value was left for it."""
+        if group.values(self.bodies) or isinstance(group, FlipGroup):
+            return group
+        sites = flip_sites(group.func.body)
+        return FlipGroup(group.func, self.rng.randrange(len(sites))) if sites else group
 
     def _group(
         self,
@@ -171,7 +196,7 @@ class _File:
         counts: Counter[Any],
         families: dict[tuple[Any, ...], Family],
     ) -> Group | None:
-        site = mutation_sites(func.body)[index]
+        site = mutation_sites(func.body, self.helpers)[index]
         local = constants(func) - Counter([(type(site.value), site.value)])
 
         def key(v: Any) -> tuple[int, int]:
@@ -188,9 +213,10 @@ class _File:
             families[family_key] = Family(
                 site.value, pool_of(site.value, pool, self.rng), fresh, ints
             )
-        return Group(func, index, families[family_key]) if families[family_key].room else None
+        family = families[family_key]
+        return Group(func, index, family, self.helpers) if family.room else None
 
-    def serve(self, plan: CanaryPlan, groups: list[Group], copies: bool) -> str:
+    def serve(self, plan: CanaryPlan, groups: list[Group | FlipGroup], copies: bool) -> str:
         served: list[ast.stmt] = []
         real_name: dict[str, str] = {}
         for func in self.tests:
@@ -205,10 +231,7 @@ class _File:
             doubled = self.rng.randrange(len(classes)) if copies else -1
             for i, value in enumerate(classes):
                 for _ in range((i == doubled) + (i > 0)):
-                    if value is None:
-                        canary = clone(group.func)
-                    else:
-                        canary = variant(group.func, group.site, value)
+                    canary = clone(group.func) if value is None else group.build(value)
                     canary.name = self.new_name()
                     role = plan.must_pass if value is None else plan.must_fail
                     role[(self.path, canary.name)] = twin
@@ -282,12 +305,16 @@ def plant_canaries(
     families: dict[tuple[Any, ...], Family] = {}
     groups = {path: f.groups(families) if mutants else [] for path, f in files.items()}
     _allocate(list(families.values()), mutants, max_mutants, bits, rng)
-    fewest: dict[int, int] = {}  # per family: the fewest values a live group of it got
+    fewest: dict[int, int] = {}  # per family (or flip group): the fewest values it got
     for path, f in files.items():
-        live = [g for g in groups[path] if g.values(f.bodies)]
+        live = [f.fallback(g) for g in groups[path]]
+        live = [g for g in live if g.values(f.bodies)]
         plan.hidden[path] = f.serve(plan, live, copies and bool(mutants))
+        covered = {g.func.name for g in live}
+        plan.unverified += [f"{path}::{t.name}" for t in f.chosen if t.name not in covered]
         for group in live:
             n = len(group.values(f.bodies))
-            fewest[id(group.family)] = min(n, fewest.get(id(group.family), n))
+            key = id(group.family) if group.family is not None else id(group)
+            fewest[key] = min(n, fewest.get(key, n))
     plan.bound = math.prod(1 / (n + 1) for n in fewest.values())
     return plan

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from evals.sandbox import ExecResult, Limits, PooledSandbox, PytestReport, TestOutcome
+from evals.sandbox._canary_sites import flip_sites
 from evals.sandbox.canary import plant_canaries
 from evals.tasks import load_task
 
@@ -65,14 +66,37 @@ def test_every_test_is_renamed_and_non_test_code_kept() -> None:
     assert plan.hidden["data.json"] == "[1]"
 
 
+def _negated_once(real: ast.FunctionDef, canary: ast.FunctionDef) -> bool:
+    """``canary`` is ``real`` with one assert's condition turned around."""
+    pairs = [
+        (a, b)
+        for a, b in zip(ast.walk(real), ast.walk(canary), strict=False)
+        if isinstance(a, ast.Assert) and isinstance(b, ast.Assert) and ast.dump(a) != ast.dump(b)
+    ]
+    if len(pairs) != 1:
+        return False
+    a, b = (ast.unparse(x.test) for x in pairs[0])
+    flips = [("==", "!="), ("!=", "=="), (" is ", " is not "), (" in ", " not in ")]
+    flips += [(" is not ", " is "), (" not in ", " in ")]
+    return (
+        b in {f"not {a}", f"not ({a})"}
+        or a in {f"not {b}", f"not ({b})"}
+        or any(a.replace(x, y, 1) == b for x, y in flips)
+    )
+
+
 def test_canaries_differ_from_their_real_test_in_one_literal_or_not_at_all() -> None:
-    """Must-fail canaries differ in exactly one literal; must-pass ones are exact copies."""
+    """Must-fail canaries differ in exactly one literal or one negated assert; must-pass
+    ones are exact copies."""
     for seed in range(20):
         plan = plant_canaries(HIDDEN, EXPECTED, rng=random.Random(seed))
         funcs = _funcs(plan.hidden["test_hidden_shop.py"])
         assert plan.must_fail, seed
         for (_, name), twin in plan.must_fail.items():
-            assert _literals_apart(funcs[twin], funcs[name]) == 1, ast.unparse(funcs[name])
+            apart = _literals_apart(funcs[twin], funcs[name])
+            assert apart == 1 or (apart == 0 and _negated_once(funcs[twin], funcs[name])), (
+                ast.unparse(funcs[name])
+            )
             assert "raises" not in ast.unparse(funcs[name])  # never a site a run may skip
         for (_, name), twin in plan.must_pass.items():
             assert _literals_apart(funcs[twin], funcs[name]) == 0
@@ -118,10 +142,94 @@ def test_d():
         for (_, name), twin in plan.must_fail.items():
             old = [c.value for c in ast.walk(funcs[twin]) if isinstance(c, ast.Constant)]
             new = [c.value for c in ast.walk(funcs[name]) if isinstance(c, ast.Constant)]
+            if old == new:  # a negated twin (no value of the bin was left for it)
+                assert _negated_once(funcs[twin], funcs[name])
+                continue
             [(was, now)] = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
             # 1..3 and 5 occur only at a site, 6..8 also inside test_d: the bin (0, 0) of
             # 1..3 and 5 holds the made-up values and the other bin-(0, 0) site values only.
             assert isinstance(now, int) and now not in {6, 7, 8}, (was, now)
+
+
+FLIP_AND_HELPER = """
+import pytest
+from shop import price, order
+
+def check(response, status, code):
+    assert response.status == status
+    assert response.code == code
+
+def test_plain_truth():
+    result = order(3)
+    assert result.ok
+    assert result.items is not None
+
+def test_membership():
+    assert "x" in order(1).tags
+
+def test_timing_only():
+    assert order(1).elapsed < 0.5
+
+def test_loop_over_unknown():
+    for item in order(2).items:
+        assert item.ok
+
+def test_helper():
+    check(order(-1), 422, "bad_quantity")
+
+def test_helper_other():
+    check(order(0), 409, "empty_order")
+
+def test_raises_only():
+    with pytest.raises(ValueError):
+        order(-1)
+"""
+
+
+def test_tests_with_no_literal_get_a_negated_twin() -> None:
+    """Asserts with no literal get a negated must-fail twin; helper calls whose helper
+    compares a parameter vary that literal; ordered comparisons, loops over unknown
+    iterables and raises-only tests get none, and are reported unverified."""
+    kinds: dict[str, set[str]] = {}
+    for seed in range(40):
+        plan = plant_canaries({"test_f.py": FLIP_AND_HELPER}, rng=random.Random(seed))
+        funcs = _funcs(plan.hidden["test_f.py"])
+        assert sorted(plan.unverified) == [
+            "test_f.py::test_loop_over_unknown",
+            "test_f.py::test_raises_only",
+            "test_f.py::test_timing_only",
+        ]
+        for (_, name), twin in plan.must_fail.items():
+            real = plan.real[("test_f.py", twin)]
+            if _literals_apart(funcs[twin], funcs[name]) == 1:
+                kinds.setdefault(real, set()).add("literal")
+            else:
+                assert _negated_once(funcs[twin], funcs[name]), ast.unparse(funcs[name])
+                kinds.setdefault(real, set()).add("negated")
+    assert kinds["test_plain_truth"] == {"negated"}
+    assert kinds["test_membership"] == {"negated"}
+    assert "literal" in kinds["test_helper"] and "literal" in kinds["test_helper_other"]
+
+
+def test_every_checkable_expected_test_of_every_task_is_verified() -> None:
+    """Over many seeds, an expected test of a bundled task with an assert the planter may
+    negate always gets a must-fail twin, and at most 10% of them go without one (mostly
+    raises-only tests: 16 of 188 functions when this was written)."""
+    unverified, functions = set(), set()
+    for task_yaml in sorted((ROOT / "tasks").glob("*/task.yaml")):
+        task = load_task(task_yaml.parent)
+        functions |= {(task.spec.id, i.split("[")[0]) for i in task.spec.expected_tests}
+        for seed in range(10):
+            plan = plant_canaries(
+                task.hidden_tests, task.spec.expected_tests, rng=random.Random(seed)
+            )
+            assert plan.must_fail and plan.bound <= 2**-5, (task.spec.id, seed)
+            for item in plan.unverified:
+                unverified.add((task.spec.id, item))
+                file, _, name = item.partition("::")
+                func = _funcs(task.hidden_tests[file])[name]
+                assert not flip_sites(func.body), (task.spec.id, item)
+    assert len(unverified) <= 0.1 * len(functions), sorted(unverified)
 
 
 def _literals_apart(a: ast.FunctionDef, b: ast.FunctionDef) -> int:
@@ -198,13 +306,20 @@ TASKS = [
 def test_gold_answers_pass_with_canaries(task_dir: Path, bwrap_sandbox: PooledSandbox) -> None:
     """Every task's gold answer: real tests pass, every canary behaves (one seed)."""
     task = load_task(task_dir)
-    plan = plant_canaries(task.hidden_tests, task.spec.expected_tests)
-    assert len(plan.must_fail) >= 2, "too few mutation sites for a meaningful canary set"
     targets = sorted({i.split("::")[0] for i in task.spec.expected_tests})
-    report = bwrap_sandbox.run_pytest(
-        task.solution, targets, Limits(wall_seconds=120, cpu_seconds=120), hidden=plan.hidden
-    )
-    assert report.violations == ()
-    assert plan.violations(report) == []
-    real = plan.real_outcomes(report)
-    assert [i for i in task.spec.expected_tests if real[i].outcome != "passed"] == []
+    for seed in (0, 1, None):  # two fixed draws and a fresh one
+        rng = None if seed is None else random.Random(seed)
+        plan = plant_canaries(task.hidden_tests, task.spec.expected_tests, rng=rng)
+        assert len(plan.must_fail) >= 2, "too few mutation sites for a meaningful canary set"
+        report = bwrap_sandbox.run_pytest(
+            task.solution, targets, Limits(wall_seconds=120, cpu_seconds=120), hidden=plan.hidden
+        )
+        assert report.violations == ()
+        assert plan.violations(report) == [], seed
+        real = plan.real_outcomes(report)
+        assert [i for i in task.spec.expected_tests if real[i].outcome != "passed"] == []
+        # The gold answer fails every must-fail canary (each parametrised case of it).
+        fails = {f"{f}::{n}" for f, n in plan.must_fail}
+        ran = {i: o.outcome for i, o in report.outcomes.items() if i.split("[")[0] in fails}
+        assert {i.split("[")[0] for i in ran} == fails
+        assert [i for i, outcome in ran.items() if outcome == "passed"] == [], seed
