@@ -31,6 +31,8 @@ from evals.timings import stamp
 __all__ = ["SandboxInfraError", "Worker", "WorkerPool"]
 
 _HEADER = struct.Struct(">I")
+#: Request fields that hold sample data, sent raw after the header.
+_PAYLOAD_KEYS = ("files", "hidden")
 #: A worker that cannot start (import pytest, probe its namespaces) within this is broken.
 START_TIMEOUT_S = 60.0
 
@@ -104,6 +106,14 @@ class Worker:
         try:
             (size,) = _HEADER.unpack(self._read(_HEADER.size, deadline))
             message: dict[str, Any] = json.loads(self._read(size, deadline))
+            for name, length in message.pop("raw", []):  # sections sent raw after it
+                text = self._read(int(length), deadline).decode("utf-8", "replace")
+                message[name] = text
+            if "report" in message and isinstance(message["report"], str):
+                message["report"] = {
+                    "lines": message["report"].split("\n"),
+                    "truncated": bool(message.pop("report_truncated", False)),
+                }
         except (SandboxInfraError, ValueError, struct.error) as exc:
             self.kill()
             if isinstance(exc, SandboxInfraError):
@@ -114,9 +124,19 @@ class Worker:
     def call(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
         """Send one request and wait up to ``timeout`` seconds for its result."""
         assert self.proc.stdin is not None
-        body = json.dumps(request).encode()
+        # The files go apart from the header, raw: the worker never parses them (its
+        # forks would inherit them; see evals/sandbox/_inside/_pe_buffer.py).
+        files = {k: request[k] for k in _PAYLOAD_KEYS if k in request}
+        payload = json.dumps(files).encode() if files else b""
+        head = {k: v for k, v in request.items() if k not in files}
+        head |= {
+            "payload": len(payload),
+            "has_hidden": bool(request.get("hidden")),
+            "file_names": sorted(request.get("files") or {}),
+        }
+        body = json.dumps(head).encode()
         try:
-            self.proc.stdin.write(_HEADER.pack(len(body)) + body)
+            self.proc.stdin.write(_HEADER.pack(len(body)) + body + payload)
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError) as exc:
             self.kill()

@@ -307,16 +307,21 @@ def sample_env(request: dict[str, Any], home: str, tmp: str, workdir: str) -> di
     return env
 
 
+def has_hidden(request: dict[str, Any]) -> bool:
+    """Whether the request serves hidden tests (the worker sees only the header's flag)."""
+    return bool(request.get("hidden") or request.get("has_hidden"))
+
+
 def pytest_args(request: dict[str, Any], base: str, ini: str) -> list[str]:
     """pytest's arguments for a request, without the targets (the same in every sample)."""
-    has_hidden = bool(request.get("hidden"))
+    hidden = has_hidden(request)
     args = [
         "-q",
         "-s",
         *(arg for plugin in UNUSED_PLUGINS for arg in ("-p", f"no:{plugin}")),
         # Hidden tests: their folder goes first on sys.path, so no workdir module can
         # shadow them; the candidate's own tests: theirs goes last, so stdlib wins.
-        "--import-mode=prepend" if has_hidden else "--import-mode=append",
+        "--import-mode=prepend" if hidden else "--import-mode=append",
         "--rootdir",
         base,
         "-c",
@@ -328,7 +333,7 @@ def pytest_args(request: dict[str, Any], base: str, ini: str) -> list[str]:
         # in every sample; "short" cost ~20 ms per failure).
         "--tb=line",
     ]
-    if has_hidden:
+    if hidden:
         args.append("--noconftest")
     for plugin in request.get("plugins", []):
         args += ["-p", str(plugin)]
@@ -353,7 +358,7 @@ def _run_pytest(
     import _pe_reporter as reporter
     import pytest
 
-    base = os.path.dirname(ini) if request.get("hidden") else workdir
+    base = os.path.dirname(ini) if has_hidden(request) else workdir
     args = pytest_args(request, base, ini)
     targets = [os.path.join(base, str(a)) for a in request["argv"]]
     try:

@@ -39,8 +39,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import _pe_sys as _sys  # noqa: E402  (the sibling module, found through HERE)
+from _pe_buffer import Buffer  # noqa: E402
 from _pe_cgroup import SampleCgroup  # noqa: E402
-from _pe_child import HIDDEN, HOME, WORK, pytest_args, run_child, sample_env  # noqa: E402
+from _pe_child import (  # noqa: E402
+    HIDDEN,
+    HOME,
+    WORK,
+    has_hidden,
+    pytest_args,
+    run_child,
+    sample_env,
+)
 from _pe_clock import StarvedClock  # noqa: E402
 from _pe_session import Cache, Prepared  # noqa: E402
 from _pe_watch import TreeWatch  # noqa: E402
@@ -67,32 +76,50 @@ def read_message(fd: int) -> dict[str, Any] | None:
     return None if body is None else json.loads(body)
 
 
-def write_message(fd: int, message: dict[str, Any]) -> None:
-    body = json.dumps(message).encode()
-    data = _HEADER.pack(len(body)) + body
+def _write_all(fd: int, data: bytes | memoryview) -> None:
     while data:
         data = data[os.write(fd, data) :]
 
 
-class _Capture:
-    """Read one pipe up to a byte cap."""
+def write_message(fd: int, message: dict[str, Any]) -> None:
+    body = json.dumps(message).encode()
+    _write_all(fd, _HEADER.pack(len(body)) + body)
 
-    def __init__(self, fd: int, cap: int) -> None:
-        self.fd, self.cap = fd, cap
-        self.data = bytearray()
+
+def write_result(fd: int, message: dict[str, Any], buffers: Buffers) -> None:
+    """``message``, then the raw sections it names (``raw``), straight from the buffers,
+    which are wiped after."""
+    write_message(fd, message)
+    for _, buf in buffers.outputs():
+        with buf.view() as view:
+            _write_all(fd, view)
+        buf.wipe()
+    buffers.status.wipe()
+
+
+def _pid_of(status: Buffer) -> int:
+    with status.view() as view:
+        return int(bytes(view).split(b"\n")[0].split()[1])
+
+
+class _Capture:
+    """Read one pipe up to a byte cap, into a private buffer (``_pe_buffer``)."""
+
+    def __init__(self, fd: int, cap: int, buffer: Buffer) -> None:
+        self.fd, self.cap, self.data = fd, cap, buffer
+        self.data.wipe()
         self.truncated = False
         self.open = True
 
     def pump(self) -> None:
-        chunk = os.read(self.fd, 65536)
-        if not chunk:
+        before = self.data.used
+        got = self.data.pump(self.fd, self.cap)
+        if not got:
             self.open = False
             os.close(self.fd)
             return
-        room = self.cap - len(self.data)
-        if len(chunk) > room:
+        if self.data.used - before < got:
             self.truncated = True
-        self.data += chunk[: max(room, 0)]
 
 
 def _kill(pid_b: int | None, pid_a: int) -> None:
@@ -107,6 +134,27 @@ def _kill(pid_b: int | None, pid_a: int) -> None:
 REPORT_CAP = 4 * 1024 * 1024
 
 
+class Buffers:
+    """The worker's private buffers (``_pe_buffer``): one request's files, one sample's
+    output streams and its child's status lines."""
+
+    def __init__(self) -> None:
+        self.payload, self.status = Buffer(), Buffer(4096)
+        self.stdout, self.stderr, self.report = Buffer(), Buffer(), Buffer()
+
+    def outputs(self) -> list[tuple[str, Buffer]]:
+        return [("stdout", self.stdout), ("stderr", self.stderr), ("report", self.report)]
+
+
+def payload_of(buffers: Buffers) -> dict[str, Any]:
+    """The request's files (parsed in the process that runs the sample, never before)."""
+    if not buffers.payload.used:
+        return {}
+    with buffers.payload.view() as view:
+        data: dict[str, Any] = json.loads(bytes(view))
+    return data
+
+
 def handle(
     request: dict[str, Any],
     mode: str,
@@ -115,6 +163,7 @@ def handle(
     prepared: Prepared | None = None,
     prep_cpu_s: float = 0.0,
     cgroup: SampleCgroup | None = None,
+    buffers: Buffers | None = None,
 ) -> dict[str, Any]:
     """Run one request in a fresh child and return the result record.
 
@@ -122,7 +171,11 @@ def handle(
     ``prep_cpu_s``: the worker's own CPU spent on this request before the fork (preload,
     prepare), counted in the record's ``cpu_s``; ``cgroup``: the sample's cgroups
     (prepared, limits not yet written), which then bound its tree instead of the watch.
+    ``buffers`` hold the request's files (``request`` then has only its header) and
+    receive the sample's output: the record then names the sections :func:`write_result`
+    sends raw from them.
     """
+    buffers = buffers or Buffers()
     limits = request["limits"]
     if cgroup is not None:
         cgroup.set_limits(limits)
@@ -130,20 +183,24 @@ def handle(
     err_r, err_w = os.pipe()
     rep_r, rep_w = os.pipe()
     st_r, st_w = os.pipe()
-    if mode == "none":
+    if mode == "none":  # not isolated anyway: the worker reads the files it checks after
+        request.update(payload_of(buffers))
         request["_base"] = tempfile.mkdtemp(prefix="evals-sample-", dir=workbase)
     started = time.monotonic()
     pid_a = os.fork()
     if pid_a == 0:  # child A: never returns
         for fd in (out_r, err_r, rep_r, st_r, _PROTO_IN, _PROTO_OUT):
             os.close(fd)
+        request.update(payload_of(buffers))
+        buffers.payload.wipe()
         run_child(request, mode, uid, out_w, err_w, rep_w, st_w, prepared, cgroup)
+    buffers.payload.wipe()  # the next sample forks from a worker without these files
     for fd in (out_w, err_w, rep_w, st_w):
         os.close(fd)
     cap = int(limits["output_bytes"])
-    out, err = _Capture(out_r, cap), _Capture(err_r, cap)
-    rep = _Capture(rep_r, REPORT_CAP)
-    status_buf = _Capture(st_r, 4096)
+    out, err = _Capture(out_r, cap, buffers.stdout), _Capture(err_r, cap, buffers.stderr)
+    rep = _Capture(rep_r, REPORT_CAP, buffers.report)
+    status_buf = _Capture(st_r, 4096, buffers.status)
     clock = StarvedClock(
         started, float(limits["wall_seconds"]), float(limits.get("max_wall_factor", 1.0))
     )
@@ -165,8 +222,8 @@ def handle(
         for stream in streams:
             if stream.open and stream.fd in ready:
                 stream.pump()
-        if pid_b is None and b"\n" in status_buf.data:
-            pid_b = int(status_buf.data.split(b"\n")[0].split()[1])
+        if pid_b is None and status_buf.data.find(b"\n", 4096):
+            pid_b = _pid_of(status_buf.data)
         if out.truncated or err.truncated:
             killed = "output"
             break
@@ -179,8 +236,8 @@ def handle(
             if killed is not None:
                 break
     if killed is not None:
-        if pid_b is None and b"\n" in status_buf.data:
-            pid_b = int(status_buf.data.split(b"\n")[0].split()[1])
+        if pid_b is None and status_buf.data.find(b"\n", 4096):
+            pid_b = _pid_of(status_buf.data)
         _kill(pid_b, pid_a)
     usage = os.wait4(pid_a, 0)[2]  # A's and B's CPU (A reaps B): load-independent cost
     if cgroup is not None:
@@ -198,10 +255,11 @@ def handle(
     if mode == "none":
         modified = _changed(request, os.path.join(request["_base"], "hidden"))
         shutil.rmtree(request["_base"], ignore_errors=True)
-    exit_code, sig, note = _status(bytes(status_buf.data))
+    with status_buf.data.view() as view:
+        exit_code, sig, note = _status(bytes(view))
     if killed is None and sig is not None:
         killed = {int(signal.SIGXCPU): "timeout", int(signal.SIGXFSZ): "output"}.get(sig, "signal")
-    if killed is None and exit_code not in (0, None) and b"MemoryError" in err.data[-4096:]:
+    if killed is None and exit_code not in (0, None) and err.data.find(b"MemoryError", 4096):
         killed = "memory"
     if killed in ("memory", "procs"):
         why = cgroup.note if cgroup is not None and cgroup.note else watch.note
@@ -211,18 +269,14 @@ def handle(
         "signal": sig,
         "killed": killed,
         "note": note,
-        "stdout": out.data.decode("utf-8", "replace"),
-        "stderr": err.data.decode("utf-8", "replace"),
+        "raw": [[name, buf.used] for name, buf in buffers.outputs()],
         "stdout_truncated": out.truncated,
         "stderr_truncated": err.truncated,
         "duration_s": duration,
         "starved_s": round(clock.starved_s, 3),
         "cpu_s": usage.ru_utime + usage.ru_stime + prep_cpu_s,
         "peak_mb": cgroup.peak_mb if cgroup is not None else watch.peak_mb,
-        "report": {
-            "lines": bytes(rep.data).decode("utf-8", "replace").split("\n"),
-            "truncated": rep.truncated,
-        },
+        "report_truncated": rep.truncated,
         "modified": modified,
     }
 
@@ -285,10 +339,14 @@ def _probe(mode: str, uid: int, workbase: str, cgroup: SampleCgroup | None) -> s
             "tmpfs_mb": 8,
         },
     }
-    result = handle(request, mode, uid, workbase, cgroup=cgroup)
-    if result["exit_code"] == 0 and result["stdout"].strip() == "ok":
+    buffers = Buffers()
+    result = handle(request, mode, uid, workbase, cgroup=cgroup, buffers=buffers)
+    out, err = (
+        bytes(b.view()).decode("utf-8", "replace") for b in (buffers.stdout, buffers.stderr)
+    )
+    if result["exit_code"] == 0 and out.strip() == "ok":
         return ""
-    detail = (result["note"] or result["stderr"].strip().splitlines()[-1:] or ["?"])[0]
+    detail = (result["note"] or err.strip().splitlines()[-1:] or ["?"])[0]
     return f"probe failed ({result['killed'] or result['exit_code']}): {detail}"[:300]
 
 
@@ -362,10 +420,10 @@ def prepared_for(request: dict[str, Any], mode: str, cache: Cache) -> Prepared |
         return None
     if request.get("plugins"):  # their hooks would run in the worker (``_pe_session``)
         return None
-    hidden = bool(request.get("hidden"))
-    if not hidden and any(
-        str(path).rsplit("/", 1)[-1] == "conftest.py" for path in request.get("files") or {}
-    ):
+    hidden = has_hidden(request)
+    # The worker has the header only: the file names come in ``file_names``.
+    names = request.get("file_names") or list(request.get("files") or {})
+    if not hidden and any(str(path).rsplit("/", 1)[-1] == "conftest.py" for path in names):
         return None
     ini = os.path.join(HIDDEN, ".evals-pytest.ini")
     if not os.path.exists(ini):
@@ -414,17 +472,18 @@ def main() -> None:
     if problem:
         return
     sessions = Cache()
+    buffers = Buffers()
     while True:
         request = read_message(_PROTO_IN)
-        if request is None:
+        if request is None or not buffers.payload.fill(_PROTO_IN, int(request.pop("payload", 0))):
             return
         cpu = time.process_time()
         preload = request.get("preload", [])
         preload_modules(preload if isinstance(preload, list) else [])
         prepared = prepared_for(request, args.mode, sessions)
         cpu = time.process_time() - cpu
-        result = handle(request, args.mode, args.uid, args.workbase, prepared, cpu, cgroup)
-        write_message(_PROTO_OUT, result)
+        result = handle(request, args.mode, args.uid, args.workbase, prepared, cpu, cgroup, buffers)
+        write_result(_PROTO_OUT, result, buffers)
         if cgroup is not None:  # answered first: the next sample's cgroup costs it nothing
             cgroup.finish()
             cgroup.prepare()
