@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.cli.bench_cli import _grades, _phases
+from evals.cli.bench_cli import _first_sample_calls, _grades, _phases
 from evals.timings import ENV, read_stamps, stamp
 
 
@@ -48,3 +48,14 @@ def test_the_bench_breakdown_orders_phases_and_keeps_first_and_last_worker() -> 
     ]
     assert phases[-1][1] == pytest.approx(1.0)
     assert _grades(stamps) == [("tests_pass", 0.5, 0.2), ("lint", 0.1, 0.0)]  # type: ignore[arg-type]
+
+
+def test_the_bench_sums_the_sandbox_cpu_of_the_calls_before_the_first_sample() -> None:
+    stamps = [
+        {"t": 10.5, "event": "sandbox_call", "slot": 0, "cpu_s": 0.25},
+        {"t": 10.7, "event": "sandbox_call", "slot": 1, "cpu_s": 0.125},
+        {"t": 11.0, "event": "sample_recorded"},
+        {"t": 11.2, "event": "sandbox_call", "slot": 0, "cpu_s": 9.0},  # the next sample's
+    ]
+    calls = _first_sample_calls(stamps)  # type: ignore[arg-type]
+    assert [c["cpu_s"] for c in calls] == [0.25, 0.125]

@@ -79,6 +79,10 @@ class FirstSample:
     phases: list[tuple[str, float]]
     #: ``(grader, own seconds, seconds queued for a sandbox worker)``, slowest first.
     grades: list[tuple[str, float, float]]
+    #: Sandbox requests before the first sample was recorded: how many, and their CPU
+    #: seconds (sample tree + worker; load-independent, unlike the wall times).
+    sandbox_calls: int = 0
+    sandbox_cpu_s: float = 0.0
 
 
 #: The run's stamps shown in the breakdown, in the order they normally happen.
@@ -136,12 +140,25 @@ def first_sample(task: str | None, suite: str, timeout_s: float = 300.0) -> Firs
             tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
             raise RuntimeError(f"evals run exited {proc.returncode}: {tail[0]}")
         records = read_stamps(stamps)
+        calls = _first_sample_calls(records)
         return FirstSample(
             None if manifest is None else manifest - started,
             None if sample is None else sample - started,
             _phases(records, started_wall),
             _grades(records),
+            len(calls),
+            sum(float(str(c.get("cpu_s", 0.0))) for c in calls),
         )
+
+
+def _first_sample_calls(stamps: list[dict[str, object]]) -> list[dict[str, object]]:
+    calls = []
+    for record in stamps:
+        if record["event"] == "sample_recorded":
+            break
+        if record["event"] == "sandbox_call":
+            calls.append(record)
+    return calls
 
 
 def _grades(stamps: list[dict[str, object]]) -> list[tuple[str, float, float]]:
@@ -232,4 +249,8 @@ def bench_cli_cmd(
             typer.echo(f"  {at:6.2f}  {_PHASES.get(event, event)}")
         slowest = ", ".join(f"{g} {own:.2f} s (+{q:.2f} queued)" for g, own, q in timed.grades[:4])
         typer.echo(f"  slowest grades (own run, then queue wait): {slowest}")
+        typer.echo(
+            f"  sandbox requests before it: {timed.sandbox_calls}, "
+            f"{timed.sandbox_cpu_s:.2f} s CPU (load-independent)"
+        )
     typer.echo(f"load average {loadavg()} (after)")

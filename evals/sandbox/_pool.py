@@ -259,6 +259,8 @@ class WorkerPool:
             slot=slot,
             queued_s=round(got - asked, 4),
             served_s=round(time.perf_counter() - got, 4),
+            # The sample tree's CPU plus the worker's own for the request: load-independent.
+            cpu_s=round(float(result.get("cpu_s") or 0.0), 4),
         )
         return result
 

@@ -154,6 +154,7 @@ def test_every_worker_imports_the_plans_modules_before_its_first_sample(
         assert set(primed) == {c["slot"] for c in calls} == {0, 1}  # both workers served
         for call in calls:  # (a call that beat the warm-up to a worker primes it itself)
             assert primed[call["slot"]] <= call["t"]
+            assert 0 < call["cpu_s"] < 10  # the sample's CPU, measured by its worker
     finally:
         start.close()
 

@@ -522,3 +522,25 @@ def test_pytest_functions_split_are_unchanged() -> None:
         "Re-check it against the new source, bump PYTEST_VERSION there, then update "
         "PINNED in tests/sandbox/test_session_split.py."
     )
+
+
+def test_an_own_tests_run_never_evicts_a_hidden_test_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.syspath_prepend(str(INSIDE))
+    import _pe_session  # the worker's module (no pytest import at module level)
+
+    made: list[str] = []
+    undone: list[object] = []
+    monkeypatch.setattr(
+        _pe_session, "prepare", lambda args, env, wd: made.append(args[0]) or object()
+    )
+    monkeypatch.setattr(_pe_session, "_unconfigure", undone.append)
+    cache = _pe_session.Cache()
+    own = cache.get(["own"], {}, "/w", evict=False)  # nothing held: an own-tests run takes it
+    assert own is not None and cache.get(["own"], {}, "/w", evict=False) is own
+    hidden = cache.get(["hidden"], {}, "/w")  # a hidden-test run evicts it
+    assert hidden is not None and undone == [own]
+    assert cache.get(["own"], {}, "/w", evict=False) is None  # ...but never the reverse
+    assert cache.get(["hidden"], {}, "/w") is hidden
+    assert made == ["own", "hidden"] and undone == [own]

@@ -25,7 +25,9 @@ the conftest files of the initial folders at configure time, which the worker ca
 see (the candidate's files exist only in the sample), so a request with a conftest file
 runs ``pytest.main``; a plugin's ``pytest_cmdline_main`` would be skipped and its
 threads would not survive the fork. The two kinds differ in their arguments (import
-mode, root), so a worker serving both re-prepares when the kind changes (below).
+mode, root), and a worker serving both would re-prepare at every change of kind: so an
+own-tests run only takes the session slot while it holds no hidden-test session (a
+worker's first runs, e.g. the first sample's mutation runs), never evicts one.
 
 One prepared session per worker (:class:`Cache`): pytest's cleanups restore global state
 in last-in-first-out order (``Node.fspath``, ``pdb.set_trace``), so two configured
@@ -183,11 +185,16 @@ class Cache:
         self._key: tuple[Any, ...] | None = None
         self._prepared: Prepared | None = None
 
-    def get(self, args: list[str], env: dict[str, str], workdir: str) -> Prepared | None:
-        """The prepared session for ``args``/``env``; another one is undone first."""
+    def get(
+        self, args: list[str], env: dict[str, str], workdir: str, *, evict: bool = True
+    ) -> Prepared | None:
+        """The prepared session for ``args``/``env``; another one is undone first, unless
+        ``evict`` is false: then None (the sample runs ``pytest.main``) and it stays."""
         key = session_key(args, env)
         if key == self._key:
             return self._prepared
+        if self._prepared is not None and not evict:
+            return None
         if self._prepared is not None:
             _unconfigure(self._prepared)
         # Not gc.freeze()d (a few ms per sample): frozen objects drop out of

@@ -411,7 +411,8 @@ def prepared_for(request: dict[str, Any], mode: str, cache: Cache) -> Prepared |
     Hidden-test runs (``--noconftest``), and runs of the candidate's own tests that ship
     no ``conftest.py`` anywhere: conftest loading is on for those, and configuring caches
     the initial folders' conftest files, which the worker cannot see (see
-    ``_pe_session``); with none in the request there is nothing it could miss.
+    ``_pe_session``); with none in the request there is nothing it could miss. Those
+    only while the worker holds no hidden-test session (they never evict one).
     The sample's paths are fixed there (:data:`WORK`, :data:`HIDDEN`); the worker makes
     the same paths in its own private ``/tmp`` (the sample mounts a fresh one over it)
     with the same empty ini file, so pytest configures against what the sample will see.
@@ -432,7 +433,9 @@ def prepared_for(request: dict[str, Any], mode: str, cache: Cache) -> Prepared |
         with open(ini, "w") as fh:
             fh.write("[pytest]\n")
     env = sample_env(request, HOME, "/tmp/tmp", WORK)
-    return cache.get(pytest_args(request, HIDDEN if hidden else WORK, ini), env, WORK)
+    # Hidden-test runs come first: an own-tests run never evicts their session.
+    base = HIDDEN if hidden else WORK
+    return cache.get(pytest_args(request, base, ini), env, WORK, evict=hidden)
 
 
 def main() -> None:
