@@ -8,8 +8,13 @@ Two kinds of finding, both graded ``fail`` with ``kind="integrity"``:
   ``sitecustomize.py``, ``usercustomize.py``, ``*.pth``), and top-level modules that
   shadow a hidden test, pytest, ``_pytest``, pluggy or a stdlib module;
 - **static flags** in Python source: touching pytest/pluggy internals, ``os._exit`` /
-  ``sys.exit`` at import time, patching builtins or ``sys.modules``, introspecting the
-  interpreter (frames, gc, tracing), and naming the hidden test files.
+  ``sys.exit`` at import time, patching builtins or ``sys.modules``, and naming the hidden
+  test files.
+
+Introspecting the interpreter (frames, gc, tracing) is a **signal** only
+(:attr:`Finding.signal`): honest code walks frames for log records and inspects objects
+in caches, and the verdict's wall is the runtime check (canaries, report grammar), not
+name matching, so such code is run and graded; the signal goes into the grade's metadata.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ _INTROSPECTION = {
     ("sys", "_getframe"), ("sys", "settrace"), ("sys", "setprofile"), ("sys", "addaudithook"),
     ("inspect", "currentframe"), ("inspect", "stack"), ("threading", "settrace"),
 }  # fmt: skip
+_SIGNAL = "introspects the interpreter"
 _EXITS = {("os", "_exit"), ("sys", "exit"), ("os", "abort"), ("os", "kill")}
 _SIGNALS = {("os", "kill"), ("os", "killpg"), ("signal", "pthread_kill"), ("os", "pidfd_open")}
 _RUNNER_PIDS = {"getppid", "getpgid", "getpgrp", "getsid"}
@@ -72,6 +78,8 @@ class Finding:
     message: str
     line: int | None = None
     snippet: str | None = None
+    #: Recorded beside the verdict, never a fail by itself (see the module docstring).
+    signal: bool = False
 
     def evidence(self) -> Evidence:
         return Evidence(message=self.message, file=self.file, line=self.line, snippet=self.snippet)
@@ -184,7 +192,7 @@ class _Flagger(ast.NodeVisitor):
         if path[:1] == ("pytest",) and len(path) > 1 and path[1] not in _PYTEST_PUBLIC:
             self.flag(node, f"touches pytest internals ({'.'.join(path)})")
         if path[:2] in _INTROSPECTION:
-            self.flag(node, f"introspects the interpreter ({'.'.join(path[:2])})")
+            self.flag(node, f"{_SIGNAL} ({'.'.join(path[:2])})")
         if isinstance(node.ctx, (ast.Store, ast.Del)) and path[:1] in {
             ("builtins",), ("__builtins__",), ("pytest",), ("_pytest",),
         }:  # fmt: skip
@@ -238,7 +246,7 @@ def _flags(path: str, text: str, hidden_names: set[str], allow_hooks: bool) -> l
     out = []
     for line, message in sorted(set(flagger.found)):
         snippet = lines[line - 1].strip()[:200] if 0 < line <= len(lines) else None
-        out.append(Finding(path, message, line or None, snippet))
+        out.append(Finding(path, message, line or None, snippet, message.startswith(_SIGNAL)))
     return out
 
 

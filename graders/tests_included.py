@@ -90,6 +90,8 @@ class TestsIncludedGrader(StaticGrader):
             return [self._fail(ctx, "no test files shipped (test_*.py, *_test.py, tests/)")]
         hidden = ctx.task.hidden_tests if ctx.task is not None else {}
         findings = check_files(ctx.files, hidden, allow_conftest=True)
+        signals = [f"{f.file}:{f.line}: {f.message}" for f in findings if f.signal][:5]
+        findings = [f for f in findings if not f.signal]
         if findings:
             evidence = [f.evidence() for f in findings]
             reason = f"integrity: {findings[0].message}"
@@ -106,6 +108,7 @@ class TestsIncludedGrader(StaticGrader):
         except SandboxError as exc:
             return [error_grade(self.name, rules, f"sandbox failure: {exc}", kind="sandbox")]
         meta: dict[str, Any] = {
+            **({"signals": signals} if signals else {}),
             "test_files": tests,
             "collected": len(report.outcomes),
             "limits": ctx.sandbox.sample_limits,

@@ -50,6 +50,8 @@ class TestsPassGrader(StaticGrader):
         if ctx.sandbox is None:
             return [error_grade(self.name, rules, "no sandbox: refusing to run candidate code")]
         findings = check_files(ctx.files, task.hidden_tests)
+        signals = [f"{f.file}:{f.line}: {f.message}" for f in findings if f.signal][:5]
+        findings = [f for f in findings if not f.signal]
         if findings:
             return [
                 self.make_grade(
@@ -83,6 +85,7 @@ class TestsPassGrader(StaticGrader):
             "canaries": len(plan.must_fail) + len(plan.must_pass),
             # expected tests no must-fail canary checks (their pass is the candidate's word)
             "unverified": len(plan.unverified),
+            **({"signals": signals} if signals else {}),
         }
         outcomes = plan.real_outcomes(report)
         if not expected:  # no declared ids: every collected test must pass

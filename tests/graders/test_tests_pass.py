@@ -175,8 +175,6 @@ def test_refused_files(path: str, text: str) -> None:
         "import builtins\nbuiltins.print = None",
         "setattr(__builtins__, 'len', None)",
         "import sys\nsys.modules['json'] = None",
-        "import gc\nobjs = gc.get_objects()",
-        "import sys\nf = sys._getframe(1)",
         "import os\nos.kill(os.getppid(), 9)",
         "data = open('test_hidden_shop.py').read()",
         "def pytest_runtest_makereport(item, call):\n    pass",
@@ -185,6 +183,19 @@ def test_refused_files(path: str, text: str) -> None:
 def test_static_flags(code: str) -> None:
     findings = check_files({"shop.py": code + "\n"}, HIDDEN)
     assert findings and findings[0].file == "shop.py" and findings[0].line
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import gc\nobjs = gc.get_objects()",
+        "import sys\nf = sys._getframe(1)",
+        "import inspect\n\ndef caller():\n    return inspect.stack()[1].function",
+    ],
+)
+def test_introspection_is_a_signal_not_a_finding(code: str) -> None:
+    findings = check_files({"shop.py": code + "\n"}, HIDDEN)
+    assert findings and all(f.signal for f in findings) and findings[0].line
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,8 @@ class Reporter:
         self._watched = _snapshot()
         self._builtins = dict(vars(builtins))
         self._methods = {name: value for name, value in vars(type(self)).items() if callable(value)}
+        self._class = type(self)
+        self._bound = (self._fd, self._write, self._dumps)
         self.emit({"t": "start", "pid": os.getpid()})
 
     def emit(self, record: dict[str, Any]) -> None:
@@ -119,6 +121,13 @@ class Reporter:
         for name, value in self._methods.items():
             if vars(type(self)).get(name) is not value:
                 changed.append(f"reporter.{name}")
+        # The same object patched instead of its class: a method shadowed on the
+        # instance, the class swapped, or the bound writer replaced.
+        changed.extend(f"reporter.{name} (instance)" for name in vars(self).keys() & self._methods.keys())
+        if type(self) is not self._class:
+            changed.append("reporter.__class__")
+        if (self._fd, self._write, self._dumps) != self._bound:
+            changed.append("reporter._write")
         return sorted(changed)
 
     def pytest_collectreport(self, report: Any) -> None:

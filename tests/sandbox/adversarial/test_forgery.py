@@ -325,3 +325,43 @@ def test_stub_alone_fails_on_its_merits(grade: Grader) -> None:
 def test_gold_passes(grade: Grader) -> None:
     result = grade({"ops.py": GOLD})
     assert (result.verdict, result.score) == ("pass", 1.0), result.reason
+
+
+@pytest.mark.parametrize(
+    "payload, expected",
+    [
+        (PATCH_REPORTER_EMIT, "reporter.emit (instance)"),
+        (PATCH_REPORTER_DUMPS, "reporter._write"),
+    ],
+)
+def test_patching_the_reporter_object_is_named(
+    payload: str, expected: str, sandbox: PooledSandbox
+) -> None:
+    """The tamper signal sees the reporter patched on the instance (not only its class).
+    A signal, not the wall: a forger can also shadow the check; canaries still catch it."""
+    plan = plant_canaries({"test_hidden_ops.py": HIDDEN}, mutants=0, rng=random.Random(0))
+    report = sandbox.run_pytest(attack(payload), ["test_hidden_ops.py"], hidden=plan.hidden)
+    assert expected in report.tampered, report.tampered
+
+
+HONEST_INTROSPECTION = """
+
+import gc
+import inspect
+import sys
+
+
+def _caller() -> str:
+    return inspect.stack()[1].function + sys._getframe(0).f_code.co_name
+
+
+_LIVE = len(gc.get_objects())
+_WHO = _caller()
+"""
+
+
+def test_honest_introspection_is_graded_on_its_merits(grade: Grader) -> None:
+    """A control: correct code that walks frames and asks gc passes, the use noted."""
+    result = grade({"ops.py": GOLD + HONEST_INTROSPECTION})
+    assert (result.verdict, result.score) == ("pass", 1.0), result.reason
+    assert any("introspects the interpreter" in s for s in result.metadata["signals"])
