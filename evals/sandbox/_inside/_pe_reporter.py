@@ -123,7 +123,8 @@ class Reporter:
                 changed.append(f"reporter.{name}")
         # The same object patched instead of its class: a method shadowed on the
         # instance, the class swapped, or the bound writer replaced.
-        changed.extend(f"reporter.{name} (instance)" for name in vars(self).keys() & self._methods.keys())
+        shadowed = vars(self).keys() & self._methods.keys()
+        changed.extend(f"reporter.{name} (instance)" for name in shadowed)
         if type(self) is not self._class:
             changed.append("reporter.__class__")
         if (self._fd, self._write, self._dumps) != self._bound:
