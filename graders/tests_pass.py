@@ -91,8 +91,8 @@ class TestsPassGrader(StaticGrader):
         if not expected:  # no declared ids: every collected test must pass
             expected = sorted(outcomes)
         problem = problem_of(report)
-        if problem is None and not report.collect_errors:
-            canary = plan.violations(report)
+        if problem is None:  # a collection error may not switch the canary checks off
+            canary = plan.violations(report, allow_missing=bool(report.collect_errors))
             if canary:
                 problem = Problem(
                     "integrity",
@@ -121,7 +121,7 @@ class TestsPassGrader(StaticGrader):
             evidence.append(Evidence(message=f"{nodeid}: {detail}".rstrip(": "), file=nodeid))
         for nodeid, message in report.collect_errors:
             evidence.append(Evidence(message=f"collection error: {message}", file=nodeid))
-        ok = bool(expected) and not failing
+        ok = bool(expected) and not failing and not report.collect_errors
         reason = (
             f"all {len(expected)} hidden tests passed"
             if ok

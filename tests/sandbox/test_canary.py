@@ -323,3 +323,19 @@ def test_gold_answers_pass_with_canaries(task_dir: Path, bwrap_sandbox: PooledSa
         ran = {i: o.outcome for i, o in report.outcomes.items() if i.split("[")[0] in fails}
         assert {i.split("[")[0] for i in ran} == fails
         assert [i for i, outcome in ran.items() if outcome == "passed"] == [], seed
+
+
+def test_unserved_ids_and_collection_errors_do_not_hide_a_forgery() -> None:
+    """Held-out findings: an outcome under a name never served (the original test name)
+    is a violation and never a real outcome; with served tests missing (a hidden file
+    failed to collect) the canary checks still run."""
+    plan = plant_canaries(HIDDEN, EXPECTED, rng=random.Random(_seed_with_copy()))
+    honest = {i: "passed" for i in _served(plan, "real") + _served(plan, "pass")}
+    honest |= {i: "failed" for i in _served(plan, "fail")}
+    forged = dict(honest) | {"test_hidden_shop.py::test_price": "passed"}
+    assert "not served" in plan.violations(_report(forged))[0]
+    assert plan.real_outcomes(_report(forged)) == plan.real_outcomes(_report(honest))
+    everything = dict.fromkeys(honest, "passed")
+    some = dict(list(everything.items())[:-1])
+    assert plan.violations(_report(some), allow_missing=True)  # both passed still caught
+    assert plan.violations(_report(dict(list(honest.items())[:-1])), allow_missing=True) == []
