@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import re
 import select
 import shutil
 import signal
-import struct
 import sys
 import tempfile
 import time
@@ -39,8 +37,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import _pe_sys as _sys  # noqa: E402  (the sibling module, found through HERE)
-from _pe_buffer import Buffer  # noqa: E402
 from _pe_cgroup import SampleCgroup  # noqa: E402
+from _pe_channel import (  # noqa: E402
+    Buffers,
+    Capture,
+    payload_of,
+    pid_of,
+    read_message,
+    status_of,
+    write_message,
+    write_result,
+)
 from _pe_child import (  # noqa: E402
     HIDDEN,
     HOME,
@@ -54,73 +61,6 @@ from _pe_clock import StarvedClock  # noqa: E402
 from _pe_session import Cache, Prepared  # noqa: E402
 from _pe_watch import TreeWatch  # noqa: E402
 
-_HEADER = struct.Struct(">I")
-
-
-def _read_exact(fd: int, size: int) -> bytes | None:
-    chunks = []
-    while size:
-        chunk = os.read(fd, size)
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
-
-
-def read_message(fd: int) -> dict[str, Any] | None:
-    head = _read_exact(fd, _HEADER.size)
-    if head is None:
-        return None
-    body = _read_exact(fd, _HEADER.unpack(head)[0])
-    return None if body is None else json.loads(body)
-
-
-def _write_all(fd: int, data: bytes | memoryview) -> None:
-    while data:
-        data = data[os.write(fd, data) :]
-
-
-def write_message(fd: int, message: dict[str, Any]) -> None:
-    body = json.dumps(message).encode()
-    _write_all(fd, _HEADER.pack(len(body)) + body)
-
-
-def write_result(fd: int, message: dict[str, Any], buffers: Buffers) -> None:
-    """``message``, then the raw sections it names (``raw``), straight from the buffers,
-    which are wiped after."""
-    write_message(fd, message)
-    for _, buf in buffers.outputs():
-        with buf.view() as view:
-            _write_all(fd, view)
-        buf.wipe()
-    buffers.status.wipe()
-
-
-def _pid_of(status: Buffer) -> int:
-    with status.view() as view:
-        return int(bytes(view).split(b"\n")[0].split()[1])
-
-
-class _Capture:
-    """Read one pipe up to a byte cap, into a private buffer (``_pe_buffer``)."""
-
-    def __init__(self, fd: int, cap: int, buffer: Buffer) -> None:
-        self.fd, self.cap, self.data = fd, cap, buffer
-        self.data.wipe()
-        self.truncated = False
-        self.open = True
-
-    def pump(self) -> None:
-        before = self.data.used
-        got = self.data.pump(self.fd, self.cap)
-        if not got:
-            self.open = False
-            os.close(self.fd)
-            return
-        if self.data.used - before < got:
-            self.truncated = True
-
 
 def _kill(pid_b: int | None, pid_a: int) -> None:
     for pid in (pid_b, pid_a):
@@ -132,27 +72,6 @@ def _kill(pid_b: int | None, pid_a: int) -> None:
 
 #: The report channel is the candidate's to write: cap what the worker keeps of it.
 REPORT_CAP = 4 * 1024 * 1024
-
-
-class Buffers:
-    """The worker's private buffers (``_pe_buffer``): one request's files, one sample's
-    output streams and its child's status lines."""
-
-    def __init__(self) -> None:
-        self.payload, self.status = Buffer(), Buffer(4096)
-        self.stdout, self.stderr, self.report = Buffer(), Buffer(), Buffer()
-
-    def outputs(self) -> list[tuple[str, Buffer]]:
-        return [("stdout", self.stdout), ("stderr", self.stderr), ("report", self.report)]
-
-
-def payload_of(buffers: Buffers) -> dict[str, Any]:
-    """The request's files (parsed in the process that runs the sample, never before)."""
-    if not buffers.payload.used:
-        return {}
-    with buffers.payload.view() as view:
-        data: dict[str, Any] = json.loads(bytes(view))
-    return data
 
 
 def handle(
@@ -198,9 +117,9 @@ def handle(
     for fd in (out_w, err_w, rep_w, st_w):
         os.close(fd)
     cap = int(limits["output_bytes"])
-    out, err = _Capture(out_r, cap, buffers.stdout), _Capture(err_r, cap, buffers.stderr)
-    rep = _Capture(rep_r, REPORT_CAP, buffers.report)
-    status_buf = _Capture(st_r, 4096, buffers.status)
+    out, err = Capture(out_r, cap, buffers.stdout), Capture(err_r, cap, buffers.stderr)
+    rep = Capture(rep_r, REPORT_CAP, buffers.report)
+    status_buf = Capture(st_r, 4096, buffers.status)
     clock = StarvedClock(
         started, float(limits["wall_seconds"]), float(limits.get("max_wall_factor", 1.0))
     )
@@ -223,7 +142,7 @@ def handle(
             if stream.open and stream.fd in ready:
                 stream.pump()
         if pid_b is None and status_buf.data.find(b"\n", 4096):
-            pid_b = _pid_of(status_buf.data)
+            pid_b = pid_of(status_buf.data)
         if out.truncated or err.truncated:
             killed = "output"
             break
@@ -237,7 +156,7 @@ def handle(
                 break
     if killed is not None:
         if pid_b is None and status_buf.data.find(b"\n", 4096):
-            pid_b = _pid_of(status_buf.data)
+            pid_b = pid_of(status_buf.data)
         _kill(pid_b, pid_a)
     usage = os.wait4(pid_a, 0)[2]  # A's and B's CPU (A reaps B): load-independent cost
     if cgroup is not None:
@@ -256,7 +175,7 @@ def handle(
         modified = _changed(request, os.path.join(request["_base"], "hidden"))
         shutil.rmtree(request["_base"], ignore_errors=True)
     with status_buf.data.view() as view:
-        exit_code, sig, note = _status(bytes(view))
+        exit_code, sig, note = status_of(bytes(view))
     if killed is None and sig is not None:
         killed = {int(signal.SIGXCPU): "timeout", int(signal.SIGXFSZ): "output"}.get(sig, "signal")
     if killed is None and exit_code not in (0, None) and err.data.find(b"MemoryError", 4096):
@@ -297,27 +216,6 @@ def _changed(request: dict[str, Any], hidden: str) -> list[str]:
         if expected is not None and actual != expected:
             changed.append(rel)
     return changed
-
-
-def _status(data: bytes) -> tuple[int | None, int | None, str]:
-    """Decode A's ``pid``/``status``/``error`` lines into (exit code, signal, note)."""
-    exit_code: int | None = None
-    sig: int | None = None
-    note = ""
-    for line in data.decode("utf-8", "replace").splitlines():
-        word, _, rest = line.partition(" ")
-        if word == "status":
-            raw = int(rest)
-            if os.WIFSIGNALED(raw):
-                sig = os.WTERMSIG(raw)
-            elif os.WIFEXITED(raw):
-                exit_code = os.WEXITSTATUS(raw)
-        elif word == "error":
-            note = rest
-    if exit_code is None and sig is None and not note:
-        sig = int(signal.SIGKILL)  # A died without reporting: it was killed
-        note = "the sample's supervisor process was killed"
-    return exit_code, sig, note
 
 
 def _probe(mode: str, uid: int, workbase: str, cgroup: SampleCgroup | None) -> str:
