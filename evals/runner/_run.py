@@ -20,25 +20,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evals import __version__
-from evals.errors import AuthenticationError, ConfigError, EvalsError, ProviderError
+from evals.errors import AuthenticationError, ConfigError, EvalsError
 from evals.executors import DriverHooks, ExecutionContext, get_executor
 from evals.log import RunLock, RunLog, read_manifest, read_samples, write_manifest
 from evals.persona import Persona, load_persona
-from evals.providers import Provider, get_provider
+from evals.providers import Provider
 from evals.providers.cost import reserve_usd
 from evals.providers.replay import ReplayProvider
 from evals.runner._budget import Budget
 from evals.runner._config import RunConfig
 from evals.runner._grade import GradingPlan
 from evals.runner._plan import PlanItem, build_plan
-from evals.runner._sample import build_request, is_agent, now_iso
-from evals.runner._setup import git_commit, model_family
+from evals.runner._providers import build_provider, build_services
+from evals.runner._sample import build_request, now_iso
+from evals.runner._setup import git_commit
 from evals.runner._signals import trap_signals
 from evals.runner._warm import SandboxStart
 from evals.schema import Manifest, Sample
 from evals.tasks import Suite, load_suite
 from evals.timings import stamp
-from graders import JudgeService, JudgeUnavailable, Services
+from graders import Services
 
 if TYPE_CHECKING:
     from evals.sandbox import Sandbox
@@ -109,53 +110,12 @@ class Runner:
         return suite, personas, providers
 
     def _provider(self, name: str) -> Provider:
-        caps = None
-        if self.config.agent_caps:
-            from evals.agent.proxy import parse_caps  # only agent runs pay for its imports
-
-            caps = parse_caps(self.config.agent_caps)
-        provider = get_provider(
-            name,
-            max_connections=self.config.max_connections,
-            batch=self.config.batch,
-            state_dir=self.run_dir,
-            temperature=self.config.temperature,
-            caps=caps,
-            # Remote executors only plan with these; each worker builds its own from its
-            # own environment, so the driver needs no API key and never ships one.
-            require_credentials=self.config.executor == "local",
-        )
-        # Agents act in a workspace: there is no single response to cache.
-        if provider.offline or not self.config.cache or is_agent(provider):
-            return provider
-        from evals.providers.cache import wrap_with_cache
-
-        cache_dir = Path(self.config.cache_dir) if self.config.cache_dir else None
-        cached: Provider = wrap_with_cache(provider, enabled=True, cache_dir=cache_dir)
-        return cached
+        return build_provider(self.config, self.run_dir, name)
 
     def _services(self) -> Services:
-        if not self.config.judge:
-            return Services()
-        try:
-            judge = JudgeService(
-                self.config.judge,
-                provider=self._provider(self.config.judge),
-                samples=self.config.judge_samples,
-            )
-        except ProviderError as exc:  # no credentials / no SDK: judge grades become "skipped"
-            judge = JudgeService(
-                self.config.judge,
-                unavailable=JudgeUnavailable.from_error(exc),
-                samples=self.config.judge_samples,
-            )
-        for model in self.config.models:
-            if model_family(model) == model_family(self.config.judge):
-                self.warnings.append(
-                    f"judge {self.config.judge} shares a model family with candidate "
-                    f"{model}: expect self-preference bias"
-                )
-        return Services(judge=judge)
+        services, warnings = build_services(self.config, self.run_dir)
+        self.warnings.extend(warnings)
+        return services
 
     def _manifest(self, suite: Suite, personas: list[Persona], plan: list[PlanItem]) -> Manifest:
         """A fresh manifest (``sandbox``/``isolated`` are filled in once it is built)."""
